@@ -1,0 +1,65 @@
+# ReplyKit: `make serve` and `make test` are the two commands a newcomer needs (see README.md).
+
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+SWIFT ?= swift
+DATA ?= ./replykit-data
+HOST ?= 127.0.0.1
+PORT ?= 8080
+# What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
+DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev xapian-tools
+
+.PHONY: help deps build release test serve bench format lint lexicon goldens clean
+
+help:
+	@echo "make serve    install what is missing, build, and run the demo"
+	@echo "make test     install what is missing, build, and run every test"
+	@echo "make bench    release build and the benchmarks"
+	@echo "make format | lint | lexicon | goldens | clean"
+
+# Installs the Debian packages that are missing (apt-get update first), and nothing when all are there.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  echo "installing:$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Until the HTTP service lands, `serve` shows the analyzer on a demo sentence.
+serve: release
+	.build/release/replykit analyze "請問iPhone15退貨要多久？"
+
+bench: release
+	.build/release/replykit bench analyze
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+
+# Regenerates the built-in lexicon's Swift source from corpora/lexicon/.
+lexicon:
+	python3 tools/lexicon/generate_swift.py --out Sources/TextAnalysis/BuiltinLexicon+Words.swift
+
+# Re-records the analysis goldens in corpora/analysis/golden/ (read the diff before committing it).
+goldens: deps
+	REPLYKIT_RECORD_GOLDENS=1 $(SWIFT) test --filter GoldenTests
+
+clean:
+	rm -rf .build

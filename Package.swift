@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "ReplyKit",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "replykit", targets: ["replykit"]),
+    .library(name: "TextAnalysis", targets: ["TextAnalysis"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+  ],
+  targets: [
+    // ICU's C API (break iterators, normalizers, transliterators) behind plain names.
+    .systemLibrary(name: "CICU", pkgConfig: "icu-i18n", providers: [.apt(["libicu-dev"])]),
+    // Normalization, word segmentation, lexicons and pinyin keys. Imports no Foundation module (see shim.h).
+    .target(name: "TextAnalysis", dependencies: ["CICU"]),
+    .executableTarget(
+      name: "replykit",
+      dependencies: [
+        "TextAnalysis",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ]
+    ),
+    .testTarget(
+      name: "TextAnalysisTests",
+      dependencies: [
+        "TextAnalysis",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+  ]
+)

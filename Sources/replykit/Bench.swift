@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `replykit bench`: speed measurements (run them on a release build).
+struct Bench: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure speed (use a release build: swift build -c release).",
+    subcommands: [BenchAnalyze.self]
+  )
+}

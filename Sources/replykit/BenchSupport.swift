@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+
+/// Loads benchmark text: lines of the given files (the string fields of JSON Lines), repeated to a size.
+enum BenchText {
+  /// The default text: AFQMC's customer questions (../shared/evaldata, read in place, never copied), else
+  /// the demo corpus.
+  static let defaultPaths = [
+    "../shared/evaldata/afqmc_train/corpus.jsonl", "../shared/evaldata/afqmc_train/queries.tsv",
+    "../shared/evaldata/afqmc_dev/corpus.jsonl", "../shared/evaldata/afqmc_dev/queries.tsv",
+  ]
+  static let fallbackPaths = [
+    "corpora/demo/quick_replies.jsonl", "corpora/demo/bot_knowledge.jsonl", "corpora/demo/internal_knowledge.jsonl",
+  ]
+
+  static func load(paths: [String], megabytes: Double) throws -> [String] {
+    var chosen = paths
+    if chosen.isEmpty {
+      chosen = defaultPaths.filter { FileManager.default.fileExists(atPath: $0) }
+      if chosen.isEmpty { chosen = fallbackPaths.filter { FileManager.default.fileExists(atPath: $0) } }
+    }
+    var lines: [String] = []
+    for path in chosen { lines += try documents(in: path) }
+    guard !lines.isEmpty else { throw ValidationError("no benchmark text: pass --text FILE") }
+    let target = Int(megabytes * 1_000_000)
+    var documents: [String] = []
+    var bytes = 0
+    while bytes < target {
+      for line in lines where bytes < target {
+        documents.append(line)
+        bytes += line.utf8.count
+      }
+    }
+    return documents
+  }
+
+  private static func documents(in path: String) throws -> [String] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ValidationError("\(path): cannot read the file")
+    }
+    var out: [String] = []
+    for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+      if line.hasPrefix("{"), let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
+        let texts = object.filter { $0.key != "id" }.values.compactMap { $0 as? String }.filter { !$0.isEmpty }
+        out.append(contentsOf: texts)
+      } else if let tab = line.firstIndex(of: "\t") {
+        out.append(String(line[line.index(after: tab)...]))
+      } else {
+        out.append(String(line))
+      }
+    }
+    return out
+  }
+}
+
+enum BenchFormat {
+  static func seconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+
+  static func milliseconds(_ duration: Duration) -> String { String(format: "%.1f ms", seconds(duration) * 1000) }
+
+  static func fixed(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+}
