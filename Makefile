@@ -53,9 +53,10 @@ format:
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 
-# Regenerates the built-in lexicon's Swift source from corpora/lexicon/.
+# Regenerates the built-in lexicon's and pinyin readings' Swift sources from corpora/lexicon/.
 lexicon:
 	python3 tools/lexicon/generate_swift.py --out Sources/TextAnalysis/BuiltinLexicon+Words.swift
+	python3 tools/lexicon/generate_readings_swift.py --out Sources/TextAnalysis/PinyinReadings+Words.swift
 
 # Re-records the analysis goldens in corpora/analysis/golden/ (read the diff before committing it).
 goldens: deps

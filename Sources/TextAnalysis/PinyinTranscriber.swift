@@ -12,7 +12,7 @@ public struct PinyinKeys: Hashable, Sendable, Codable {
 ///
 /// The transliterator is slow (about 115 k characters a second here) and not thread-safe, so keys are
 /// cached per distinct word under a lock: text repeats its words, and the cost is paid once per word.
-/// Polyphonic characters take ICU's reading (行 in 银行 may come out as `xing`).
+/// Polyphonic characters take ICU's reading, except in the words of `PinyinReadings` (银行 is `yinhang`).
 final class PinyinTranscriber: Sendable {
   private struct State: ~Copyable {
     let transliterator: Transliterator
@@ -33,7 +33,10 @@ final class PinyinTranscriber: Sendable {
     let result: Result<PinyinKeys?, TextAnalysisError> = state.withLock { state in
       if let cached = state.cache[word] { return .success(cached) }
       do throws(TextAnalysisError) {
-        let latin = try state.transliterator.transliterate(word)
+        let transliterator = state.transliterator
+        let latin = try PinyinReadings.builtin.latin(for: word) { (text) throws(TextAnalysisError) in
+          try transliterator.transliterate(text)
+        }
         let keys = Self.keys(fromLatin: latin)
         if state.cache.count >= capacity { state.cache.removeAll(keepingCapacity: true) }
         state.cache[word] = keys

@@ -76,6 +76,21 @@ import Testing
     #expect(try analyzer.pinyin(of: "驗證碼") == PinyinKeys(full: "yanzhengma", initials: "yzm"))
   }
 
+  @Test(arguments: [
+    ("银行", "yinhang", "yh"), ("银行卡", "yinhangka", "yhk"), ("地址", "dizhi", "dz"), ("还款", "huankuan", "hk"),
+    ("重新", "chongxin", "cx"), ("收货地址", "shouhuodizhi", "shdz"),
+  ])
+  func listedReadingsCorrectICUsPolyphones(word: String, full: String, initials: String) throws {
+    #expect(try analyzer.pinyin(of: word) == PinyinKeys(full: full, initials: initials))
+  }
+
+  @Test func readingsApplyInsideLongerWordsAndLeaveTheRestToICU() throws {
+    let readings = PinyinReadings(lines: "银行 yin hang\n地址 di zhi")
+    let latin = try readings.latin(for: "去银行改地址吧") { (text) throws(TextAnalysisError) in "<\(text)>" }
+    #expect(latin == "<去> yin hang <改> di zhi <吧>")
+    #expect(PinyinReadings.builtin.count >= 50)
+  }
+
   @Test func scriptsOfTokens() throws {
     let tokens = try analyzer.analyze("返品したい 환불 ขอคืนเงิน refund 299 iphone15")
     let scripts = Dictionary(tokens.map { ($0.term, $0.script) }, uniquingKeysWith: { a, _ in a })
