@@ -18,6 +18,11 @@ let package = Package(
     .systemLibrary(name: "CICU", pkgConfig: "icu-i18n", providers: [.apt(["libicu-dev"])]),
     // Normalization, word segmentation, lexicons and pinyin keys. Imports no Foundation module (see shim.h).
     .target(name: "TextAnalysis", dependencies: ["CICU"]),
+    // Xapian behind an extern "C" API: opaque handles, no C++ exception crosses into Swift.
+    .target(
+      name: "CXapian",
+      linkerSettings: [.linkedLibrary("xapian")]
+    ),
     .executableTarget(
       name: "replykit",
       dependencies: [
@@ -27,11 +32,16 @@ let package = Package(
       ]
     ),
     .testTarget(
+      name: "CXapianTests",
+      dependencies: ["CXapian"]
+    ),
+    .testTarget(
       name: "TextAnalysisTests",
       dependencies: [
         "TextAnalysis",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
-  ]
+  ],
+  cxxLanguageStandard: .cxx17
 )
