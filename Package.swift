@@ -12,6 +12,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
   ],
   targets: [
     // ICU's C API (break iterators, normalizers, transliterators) behind plain names.
@@ -23,6 +24,11 @@ let package = Package(
       name: "CXapian",
       linkerSettings: [.linkedLibrary("xapian")]
     ),
+    // Knowledge records, import parsers, and the SQLite store (the source of truth) with its change log.
+    .target(
+      name: "Knowledge",
+      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+    ),
     .executableTarget(
       name: "replykit",
       dependencies: [
@@ -30,6 +36,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]
+    ),
+    .testTarget(
+      name: "KnowledgeTests",
+      dependencies: ["Knowledge"]
     ),
     .testTarget(
       name: "CXapianTests",

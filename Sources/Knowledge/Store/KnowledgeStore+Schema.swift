@@ -1,0 +1,64 @@
+import GRDB
+
+extension KnowledgeStore {
+  /// The schema, one named migration per change; a shipped migration is never edited.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-knowledge") { db in
+      try db.create(table: "knowledge_item") { t in
+        t.column("tenant", .text).notNull()
+        t.column("source", .text).notNull()
+        t.column("id", .text).notNull()
+        t.column("scope", .text).notNull()
+        t.column("folder", .text)
+        t.column("title", .text).notNull()
+        t.column("similar", .jsonText).notNull()
+        t.column("body", .text).notNull()
+        t.column("category", .text)
+        t.column("tags", .jsonText).notNull()
+        t.column("language", .text)
+        t.column("enabled", .boolean).notNull()
+        t.column("variants", .jsonText).notNull()
+        t.column("created_at", .datetime).notNull()
+        t.column("updated_at", .datetime).notNull()
+        t.column("usage_count", .integer).notNull().defaults(to: 0)
+        t.column("last_used_at", .datetime)
+        t.primaryKey(["tenant", "source", "id"])
+      }
+      try db.create(index: "knowledge_item_folder", on: "knowledge_item", columns: ["tenant", "folder"])
+      try db.create(table: "change_log") { t in
+        t.autoIncrementedPrimaryKey("seq")
+        t.column("tenant", .text).notNull()
+        t.column("source", .text)
+        t.column("item_id", .text)
+        t.column("kind", .text).notNull()
+        t.column("at", .datetime).notNull()
+      }
+      try db.create(table: "agent") { t in
+        t.column("tenant", .text).notNull()
+        t.column("id", .text).notNull()
+        t.column("name", .text)
+        t.column("groups", .jsonText).notNull()
+        t.primaryKey(["tenant", "id"])
+      }
+      try db.create(table: "synonym_term") { t in
+        t.column("tenant", .text).notNull()
+        t.column("set_id", .integer).notNull()
+        t.column("term", .text).notNull()
+        t.primaryKey(["tenant", "term"])
+      }
+      try db.create(table: "user_word") { t in
+        t.column("tenant", .text).notNull()
+        t.column("word", .text).notNull()
+        t.column("added_at", .datetime).notNull()
+        t.primaryKey(["tenant", "word"])
+      }
+      try db.create(table: "tenant_settings") { t in
+        t.primaryKey("tenant", .text)
+        t.column("default_language", .text).notNull()
+        t.column("pinyin_enabled", .boolean).notNull()
+      }
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+
+/// An agent and the skill groups it belongs to (visibility of group-scoped quick replies follows them).
+public struct Agent: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+  public static let databaseTableName = "agent"
+  public var tenant: String
+  public var id: String
+  public var name: String?
+  public var groups: [String]
+
+  public init(tenant: String, id: String, name: String? = nil, groups: [String]) {
+    self.tenant = tenant
+    self.id = id
+    self.name = name
+    self.groups = groups
+  }
+}
+
+/// A tenant's settings for suggestions.
+public struct TenantSettings: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+  public static let databaseTableName = "tenant_settings"
+  public var tenant: String
+  /// The language items without one are in, and that suggestions fall back to.
+  public var defaultLanguage: String
+  /// Match pinyin and initials keys (`tk` finds 退款); some tenants turn it off.
+  public var pinyinEnabled: Bool
+
+  public init(tenant: String, defaultLanguage: String = "zh-Hans", pinyinEnabled: Bool = true) {
+    self.tenant = tenant
+    self.defaultLanguage = defaultLanguage
+    self.pinyinEnabled = pinyinEnabled
+  }
+
+  public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+  public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+extension KnowledgeStore {
+  // MARK: Agents
+
+  public func setAgent(_ agent: Agent) throws(KnowledgeStoreError) {
+    guard !agent.id.isEmpty else { throw .invalid("agent id must not be empty") }
+    try write { db in try agent.save(db) }
+  }
+
+  /// The agent, or nil when the tenant has none by that id (it then sees company items and its own only).
+  public func agent(tenant: String, id: String) throws(KnowledgeStoreError) -> Agent? {
+    try read { db in try Agent.fetchOne(db, key: ["tenant": tenant, "id": id]) }
+  }
+
+  public func agents(tenant: String) throws(KnowledgeStoreError) -> [Agent] {
+    try read { db in try Agent.filter(Column("tenant") == tenant).order(Column("id")).fetchAll(db) }
+  }
+
+  // MARK: Tenant settings
+
+  public func settings(tenant: String) throws(KnowledgeStoreError) -> TenantSettings {
+    try read { db in try TenantSettings.fetchOne(db, key: tenant) } ?? TenantSettings(tenant: tenant)
+  }
+
+  public func setSettings(_ settings: TenantSettings) throws(KnowledgeStoreError) {
+    try write { db in
+      try settings.save(db)
+      try Self.log(db, tenant: settings.tenant, source: nil, id: nil, kind: .tenant, at: Date())
+    }
+  }
+
+  // MARK: Synonyms
+
+  /// Declares `terms` synonyms of each other. A term already in a set joins the sets together.
+  public func addSynonyms(tenant: String, _ terms: [String]) throws(KnowledgeStoreError) {
+    let cleaned = Array(Set(terms.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }))
+    guard cleaned.count >= 2 else { throw .invalid("a synonym set needs at least two different terms") }
+    try write { db in
+      let existing = try Int64.fetchAll(
+        db,
+        sql:
+          "SELECT DISTINCT set_id FROM synonym_term WHERE tenant = ? AND term IN (\(cleaned.map { _ in "?" }.joined(separator: ",")))",
+        arguments: StatementArguments([tenant] + cleaned))
+      let next = try Int64.fetchOne(
+        db, sql: "SELECT COALESCE(MAX(set_id), 0) + 1 FROM synonym_term WHERE tenant = ?", arguments: [tenant])
+      let target = existing.min() ?? next ?? 1
+      for other in existing where other != target {
+        try db.execute(
+          sql: "UPDATE synonym_term SET set_id = ? WHERE tenant = ? AND set_id = ?", arguments: [target, tenant, other])
+      }
+      for term in cleaned {
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO synonym_term (tenant, set_id, term) VALUES (?, ?, ?)",
+          arguments: [tenant, target, term])
+      }
+      try Self.log(db, tenant: tenant, source: nil, id: nil, kind: .tenant, at: Date())
+    }
+  }
+
+  /// The tenant's synonym sets, each sorted.
+  public func synonymSets(tenant: String) throws(KnowledgeStoreError) -> [[String]] {
+    try read { db in
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT set_id, term FROM synonym_term WHERE tenant = ? ORDER BY set_id, term", arguments: [tenant])
+      var sets: [Int64: [String]] = [:]
+      for row in rows { sets[row["set_id"], default: []].append(row["term"]) }
+      return sets.keys.sorted().map { sets[$0]! }
+    }
+  }
+
+  // MARK: User dictionary
+
+  /// Adds words to the tenant's user dictionary; returns the ones that were new.
+  @discardableResult
+  public func addWords(tenant: String, _ words: [String], at now: Date = Date()) throws(KnowledgeStoreError)
+    -> [String]
+  {
+    let cleaned = words.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    return try write { db in
+      var added: [String] = []
+      for word in cleaned {
+        try db.execute(
+          sql: "INSERT OR IGNORE INTO user_word (tenant, word, added_at) VALUES (?, ?, ?)",
+          arguments: [tenant, word, now])
+        if db.changesCount == 1 { added.append(word) }
+      }
+      if !added.isEmpty { try Self.log(db, tenant: tenant, source: nil, id: nil, kind: .tenant, at: now) }
+      return added
+    }
+  }
+
+  public func words(tenant: String) throws(KnowledgeStoreError) -> [String] {
+    try read { db in
+      try String.fetchAll(db, sql: "SELECT word FROM user_word WHERE tenant = ? ORDER BY word", arguments: [tenant])
+    }
+  }
+
+  /// Items whose text contains `text` (for re-indexing the items a new dictionary word touches).
+  public func itemKeys(tenant: String, containing text: String) throws(KnowledgeStoreError)
+    -> [(source: KnowledgeSource, id: String)]
+  {
+    try read { db in
+      let pattern =
+        "%" + text.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT source, id FROM knowledge_item WHERE tenant = ?1
+          AND (title LIKE ?2 ESCAPE '\\' OR body LIKE ?2 ESCAPE '\\' OR similar LIKE ?2 ESCAPE '\\'
+            OR variants LIKE ?2 ESCAPE '\\')
+          """, arguments: [tenant, pattern])
+      return rows.compactMap { row in
+        guard let source = KnowledgeSource(rawValue: row["source"]) else { return nil }
+        return (source, row["id"])
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// The system of record for knowledge: items of the three sources, agents, synonyms and user dictionaries,
+/// in SQLite. Every write also appends to the change log in the same transaction, which is what the index
+/// follows; the index can always be rebuilt from here.
+public final class KnowledgeStore: Sendable {
+  let database: any DatabaseWriter
+
+  /// Opens (creating if needed) the store at `path`, in WAL mode so that readers never wait for a writer.
+  public init(path: String) throws(KnowledgeStoreError) {
+    do {
+      var configuration = Configuration()
+      configuration.busyMode = .timeout(10)
+      database = try DatabasePool(path: path, configuration: configuration)
+      try Self.migrator.migrate(database)
+    } catch {
+      throw Self.mapped(error)
+    }
+  }
+
+  /// A store in memory (tests, throwaway evaluation runs).
+  public init() throws(KnowledgeStoreError) {
+    do {
+      database = try DatabaseQueue()
+      try Self.migrator.migrate(database)
+    } catch {
+      throw Self.mapped(error)
+    }
+  }
+
+  static func mapped(_ error: any Error) -> KnowledgeStoreError {
+    if let error = error as? KnowledgeStoreError { return error }
+    if let error = error as? DatabaseError {
+      return .database("\(error.resultCode): \(error.message ?? "")")
+    }
+    return .database(String(describing: type(of: error)))
+  }
+
+  func read<T>(_ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
+    do { return try database.read(body) } catch { throw Self.mapped(error) }
+  }
+
+  func write<T>(_ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
+    do { return try database.write(body) } catch { throw Self.mapped(error) }
+  }
+
+  // MARK: Items
+
+  /// What an upsert did to one item.
+  public enum UpsertOutcome: String, Sendable, Hashable {
+    case added, updated, unchanged
+  }
+
+  /// Adds or replaces items by (tenant, source, id), all in one transaction. An item equal to the stored
+  /// one is left alone (and logs no change), so importing the same file twice changes nothing.
+  public func upsert(_ items: [KnowledgeItem], tenant: String, at now: Date = Date()) throws(KnowledgeStoreError)
+    -> [UpsertOutcome]
+  {
+    try write { db in
+      try items.map { item in
+        let key = ["tenant": tenant, "source": item.source.rawValue, "id": item.id]
+        if let existing = try KnowledgeRecord.fetchOne(db, key: key) {
+          if existing.item == item { return .unchanged }
+          var record = KnowledgeRecord(
+            tenant: tenant, item: item, createdAt: existing.createdAt, updatedAt: now,
+            usageCount: existing.usageCount, lastUsedAt: existing.lastUsedAt)
+          try record.update(db)
+          record.updatedAt = now
+          try Self.log(db, tenant: tenant, source: item.source, id: item.id, kind: .upsert, at: now)
+          return .updated
+        }
+        try KnowledgeRecord(tenant: tenant, item: item, createdAt: now, updatedAt: now).insert(db)
+        try Self.log(db, tenant: tenant, source: item.source, id: item.id, kind: .upsert, at: now)
+        return .added
+      }
+    }
+  }
+
+  /// Deletes an item; false when there was none.
+  @discardableResult
+  public func delete(tenant: String, source: KnowledgeSource, id: String, at now: Date = Date())
+    throws(KnowledgeStoreError) -> Bool
+  {
+    try write { db in
+      let key = ["tenant": tenant, "source": source.rawValue, "id": id]
+      guard try KnowledgeRecord.deleteOne(db, key: key) else { return false }
+      try Self.log(db, tenant: tenant, source: source, id: id, kind: .delete, at: now)
+      return true
+    }
+  }
+
+  public func item(tenant: String, source: KnowledgeSource, id: String) throws(KnowledgeStoreError)
+    -> StoredKnowledge?
+  {
+    try read { db in
+      try KnowledgeRecord.fetchOne(db, key: ["tenant": tenant, "source": source.rawValue, "id": id])?.stored
+    }
+  }
+
+  /// The stored items for the given keys (missing ones are left out), for the index to catch up with.
+  public func items(tenant: String, keys: [(source: KnowledgeSource, id: String)]) throws(KnowledgeStoreError)
+    -> [StoredKnowledge]
+  {
+    try read { db in
+      try keys.compactMap { key in
+        try KnowledgeRecord.fetchOne(db, key: ["tenant": tenant, "source": key.source.rawValue, "id": key.id])?.stored
+      }
+    }
+  }
+
+  /// Calls `body` with every item of a tenant (or of all tenants), in batches, for a rebuild of the index.
+  public func forEachItem(tenant: String? = nil, batchSize: Int = 2_000, _ body: ([StoredKnowledge]) throws -> Void)
+    throws
+  {
+    var after: (String, String, String) = ("", "", "")
+    while true {
+      let batch = try read { db in
+        var request = KnowledgeRecord.filter(
+          sql: "(tenant, source, id) > (?, ?, ?)", arguments: [after.0, after.1, after.2])
+        if let tenant { request = request.filter(KnowledgeRecord.Columns.tenant == tenant) }
+        return try request.order(sql: "tenant, source, id").limit(batchSize).fetchAll(db)
+      }
+      guard let last = batch.last else { return }
+      after = (last.tenant, last.source.rawValue, last.id)
+      try body(batch.map(\.stored))
+    }
+  }
+
+  /// The number of items of a tenant (of one source when given).
+  public func count(tenant: String, source: KnowledgeSource? = nil) throws(KnowledgeStoreError) -> Int {
+    try read { db in
+      var request = KnowledgeRecord.filter(KnowledgeRecord.Columns.tenant == tenant)
+      if let source { request = request.filter(KnowledgeRecord.Columns.source == source.rawValue) }
+      return try request.fetchCount(db)
+    }
+  }
+
+  /// An agent picked the item: its usage count goes up, which ranking reads.
+  public func recordUse(tenant: String, source: KnowledgeSource, id: String, at now: Date = Date())
+    throws(KnowledgeStoreError)
+  {
+    try write { db in
+      try db.execute(
+        sql: """
+          UPDATE knowledge_item SET usage_count = usage_count + 1, last_used_at = ?
+          WHERE tenant = ? AND source = ? AND id = ?
+          """, arguments: [now, tenant, source.rawValue, id])
+      guard db.changesCount == 1 else { throw KnowledgeStoreError.notFound(source: source, id: id) }
+      try Self.log(db, tenant: tenant, source: source, id: id, kind: .usage, at: now)
+    }
+  }
+
+  // MARK: The change log
+
+  /// Changes after `seq`, oldest first.
+  public func changes(after seq: Int64, limit: Int = 10_000) throws(KnowledgeStoreError) -> [KnowledgeChange] {
+    try read { db in
+      try KnowledgeChange.filter(KnowledgeChange.Columns.seq > seq).order(KnowledgeChange.Columns.seq).limit(limit)
+        .fetchAll(db)
+    }
+  }
+
+  /// The newest change's number (0 when there is none).
+  public func lastChangeSeq() throws(KnowledgeStoreError) -> Int64 {
+    try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_log") ?? 0 }
+  }
+
+  static func log(
+    _ db: Database, tenant: String, source: KnowledgeSource?, id: String?, kind: KnowledgeChange.Kind, at: Date
+  ) throws {
+    var change = KnowledgeChange(seq: nil, tenant: tenant, source: source, itemId: id, kind: kind, at: at)
+    try change.insert(db)
+  }
+}

@@ -1,0 +1,25 @@
+/// Why the knowledge store refused or failed an operation.
+public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// No item with that id (for that tenant and source).
+  case notFound(source: KnowledgeSource, id: String)
+  /// The request is not valid (a field named in the message).
+  case invalid(String)
+  /// SQLite failed; `message` is SQLite's (no user text).
+  case database(String)
+
+  public var code: String {
+    switch self {
+    case .notFound: "not_found"
+    case .invalid: "invalid_argument"
+    case .database: "storage_failure"
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .notFound(let source, let id): "no \(source.rawValue) item with id \(id)"
+    case .invalid(let message): message
+    case .database(let message): "storage failure: \(message)"
+    }
+  }
+}
