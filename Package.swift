@@ -29,6 +29,11 @@ let package = Package(
       name: "Knowledge",
       dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
     ),
+    // The Xapian index that follows the store, and ranked suggestions over it.
+    .target(
+      name: "SearchIndex",
+      dependencies: ["CXapian", "TextAnalysis", "Knowledge"]
+    ),
     .executableTarget(
       name: "replykit",
       dependencies: [
@@ -40,6 +45,10 @@ let package = Package(
     .testTarget(
       name: "KnowledgeTests",
       dependencies: ["Knowledge"]
+    ),
+    .testTarget(
+      name: "SearchIndexTests",
+      dependencies: ["SearchIndex", "Knowledge", "TextAnalysis"]
     ),
     .testTarget(
       name: "CXapianTests",

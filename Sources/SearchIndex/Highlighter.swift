@@ -1,0 +1,88 @@
+import TextAnalysis
+
+/// Marks the words of a shown text that matched: the analyzer splits the text again, and its ranges point
+/// into the text as it is shown (Traditional, full-width, accents and all).
+struct Highlighter {
+  let analyzer: Analyzer
+  let plan: QueryPlan
+
+  func highlights(in text: String) -> [Highlight] {
+    guard let tokens = try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: plan.pinyinPrefix != nil))
+    else { return [] }
+    var marked = [Bool](repeating: false, count: tokens.count)
+    for (index, token) in tokens.enumerated() {
+      if plan.highlightTerms.contains(token.term) || token.parts.contains(where: plan.highlightTerms.contains) {
+        marked[index] = true
+      } else if let prefix = plan.unfinished,
+        token.term.hasPrefix(prefix) || token.parts.contains(where: { $0.hasPrefix(prefix) })
+      {
+        marked[index] = true
+      }
+    }
+    if let typed = plan.pinyinPrefix { markPinyin(typed, tokens: tokens, marked: &marked) }
+    return merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range })
+  }
+
+  /// Pinyin typed across words (`tuikuanliu` over 退款 / 流程): from each Han word, follow the words whose keys
+  /// the typed letters spell, full or initials.
+  private func markPinyin(_ typed: String, tokens: [Token], marked: inout [Bool]) {
+    for start in tokens.indices {
+      for keyPath in [\PinyinKeys.full, \PinyinKeys.initials] {
+        var rest = Substring(typed)
+        var index = start
+        var covered: [Int] = []
+        while !rest.isEmpty, index < tokens.count, let keys = tokens[index].pinyin {
+          let key = keys[keyPath: keyPath]
+          if rest.hasPrefix(key) {
+            rest = rest.dropFirst(key.count)
+          } else if key.hasPrefix(rest) {
+            rest = ""
+          } else {
+            break
+          }
+          covered.append(index)
+          index += 1
+        }
+        if rest.isEmpty && !covered.isEmpty {
+          for index in covered { marked[index] = true }
+          return
+        }
+      }
+    }
+  }
+
+  private func merged(_ ranges: [Range<Int>]) -> [Highlight] {
+    var result: [Highlight] = []
+    for range in ranges {
+      if let last = result.last, last.end >= range.lowerBound {
+        result[result.count - 1].end = max(last.end, range.upperBound)
+      } else {
+        result.append(Highlight(start: range.lowerBound, end: range.upperBound))
+      }
+    }
+    return result
+  }
+
+  /// A window of `text` around its first highlight (about `length` UTF-16 units), with the highlights
+  /// moved into the window; "…" marks a cut.
+  func snippet(of text: String, length: Int = 120) -> (String, [Highlight]) {
+    let all = highlights(in: text)
+    let utf16 = Array(text.utf16)
+    guard utf16.count > length else { return (text, all) }
+    var start = max(0, (all.first?.start ?? 0) - 20)
+    // Never cut a surrogate pair or a combining sequence in two: move to a character boundary.
+    func isBoundary(_ offset: Int) -> Bool { String.Index(utf16Offset: offset, in: text).samePosition(in: text) != nil }
+    while start > 0, !isBoundary(start) { start -= 1 }
+    var end = min(utf16.count, start + length)
+    while end < utf16.count, !isBoundary(end) { end += 1 }
+    let head = start > 0 ? "…" : ""
+    let tail = end < utf16.count ? "…" : ""
+    let body = String(decoding: utf16[start..<end], as: UTF16.self)
+    let shift = head.utf16.count - start
+    let moved = all.compactMap { h -> Highlight? in
+      guard h.start >= start && h.end <= end else { return nil }
+      return Highlight(start: h.start + shift, end: h.end + shift)
+    }
+    return (head + body + tail, moved)
+  }
+}

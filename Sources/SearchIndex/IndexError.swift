@@ -1,0 +1,44 @@
+import CXapian
+
+/// Why the index failed: misuse apart from data or environment, as Xapian separates them.
+public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
+  case invalidArgument(String)
+  /// Another process holds the index for writing.
+  case locked(String)
+  /// The index is damaged; `replykit reindex` rebuilds it from the store.
+  case corrupt(String)
+  case notFound(String)
+  /// Any other failure (I/O, an outdated reader that could not catch up, ...).
+  case runtime(String)
+
+  init(_ error: rk_error) {
+    var copy = error
+    let message = withUnsafeBytes(of: &copy.message) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    switch rk_error_code(rawValue: UInt32(error.code)) {
+    case RK_ERROR_INVALID_ARGUMENT: self = .invalidArgument(message)
+    case RK_ERROR_DATABASE_LOCKED: self = .locked(message)
+    case RK_ERROR_DATABASE_CORRUPT, RK_ERROR_DATABASE_VERSION: self = .corrupt(message)
+    case RK_ERROR_DATABASE_NOT_FOUND: self = .notFound(message)
+    default: self = .runtime(message)
+    }
+  }
+
+  /// Whether the reader should reopen and try again.
+  static func isModified(_ error: rk_error) -> Bool { error.code == Int32(RK_ERROR_DATABASE_MODIFIED.rawValue) }
+
+  public var code: String {
+    switch self {
+    case .invalidArgument: "invalid_argument"
+    case .locked: "index_locked"
+    case .corrupt: "index_corrupt"
+    case .notFound: "index_not_found"
+    case .runtime: "index_failure"
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .invalidArgument(let m), .locked(let m), .corrupt(let m), .notFound(let m), .runtime(let m): "\(code): \(m)"
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import Synchronization
+
+/// Readers of the index, one per concurrent search (Xapian objects are not thread-safe). A reader that is
+/// behind the writer's last commit reopens before it is used; one that falls too far behind during a
+/// search (DatabaseModifiedError) reopens and tries again.
+final class IndexReaderPool: Sendable {
+  private struct Reader: @unchecked Sendable {
+    // @unchecked: a reader is used by one search at a time and sits in the free list otherwise.
+    let index: XapianIndex
+    var generation: Int
+    let epoch: Int
+  }
+
+  private let path: String
+  private let free = Mutex<[Reader]>([])
+  private let generation = Atomic<Int>(0)
+  /// Bumped when the index folder is replaced: readers of an older epoch are closed, not reopened.
+  private let epoch = Atomic<Int>(0)
+  private static let maxPooled = 16
+
+  init(path: String) {
+    self.path = path
+  }
+
+  /// The writer committed: readers reopen before their next search.
+  func committed() { generation.add(1, ordering: .releasing) }
+
+  /// The index was replaced by a new database: every reader is closed and opened anew.
+  func reset() {
+    epoch.add(1, ordering: .releasing)
+    generation.add(1, ordering: .releasing)
+    free.withLock { $0.removeAll() }
+  }
+
+  func withReader<T>(_ body: (XapianIndex) throws -> T) throws -> T {
+    var reader = try checkOut()
+    defer { checkIn(reader) }
+    let current = generation.load(ordering: .acquiring)
+    if reader.generation != current {
+      try reader.index.reopen()
+      reader.generation = current
+    }
+    do {
+      return try body(reader.index)
+    } catch IndexError.runtime(let message) where message == "modified" {
+      try reader.index.reopen()
+      return try body(reader.index)
+    }
+  }
+
+  private func checkOut() throws -> Reader {
+    if let reader = free.withLock({ $0.popLast() }) { return reader }
+    let current = generation.load(ordering: .acquiring)
+    return Reader(
+      index: try XapianIndex.openReader(path: path), generation: current, epoch: epoch.load(ordering: .acquiring))
+  }
+
+  private func checkIn(_ reader: Reader) {
+    guard reader.epoch == epoch.load(ordering: .acquiring) else { return }
+    free.withLock { readers in
+      if readers.count < Self.maxPooled { readers.append(reader) }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Knowledge
+import TextAnalysis
+
+/// The one writer of the index. It follows the store's change log: `catchUp()` applies every change after
+/// the last one it applied and records that change's number in the same commit, so after a crash it goes
+/// on from where its last commit left off. An index made by another analyzer version is rebuilt.
+actor IndexWriter {
+  private var index: XapianIndex
+  private let path: String
+  private let store: KnowledgeStore
+  private let analyzers: TenantAnalyzers
+  private let readers: IndexReaderPool
+  /// The number of the last change the index holds.
+  private(set) var lastApplied: Int64
+
+  static let formatVersion = "1"
+  private enum Key {
+    static let analyzer = "replykit.analyzer"
+    static let format = "replykit.format"
+    static let lastChange = "replykit.last_change"
+    static func words(_ tenant: String) -> String { "replykit.words.\(tenant)" }
+  }
+
+  init(path: String, store: KnowledgeStore, analyzers: TenantAnalyzers, readers: IndexReaderPool) throws {
+    let index = try XapianIndex.openWriter(path: path)
+    let analyzer = try index.metadata(Key.analyzer)
+    let format = try index.metadata(Key.format)
+    let lastChange = try index.metadata(Key.lastChange)
+    self.index = index
+    self.path = path
+    self.store = store
+    self.analyzers = analyzers
+    self.readers = readers
+    let sameAnalysis = analyzer == analyzers.version && format == Self.formatVersion
+    lastApplied = sameAnalysis ? Int64(lastChange ?? "0") ?? 0 : -1
+  }
+
+  /// Whether the index was made by another analyzer (or is new) and must be rebuilt from the store.
+  var needsRebuild: Bool { lastApplied < 0 }
+
+  /// Applies the changes the index has not seen; returns how many it applied.
+  @discardableResult
+  func catchUp(batchSize: Int = 5_000) throws -> Int {
+    if needsRebuild { return try rebuild() }
+    var applied = 0
+    while true {
+      let changes = try store.changes(after: lastApplied, limit: batchSize)
+      guard let last = changes.last?.seq else { return applied }
+      try apply(changes)
+      try finishBatch(lastChange: last)
+      applied += changes.count
+    }
+  }
+
+  /// Empties the index (a new, empty database in its folder) and re-indexes every item of the store.
+  @discardableResult
+  func resetAndRebuild() throws -> Int {
+    index = try XapianIndex.openWriter(path: path + ".tmp-closing")  // releases the old handle and its lock
+    try? FileManager.default.removeItem(atPath: path)
+    index = try XapianIndex.openWriter(path: path)
+    try? FileManager.default.removeItem(atPath: path + ".tmp-closing")
+    readers.reset()
+    lastApplied = -1
+    return try rebuild()
+  }
+
+  /// Re-indexes every item of the store. Run on an empty index (`SuggestionEngine` empties it first), so
+  /// that nothing stale stays.
+  @discardableResult
+  func rebuild() throws -> Int {
+    let upTo = try store.lastChangeSeq()
+    var tenants = Set<String>()
+    var count = 0
+    try store.forEachItem { batch in
+      for stored in batch {
+        if tenants.insert(stored.tenant).inserted { try syncWords(tenant: stored.tenant, reindex: false) }
+        try reindex(stored)
+        count += 1
+      }
+      try index.commit()
+    }
+    try index.setMetadata(Key.analyzer, analyzers.version)
+    try index.setMetadata(Key.format, Self.formatVersion)
+    try finishBatch(lastChange: upTo)
+    // Whatever changed while we rebuilt is applied on top (applying a change twice is harmless).
+    try catchUp()
+    return count
+  }
+
+  private func finishBatch(lastChange: Int64) throws {
+    try index.setMetadata(Key.lastChange, String(lastChange))
+    try index.commit()
+    lastApplied = lastChange
+    readers.committed()
+  }
+
+  private func apply(_ changes: [KnowledgeChange]) throws {
+    // Only an item's latest state matters: a batch touching it ten times re-indexes it once.
+    var items: [String: KnowledgeChange] = [:]
+    var order: [String] = []
+    var tenantsChanged = Set<String>()
+    for change in changes {
+      guard let source = change.source, let id = change.itemId else {
+        tenantsChanged.insert(change.tenant)
+        continue
+      }
+      let key = [change.tenant, source.rawValue, id].joined(separator: "\u{1F}")
+      if items.updateValue(change, forKey: key) == nil { order.append(key) }
+    }
+    for tenant in tenantsChanged.sorted() { try syncWords(tenant: tenant, reindex: true) }
+    for key in order {
+      let change = items[key]!
+      guard let source = change.source, let id = change.itemId else { continue }
+      if change.kind == .delete {
+        try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
+      } else if let stored = try store.item(tenant: change.tenant, source: source, id: id) {
+        try reindex(stored)
+      } else {
+        try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
+      }
+    }
+  }
+
+  private func reindex(_ stored: StoredKnowledge) throws {
+    let item = stored.item
+    try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: stored.tenant, source: item.source, id: item.id))
+    let builder = KnowledgeDocumentBuilder(analyzer: try analyzers.analyzer(for: stored.tenant))
+    for built in try builder.documents(for: stored) {
+      try index.replace(idTerm: built.idTerm, with: built.document)
+      for word in built.spellingWords { try index.addSpelling(word) }
+    }
+  }
+
+  /// A tenant's user dictionary changed: the items that contain an added or removed word get new terms.
+  private func syncWords(tenant: String, reindex shouldReindex: Bool) throws {
+    let words = try store.words(tenant: tenant)
+    let before = Set((try index.metadata(Key.words(tenant)) ?? "").split(separator: "\n").map(String.init))
+    let changed = before.symmetricDifference(words)
+    guard !changed.isEmpty else { return }
+    analyzers.forget(tenant)
+    if shouldReindex {
+      var keys: [String: (source: KnowledgeSource, id: String)] = [:]
+      for word in changed {
+        for key in try store.itemKeys(tenant: tenant, containing: word) { keys["\(key.source)/\(key.id)"] = key }
+      }
+      for stored in try store.items(tenant: tenant, keys: Array(keys.values)) { try reindex(stored) }
+    }
+    try index.setMetadata(Key.words(tenant), words.joined(separator: "\n"))
+  }
+
+  var documentCount: Int { get throws { try index.documentCount } }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Knowledge
+import TextAnalysis
+
+/// Turns a stored item into Xapian documents: one for the item and one for each language variant.
+struct KnowledgeDocumentBuilder {
+  let analyzer: Analyzer
+  var now = Date()
+
+  static let wordPrefixLength = 6
+  static let titlePrefixLength = 16
+  static let pinyinPrefixLength = 16
+
+  /// The unique id term of one language version of an item.
+  static func idTerm(tenant: String, source: KnowledgeSource, id: String, language: String?) -> String {
+    let term = TermPrefix.id + [tenant, source.rawValue, id, language ?? "-"].joined(separator: "\u{1F}")
+    return TermPrefix.fits(term) ? term : TermPrefix.id + "#" + StableHash.hex(term)
+  }
+
+  /// The term all language versions of an item share.
+  static func itemTerm(tenant: String, source: KnowledgeSource, id: String) -> String {
+    TermPrefix.item + StableHash.hex([tenant, source.rawValue, id].joined(separator: "\u{1F}"))
+  }
+
+  struct Built {
+    var idTerm: String
+    var document: IndexDocument
+    /// Latin words for the spelling data (typo tolerance).
+    var spellingWords: [String]
+  }
+
+  func documents(for stored: StoredKnowledge) throws -> [Built] {
+    let item = stored.item
+    var versions: [(language: String?, KnowledgeVariant)] = [
+      (item.language, KnowledgeVariant(title: item.title, similar: item.similar, body: item.body))
+    ]
+    for language in item.variants.keys.sorted() where language != item.language {
+      versions.append((language, item.variants[language]!))
+    }
+    return try versions.map { language, texts in
+      try document(stored: stored, language: language, texts: texts)
+    }
+  }
+
+  private func document(stored: StoredKnowledge, language: String?, texts: KnowledgeVariant) throws -> Built {
+    let item = stored.item
+    var document = IndexDocument()
+    var spelling: [String] = []
+    var position: UInt32 = 1
+
+    func addField(_ prefix: String, _ text: String) throws -> [Token] {
+      let tokens = try analyzer.analyze(text)
+      for token in tokens {
+        let term = prefix + token.term
+        if TermPrefix.fits(term) { document.postings.append((term, position + UInt32(token.position))) }
+        for part in token.parts where TermPrefix.fits(prefix + part) { document.terms.append(prefix + part) }
+        if token.script == .latin && token.term.count >= 3 { spelling.append(token.term) }
+      }
+      position += UInt32(tokens.count) + 100  // a gap, so that phrases never span two fields
+      return tokens
+    }
+
+    let titleTokens = try addField(TermPrefix.title, texts.title)
+    for question in texts.similar { _ = try addField(TermPrefix.similar, question) }
+    _ = try addField(TermPrefix.body, texts.body)
+    for tag in item.tags { _ = try addField(TermPrefix.tag, tag) }
+    addTitlePrefixes(titleTokens, to: &document)
+
+    let tenant = stored.tenant
+    document.booleanTerms = [
+      TermPrefix.tenant + tenant, TermPrefix.source + item.source.rawValue, TermPrefix.scope + item.scope.description,
+      TermPrefix.enabled + (item.enabled ? "1" : "0"), TermPrefix.language + (language ?? "-"),
+      Self.itemTerm(tenant: tenant, source: item.source, id: item.id),
+    ]
+    if let folder = item.folder { document.booleanTerms.append(TermPrefix.folder + folder) }
+    for tag in item.tags { document.booleanTerms.append(TermPrefix.tagFilter + tag) }
+    document.booleanTerms = document.booleanTerms.filter(TermPrefix.fits)
+
+    document.values[ValueSlot.usage] = Self.usageScore(
+      count: stored.usageCount, lastUsed: stored.lastUsedAt, now: now)
+    document.values[ValueSlot.scopeRank] = Double(item.scope.rank)
+    document.values[ValueSlot.updated] = stored.updatedAt.timeIntervalSince1970
+
+    let indexed = IndexedItem(
+      tenant: tenant, source: item.source, id: item.id, language: language, title: texts.title,
+      similar: texts.similar, body: texts.body, scope: item.scope, folder: item.folder, category: item.category,
+      tags: item.tags, usageCount: stored.usageCount, versions: Self.versions(of: item))
+    document.data = try JSONEncoder().encode(indexed)
+    return Built(
+      idTerm: Self.idTerm(tenant: tenant, source: item.source, id: item.id, language: language), document: document,
+      spellingWords: spelling)
+  }
+
+  /// Edge prefixes of title words (and their parts), of the whole title, and of their pinyin keys.
+  private func addTitlePrefixes(_ tokens: [Token], to document: inout IndexDocument) {
+    var terms = Set<String>()
+    func addPrefixes(_ prefix: String, of text: String, upTo limit: Int) {
+      var current = ""
+      for character in text.prefix(limit) {
+        current.append(character)
+        terms.insert(prefix + current)
+      }
+    }
+    var whole = ""
+    var wholePinyin = ""
+    var wholeInitials = ""
+    for token in tokens {
+      addPrefixes(TermPrefix.titleWordPrefix, of: token.term, upTo: Self.wordPrefixLength)
+      for part in token.parts { addPrefixes(TermPrefix.titleWordPrefix, of: part, upTo: Self.wordPrefixLength) }
+      whole += token.term
+      if let keys = token.pinyin {
+        addPrefixes(TermPrefix.pinyin, of: keys.full, upTo: Self.pinyinPrefixLength)
+        addPrefixes(TermPrefix.initials, of: keys.initials, upTo: Self.pinyinPrefixLength)
+        wholePinyin += keys.full
+        wholeInitials += keys.initials
+      }
+    }
+    // Parts start words of their own: 退款进度 is also found by typing 进度 or jindu.
+    for token in tokens where !token.parts.isEmpty {
+      for part in token.parts.dropFirst() {
+        if let keys = try? analyzer.pinyin(of: part) {
+          addPrefixes(TermPrefix.pinyin, of: keys.full, upTo: Self.pinyinPrefixLength)
+          addPrefixes(TermPrefix.initials, of: keys.initials, upTo: Self.pinyinPrefixLength)
+        }
+      }
+    }
+    addPrefixes(TermPrefix.titlePrefix, of: whole, upTo: Self.titlePrefixLength)
+    addPrefixes(TermPrefix.pinyin, of: wholePinyin, upTo: Self.pinyinPrefixLength)
+    addPrefixes(TermPrefix.initials, of: wholeInitials, upTo: Self.pinyinPrefixLength)
+    document.terms += terms.sorted().filter(TermPrefix.fits)
+  }
+
+  static func versions(of item: KnowledgeItem) -> [String: KnowledgeVariant] {
+    var versions = item.variants
+    versions[item.language ?? "-"] = KnowledgeVariant(title: item.title, similar: item.similar, body: item.body)
+    return versions
+  }
+
+  /// log(1 + picks), halved every 90 days since the last pick.
+  static func usageScore(count: Int, lastUsed: Date?, now: Date) -> Double {
+    guard count > 0 else { return 0 }
+    let days = max(0, now.timeIntervalSince(lastUsed ?? now) / 86_400)
+    return log1p(Double(count)) * pow(0.5, days / 90)
+  }
+}
+
+/// FNV-1a, 64 bits, as hex: stable across runs and machines (Swift's Hasher is seeded per process).
+enum StableHash {
+  static func hex(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    let digits = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Knowledge
+import TextAnalysis
+
+/// A data folder at work: the SQLite store (the source of truth, `replykit.sqlite`), the Xapian index that
+/// follows it (`index/`), and suggestions over both. Opening it brings the index up to date with the store:
+/// after a crash it applies what it missed; built by another analyzer version, it is rebuilt.
+public final class SuggestionEngine: Sendable {
+  public let store: KnowledgeStore
+  public let suggester: Suggester
+  public let analyzer: Analyzer
+  let writer: IndexWriter
+  let readers: IndexReaderPool
+  let analyzers: TenantAnalyzers
+
+  /// What opening found and did, for logs and the CLI.
+  public struct OpenReport: Sendable {
+    /// Changes applied to catch up with the store.
+    public var caughtUp: Int
+    /// Whether the whole index was rebuilt (new, or made by another analyzer).
+    public var rebuilt: Bool
+  }
+
+  public let openReport: OpenReport
+
+  public init(dataFolder: String, weights: RankingWeights = .standard) async throws {
+    try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
+    store = try KnowledgeStore(path: (dataFolder as NSString).appendingPathComponent("replykit.sqlite"))
+    analyzer = try Analyzer()
+    analyzers = TenantAnalyzers(base: analyzer, store: store)
+    let indexPath = (dataFolder as NSString).appendingPathComponent("index")
+    readers = IndexReaderPool(path: indexPath)
+    writer = try IndexWriter(path: indexPath, store: store, analyzers: analyzers, readers: readers)
+    suggester = Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights)
+    let rebuild = await writer.needsRebuild
+    let stale = try await writer.documentCount > 0
+    let applied = rebuild && stale ? try await writer.resetAndRebuild() : try await writer.catchUp()
+    openReport = OpenReport(caughtUp: applied, rebuilt: rebuild)
+  }
+
+  /// Applies the store's changes the index has not seen (call after writing to the store).
+  @discardableResult
+  public func catchUp() async throws -> Int { try await writer.catchUp() }
+
+  /// Rebuilds the index from the store (`replykit reindex`).
+  @discardableResult
+  public func reindex() async throws -> Int { try await writer.resetAndRebuild() }
+
+  /// Documents in the index (language versions count apart).
+  public func indexedDocumentCount() async throws -> Int { try await writer.documentCount }
+
+  /// The number of the last store change the index holds.
+  public func lastAppliedChange() async -> Int64 { await writer.lastApplied }
+
+  // MARK: Writes that also concern cached tenant state
+
+  public func setAgent(_ agent: Agent) throws {
+    try store.setAgent(agent)
+    suggester.forget(tenant: agent.tenant)
+  }
+
+  public func addSynonyms(tenant: String, _ terms: [String]) async throws {
+    try store.addSynonyms(tenant: tenant, terms)
+    suggester.forget(tenant: tenant)
+    try await catchUp()
+  }
+
+  /// Adds user-dictionary words; the items that contain them are re-indexed.
+  @discardableResult
+  public func addWords(tenant: String, _ words: [String]) async throws -> [String] {
+    let added = try store.addWords(tenant: tenant, words)
+    suggester.forget(tenant: tenant)
+    try await catchUp()
+    return added
+  }
+
+  public func setSettings(_ settings: TenantSettings) async throws {
+    try store.setSettings(settings)
+    suggester.forget(tenant: settings.tenant)
+    try await catchUp()
+  }
+
+  /// An agent picked a suggestion: usage goes up and the ranking follows.
+  public func recordPick(tenant: String, source: KnowledgeSource, id: String) async throws {
+    try store.recordUse(tenant: tenant, source: source, id: id)
+    try await catchUp()
+  }
+}

@@ -1,0 +1,50 @@
+/// The term prefixes of the index (Xapian's convention: `Q` for the unique id, `X...` for filters).
+///
+/// Text fields carry analysed terms with positions; `A`, `H`, `P` and `I` carry prefixes of title words,
+/// precomputed at index time, so that the one- and two-character prefixes an agent types are single term
+/// look-ups rather than wildcard expansions (measured here: 17 ms median for a one-character wildcard).
+enum TermPrefix {
+  static let id = "Q"
+  /// Title: the quick reply's shortcut, the bot's standard question, the article's title.
+  static let title = "T"
+  /// Bot knowledge's similar questions.
+  static let similar = "S"
+  /// Quick reply content, bot answer, article body.
+  static let body = "B"
+  /// Tags as text.
+  static let tag = "K"
+  /// Prefixes (1 to 6 characters) of each title word.
+  static let titleWordPrefix = "A"
+  /// Prefixes (1 to 16 characters) of the whole folded title without spaces: the exact-prefix boost.
+  static let titlePrefix = "H"
+  /// Prefixes of the title words' toneless pinyin, and of the whole title's.
+  static let pinyin = "P"
+  /// Prefixes of the title words' pinyin initials, and of the whole title's.
+  static let initials = "I"
+
+  static let tenant = "XT"
+  static let source = "XS"
+  static let scope = "XC"
+  static let folder = "XF"
+  static let language = "XL"
+  static let enabled = "XE"
+  static let tagFilter = "XG"
+  /// All documents (language variants) of one item, for deleting them together.
+  static let item = "XI"
+
+  /// Xapian refuses terms over 245 bytes; longer ones are left out (a 60-character word matches nothing
+  /// anyone types anyway).
+  static let maxTermBytes = 240
+
+  static func fits(_ term: String) -> Bool { term.utf8.count <= maxTermBytes }
+}
+
+/// Value slots.
+enum ValueSlot {
+  /// How much agents use the item: log(1 + picks), decayed by the age of the last pick.
+  static let usage: UInt32 = 0
+  /// Personal 2, group 1, company 0: breaks ties between quick replies.
+  static let scopeRank: UInt32 = 1
+  /// Last update, seconds since 1970.
+  static let updated: UInt32 = 2
+}

@@ -1,0 +1,161 @@
+import CXapian
+import Foundation
+
+/// One open Xapian database (a writer, or a reader of the same folder). Not thread-safe, like Xapian:
+/// the writer lives in `IndexWriter` (an actor) and readers in `IndexReaderPool`.
+final class XapianIndex {
+  private let handle: OpaquePointer
+  let isWriter: Bool
+
+  private init(handle: OpaquePointer, isWriter: Bool) {
+    self.handle = handle
+    self.isWriter = isWriter
+  }
+
+  deinit { rk_database_close(handle) }
+
+  static func openWriter(path: String) throws(IndexError) -> XapianIndex {
+    var error = rk_error()
+    guard let handle = rk_database_open_writable(path, &error) else { throw IndexError(error) }
+    return XapianIndex(handle: handle, isWriter: true)
+  }
+
+  static func openReader(path: String) throws(IndexError) -> XapianIndex {
+    var error = rk_error()
+    guard let handle = rk_database_open_reader(path, &error) else { throw IndexError(error) }
+    return XapianIndex(handle: handle, isWriter: false)
+  }
+
+  @discardableResult
+  func reopen() throws(IndexError) -> Bool {
+    var error = rk_error()
+    let result = rk_database_reopen(handle, &error)
+    if result < 0 { throw IndexError(error) }
+    return result == 1
+  }
+
+  func commit() throws(IndexError) {
+    var error = rk_error()
+    if rk_database_commit(handle, &error) != 0 { throw IndexError(error) }
+  }
+
+  var documentCount: Int {
+    get throws(IndexError) {
+      var error = rk_error()
+      let count = rk_database_document_count(handle, &error)
+      if count < 0 { throw IndexError(error) }
+      return Int(count)
+    }
+  }
+
+  func termFrequency(_ term: String) throws(IndexError) -> Int {
+    var error = rk_error()
+    let count = rk_database_term_frequency(handle, term, &error)
+    if count < 0 { throw IndexError(error) }
+    return Int(count)
+  }
+
+  func replace(idTerm: String, with document: IndexDocument) throws(IndexError) {
+    var error = rk_error()
+    guard let built = rk_document_new(&error) else { throw IndexError(error) }
+    defer { rk_document_free(built) }
+    for posting in document.postings {
+      if rk_document_add_posting(built, posting.term, posting.position, 1, &error) != 0 { throw IndexError(error) }
+    }
+    for term in document.terms {
+      if rk_document_add_term(built, term, 1, &error) != 0 { throw IndexError(error) }
+    }
+    for term in document.booleanTerms {
+      if rk_document_add_boolean_term(built, term, &error) != 0 { throw IndexError(error) }
+    }
+    for (slot, value) in document.values {
+      var length = 0
+      guard let bytes = rk_sortable_serialise(value, &length) else { throw .runtime("sortable_serialise failed") }
+      defer { rk_free(bytes) }
+      if rk_document_set_value(built, slot, bytes, length, &error) != 0 { throw IndexError(error) }
+    }
+    let status = document.data.withUnsafeBytes { raw in
+      rk_document_set_data(built, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &error)
+    }
+    if status != 0 { throw IndexError(error) }
+    if rk_database_replace(handle, idTerm, built, &error) != 0 { throw IndexError(error) }
+  }
+
+  func delete(idTerm: String) throws(IndexError) {
+    var error = rk_error()
+    if rk_database_delete(handle, idTerm, &error) != 0 { throw IndexError(error) }
+  }
+
+  func metadata(_ key: String) throws(IndexError) -> String? {
+    var error = rk_error()
+    var length = 0
+    guard let value = rk_database_get_metadata(handle, key, &length, &error) else {
+      if error.code != 0 { throw IndexError(error) }
+      return nil
+    }
+    defer { rk_free(value) }
+    return String(decoding: UnsafeRawBufferPointer(start: value, count: length), as: UTF8.self)
+  }
+
+  func setMetadata(_ key: String, _ value: String) throws(IndexError) {
+    var error = rk_error()
+    if rk_database_set_metadata(handle, key, value, value.utf8.count, &error) != 0 { throw IndexError(error) }
+  }
+
+  func addSpelling(_ word: String, frequency: UInt32 = 1) throws(IndexError) {
+    var error = rk_error()
+    if rk_database_add_spelling(handle, word, frequency, &error) != 0 { throw IndexError(error) }
+  }
+
+  func spellingSuggestion(for word: String, maxEditDistance: UInt32 = 2) throws(IndexError) -> String? {
+    var error = rk_error()
+    guard let value = rk_database_spelling_suggestion(handle, word, maxEditDistance, &error) else {
+      if error.code != 0 { throw IndexError(error) }
+      return nil
+    }
+    defer { rk_free(value) }
+    return String(cString: value)
+  }
+
+  /// Runs a query; `matchingTerms` asks Xapian which of the query's own terms each hit matched.
+  func search(_ query: IndexQuery, offset: Int = 0, limit: Int, k1: Double, b: Double, matchingTerms: Bool)
+    throws(IndexError) -> [IndexHit]
+  {
+    let built = try query.build()
+    defer { rk_query_free(built) }
+    var error = rk_error()
+    var options = rk_search_options(k1: k1, b: b, matching_terms: matchingTerms ? 1 : 0)
+    guard let results = rk_search(handle, built, UInt32(offset), UInt32(limit), &options, &error) else {
+      if IndexError.isModified(error) { throw .runtime("modified") }
+      throw IndexError(error)
+    }
+    defer { rk_results_free(results) }
+    return (0..<rk_results_count(results)).map { index in
+      var length = 0
+      let data = rk_results_data(results, index, &length)!
+      let bytes = Data(bytes: data, count: length)
+      let terms = rk_results_matching_terms(results, index, &length)!
+      let joined = String(decoding: UnsafeRawBufferPointer(start: terms, count: length), as: UTF8.self)
+      return IndexHit(
+        docid: rk_results_docid(results, index), weight: rk_results_weight(results, index), data: bytes,
+        matchingTerms: joined.isEmpty ? [] : joined.split(separator: "\n").map(String.init))
+    }
+  }
+}
+
+/// What goes into one Xapian document.
+struct IndexDocument {
+  var postings: [(term: String, position: UInt32)] = []
+  var terms: [String] = []
+  var booleanTerms: [String] = []
+  var values: [UInt32: Double] = [:]
+  var data = Data()
+}
+
+/// One search result from Xapian.
+struct IndexHit {
+  var docid: UInt32
+  var weight: Double
+  var data: Data
+  var matchingTerms: [String]
+}

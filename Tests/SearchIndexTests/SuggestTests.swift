@@ -1,0 +1,179 @@
+import Foundation
+import Knowledge
+import Testing
+
+@testable import SearchIndex
+
+/// Suggestions over a real SQLite store and a real Xapian index in a temporary data folder.
+@Suite(.serialized) struct SuggestTests {
+  static func engine() async throws -> (SuggestionEngine, TestDataFolder) {
+    let folder = try TestDataFolder()
+    let engine = try await folder.open()
+    try engine.store.upsert(Fixture.items, tenant: "acme")
+    try engine.store.upsert(
+      [KnowledgeItem(id: "qr-other", source: .quick, title: "退款流程", body: "另一家的退款流程")], tenant: "other")
+    try engine.setAgent(Agent(tenant: "acme", id: "agent-a", groups: ["vip"]))
+    try engine.setAgent(Agent(tenant: "acme", id: "agent-b", groups: []))
+    try await engine.catchUp()
+    return (engine, folder)
+  }
+
+  static func ids(_ engine: SuggestionEngine, _ text: String, agent: String? = nil, limit: Int = 5) throws -> [String] {
+    try engine.suggester.suggest(text, tenant: "acme", options: SuggestOptions(agent: agent, limit: limit)).map(\.id)
+  }
+
+  @Test func unfinishedLastWordExpandsAsAPrefix() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "退款流").first == "qr-refund")
+    #expect(try Self.ids(engine, "退款进").first == "qr-progress")
+    #expect(try Self.ids(engine, "催").first == "qr-ship")
+    #expect(try Self.ids(engine, "退").prefix(3).contains("qr-refund"))
+  }
+
+  @Test func traditionalInputFindsSimplifiedItems() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "退款流程").first == "qr-refund")
+    #expect(try Self.ids(engine, "退款進度").first == "qr-progress")
+    #expect(try Self.ids(engine, "修改收貨地址").first == "qr-address")
+  }
+
+  @Test func pinyinAndInitialsFindHanTitles() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "tk").prefix(3).contains("qr-refund"))
+    #expect(try Self.ids(engine, "tuikuan").prefix(3).contains("qr-refund"))
+    #expect(try Self.ids(engine, "tuikuanjin").first == "qr-progress")
+    #expect(try Self.ids(engine, "cfh").first == "qr-ship")
+    let first = try #require(try engine.suggester.suggest("tk", tenant: "acme").first)
+    #expect(first.matched.contains { $0.kind == .initials })
+    #expect(!first.titleHighlights.isEmpty)
+  }
+
+  @Test func charactersRankAbovePinyin() async throws {
+    // 景点 (jingdian) and 经典 (jingdian): typed 经典 must not put 景点 first.
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "经典").first == "qr-classic")
+    #expect(try Self.ids(engine, "景点").first == "qr-spot")
+  }
+
+  @Test func pinyinCanBeTurnedOff() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    try await engine.setSettings(TenantSettings(tenant: "acme", pinyinEnabled: false))
+    #expect(try Self.ids(engine, "tk").contains("qr-refund") == false)
+  }
+
+  @Test func latinTyposAreForgiven() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "pasword").first == "bot-password")
+    #expect(try Self.ids(engine, "reset pasword").first == "bot-password")
+    let first = try #require(try engine.suggester.suggest("pasword", tenant: "acme").first)
+    #expect(first.matched.contains { $0.kind == .typo })
+  }
+
+  @Test func synonymsMatch() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "退钱 ").contains("qr-refund") == false)
+    try await engine.addSynonyms(tenant: "acme", ["退款", "退钱", "refund"])
+    #expect(try Self.ids(engine, "退钱 ").contains("qr-refund"))
+    #expect(try Self.ids(engine, "refund ").contains("qr-refund"))
+  }
+
+  @Test func userDictionaryWordsBecomeTerms() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    try engine.store.upsert(
+      [KnowledgeItem(id: "qr-brand", source: .quick, title: "蓝月亮活动", body: "蓝月亮洗衣液买二送一。")], tenant: "acme")
+    try await engine.catchUp()
+    func frequency(_ term: String) throws -> Int { try engine.readers.withReader { try $0.termFrequency(term) } }
+    // Before: ICU splits 蓝/月亮, so the index has no term 蓝月亮.
+    #expect(try frequency("T蓝月亮") == 0)
+    #expect(try frequency("B蓝月亮") == 0)
+    try await engine.addWords(tenant: "acme", ["蓝月亮"])
+    // After: the items that contain the word were re-indexed with it, and queries use it.
+    #expect(try frequency("T蓝月亮") == 1)
+    #expect(try frequency("B蓝月亮") == 1)
+    let first = try #require(try engine.suggester.suggest("蓝月亮 ", tenant: "acme").first)
+    #expect(first.id == "qr-brand")
+    #expect(first.matched.contains(MatchReason(field: "title", kind: .exact)))
+    // Its parts still find it (a compound is also found by the words in it).
+    #expect(try Self.ids(engine, "月亮 ").contains("qr-brand"))
+  }
+
+  @Test func agentsSeeOnlyWhatTheyMay() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    #expect(try Self.ids(engine, "下班", agent: "agent-a").contains("qr-a-bye"))
+    #expect(try Self.ids(engine, "下班", agent: "agent-a").contains("qr-b-bye") == false)
+    #expect(try Self.ids(engine, "下班", agent: "agent-b").contains("qr-a-bye") == false)
+    #expect(try Self.ids(engine, "下班").isEmpty)  // no agent: company items only
+    #expect(try Self.ids(engine, "VIP", agent: "agent-a").contains("qr-vip"))
+    #expect(try Self.ids(engine, "VIP", agent: "agent-b").contains("qr-vip") == false)
+    // Another tenant's item with the same title never shows; disabled items never show.
+    let refund = try engine.suggester.suggest("退款", tenant: "acme", options: SuggestOptions(limit: 20))
+    #expect(refund.contains { $0.id == "qr-other" } == false)
+    #expect(refund.contains { $0.id == "qr-off" } == false)
+    #expect(try engine.suggester.suggest("退款", tenant: "other").map(\.id) == ["qr-other"])
+  }
+
+  @Test func reimportChangesNothing() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    let documents = try await engine.indexedDocumentCount()
+    let seq = try engine.store.lastChangeSeq()
+    #expect(try engine.store.upsert(Fixture.items, tenant: "acme").allSatisfy { $0 == .unchanged })
+    try await engine.catchUp()
+    #expect(try await engine.indexedDocumentCount() == documents)
+    #expect(try engine.store.lastChangeSeq() == seq)
+  }
+
+  @Test func suggestionsCarryIdsHighlightsAndReasons() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    let first = try #require(try engine.suggester.suggest("退款流", tenant: "acme").first)
+    #expect(first.id == "qr-refund")
+    #expect(first.source == .quick)
+    #expect(first.content == "您好，退款会在3-5个工作日内原路退回。")
+    #expect(first.titleHighlights.first.map { $0.start..<$0.end } == 0..<4)
+    #expect(first.matched.contains { $0.field == "title" })
+    #expect(first.score > 0)
+  }
+
+  @Test func blankInputShowsMostUsedQuickReplies() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    for _ in 0..<3 { try await engine.recordPick(tenant: "acme", source: .quick, id: "qr-invoice") }
+    try await engine.recordPick(tenant: "acme", source: .quick, id: "qr-ship")
+    #expect(try Self.ids(engine, "").prefix(2) == ["qr-invoice", "qr-ship"])
+    // Usage also lifts an item among equals.
+    #expect(try Self.ids(engine, "发货").first == "qr-ship")
+  }
+
+  @Test func theIndexCatchesUpAfterRestart() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    do {
+      let engine = try await folder.open()
+      try engine.store.upsert(Fixture.items, tenant: "acme")
+      // No catch-up: as if the process died between the store's commit and the index's.
+    }
+    let reopened = try await folder.open()
+    #expect(reopened.openReport.caughtUp == Fixture.items.count)
+    #expect(try Self.ids(reopened, "退款流").first == "qr-refund")
+    #expect(await reopened.lastAppliedChange() == (try reopened.store.lastChangeSeq()))
+  }
+
+  @Test func reindexRebuildsFromTheStore() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    let before = try await engine.indexedDocumentCount()
+    #expect(try await engine.reindex() == Fixture.items.count + 1)
+    #expect(try await engine.indexedDocumentCount() == before)
+    #expect(try Self.ids(engine, "退款流").first == "qr-refund")
+  }
+}
