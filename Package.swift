@@ -37,7 +37,7 @@ let package = Package(
     .executableTarget(
       name: "replykit",
       dependencies: [
-        "TextAnalysis",
+        "TextAnalysis", "Knowledge", "SearchIndex",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]

@@ -73,11 +73,11 @@ actor IndexWriter {
     var tenants = Set<String>()
     var count = 0
     try store.forEachItem { batch in
-      for stored in batch {
-        if tenants.insert(stored.tenant).inserted { try syncWords(tenant: stored.tenant, reindex: false) }
-        try reindex(stored)
-        count += 1
+      for stored in batch where tenants.insert(stored.tenant).inserted {
+        try syncWords(tenant: stored.tenant, reindex: false)
       }
+      try reindex(batch)
+      count += batch.count
       try index.commit()
     }
     try index.setMetadata(Key.analyzer, analyzers.version)
@@ -109,27 +109,50 @@ actor IndexWriter {
       if items.updateValue(change, forKey: key) == nil { order.append(key) }
     }
     for tenant in tenantsChanged.sorted() { try syncWords(tenant: tenant, reindex: true) }
+    // The current state of every touched item, in one read of the store.
+    var keys: [(tenant: String, source: KnowledgeSource, id: String)] = []
     for key in order {
       let change = items[key]!
+      if change.kind != .delete, let source = change.source, let id = change.itemId {
+        keys.append((change.tenant, source, id))
+      }
+    }
+    var current: [String: StoredKnowledge] = [:]
+    for stored in try store.items(keys: keys) {
+      current[[stored.tenant, stored.item.source.rawValue, stored.item.id].joined(separator: "\u{1F}")] = stored
+    }
+    for key in order where current[key] == nil {  // deleted (or gone since)
+      let change = items[key]!
       guard let source = change.source, let id = change.itemId else { continue }
-      if change.kind == .delete {
-        try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
-      } else if let stored = try store.item(tenant: change.tenant, source: source, id: id) {
-        try reindex(stored)
-      } else {
-        try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
+      try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
+    }
+    try reindex(order.compactMap { current[$0] })
+  }
+
+  /// Re-indexes items: their documents are built on another thread while this one writes.
+  private func reindex(_ items: [StoredKnowledge]) throws {
+    var builders: [String: KnowledgeDocumentBuilder] = [:]
+    for tenant in Set(items.map(\.tenant)) {
+      builders[tenant] = KnowledgeDocumentBuilder(analyzer: try analyzers.analyzer(for: tenant))
+    }
+    let frozen = builders
+    let pipeline = DocumentPipeline(items: items) { stored in try frozen[stored.tenant]!.documents(for: stored) }
+    try pipeline.consume { built in
+      for document in built {
+        try write(document)
       }
     }
   }
 
+  private func write(_ built: KnowledgeDocumentBuilder.Built) throws {
+    if built.isFirstVersion { try index.delete(idTerm: built.itemTerm) }
+    try index.replace(idTerm: built.idTerm, with: built.document)
+    for word in built.spellingWords { try index.addSpelling(word) }
+  }
+
   private func reindex(_ stored: StoredKnowledge) throws {
-    let item = stored.item
-    try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: stored.tenant, source: item.source, id: item.id))
     let builder = KnowledgeDocumentBuilder(analyzer: try analyzers.analyzer(for: stored.tenant))
-    for built in try builder.documents(for: stored) {
-      try index.replace(idTerm: built.idTerm, with: built.document)
-      for word in built.spellingWords { try index.addSpelling(word) }
-    }
+    for built in try builder.documents(for: stored) { try write(built) }
   }
 
   /// A tenant's user dictionary changed: the items that contain an added or removed word get new terms.
@@ -144,7 +167,7 @@ actor IndexWriter {
       for word in changed {
         for key in try store.itemKeys(tenant: tenant, containing: word) { keys["\(key.source)/\(key.id)"] = key }
       }
-      for stored in try store.items(tenant: tenant, keys: Array(keys.values)) { try reindex(stored) }
+      try reindex(try store.items(tenant: tenant, keys: Array(keys.values)))
     }
     try index.setMetadata(Key.words(tenant), words.joined(separator: "\n"))
   }

@@ -22,8 +22,11 @@ struct KnowledgeDocumentBuilder {
     TermPrefix.item + StableHash.hex([tenant, source.rawValue, id].joined(separator: "\u{1F}"))
   }
 
-  struct Built {
+  struct Built: Sendable {
     var idTerm: String
+    /// The term all versions of the item share; the first version's write removes the item's old documents.
+    var itemTerm: String
+    var isFirstVersion: Bool
     var document: IndexDocument
     /// Latin words for the spelling data (typo tolerance).
     var spellingWords: [String]
@@ -37,8 +40,10 @@ struct KnowledgeDocumentBuilder {
     for language in item.variants.keys.sorted() where language != item.language {
       versions.append((language, item.variants[language]!))
     }
-    return try versions.map { language, texts in
-      try document(stored: stored, language: language, texts: texts)
+    return try versions.enumerated().map { index, version in
+      var built = try document(stored: stored, language: version.language, texts: version.1)
+      built.isFirstVersion = index == 0
+      return built
     }
   }
 
@@ -48,11 +53,19 @@ struct KnowledgeDocumentBuilder {
     var spelling: [String] = []
     var position: UInt32 = 1
 
-    func addField(_ prefix: String, _ text: String) throws -> [Token] {
-      let tokens = try analyzer.analyze(text)
+    // Pinyin keys are indexed for titles only; positions are kept where phrases matter (titles and
+    // questions), not for bodies, whose positions would be most of the index's size and writing time.
+    func addField(_ prefix: String, _ text: String, pinyin: Bool = false, positions: Bool = true) throws -> [Token] {
+      let tokens = try analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: pinyin))
       for token in tokens {
         let term = prefix + token.term
-        if TermPrefix.fits(term) { document.postings.append((term, position + UInt32(token.position))) }
+        if TermPrefix.fits(term) {
+          if positions {
+            document.postings.append((term, position + UInt32(token.position)))
+          } else {
+            document.terms.append(term)
+          }
+        }
         for part in token.parts where TermPrefix.fits(prefix + part) { document.terms.append(prefix + part) }
         if token.script == .latin && token.term.count >= 3 { spelling.append(token.term) }
       }
@@ -60,10 +73,10 @@ struct KnowledgeDocumentBuilder {
       return tokens
     }
 
-    let titleTokens = try addField(TermPrefix.title, texts.title)
+    let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
     for question in texts.similar { _ = try addField(TermPrefix.similar, question) }
-    _ = try addField(TermPrefix.body, texts.body)
-    for tag in item.tags { _ = try addField(TermPrefix.tag, tag) }
+    _ = try addField(TermPrefix.body, texts.body, positions: false)
+    for tag in item.tags { _ = try addField(TermPrefix.tag, tag, positions: false) }
     addTitlePrefixes(titleTokens, to: &document)
 
     let tenant = stored.tenant
@@ -81,14 +94,11 @@ struct KnowledgeDocumentBuilder {
     document.values[ValueSlot.scopeRank] = Double(item.scope.rank)
     document.values[ValueSlot.updated] = stored.updatedAt.timeIntervalSince1970
 
-    let indexed = IndexedItem(
-      tenant: tenant, source: item.source, id: item.id, language: language, title: texts.title,
-      similar: texts.similar, body: texts.body, scope: item.scope, folder: item.folder, category: item.category,
-      tags: item.tags, usageCount: stored.usageCount, versions: Self.versions(of: item))
-    document.data = try JSONEncoder().encode(indexed)
+    document.data = IndexedKey(tenant: tenant, source: item.source, id: item.id, language: language).data
     return Built(
-      idTerm: Self.idTerm(tenant: tenant, source: item.source, id: item.id, language: language), document: document,
-      spellingWords: spelling)
+      idTerm: Self.idTerm(tenant: tenant, source: item.source, id: item.id, language: language),
+      itemTerm: Self.itemTerm(tenant: tenant, source: item.source, id: item.id), isFirstVersion: false,
+      document: document, spellingWords: spelling)
   }
 
   /// Edge prefixes of title words (and their parts), of the whole title, and of their pinyin keys.
@@ -128,12 +138,6 @@ struct KnowledgeDocumentBuilder {
     addPrefixes(TermPrefix.pinyin, of: wholePinyin, upTo: Self.pinyinPrefixLength)
     addPrefixes(TermPrefix.initials, of: wholeInitials, upTo: Self.pinyinPrefixLength)
     document.terms += terms.sorted().filter(TermPrefix.fits)
-  }
-
-  static func versions(of item: KnowledgeItem) -> [String: KnowledgeVariant] {
-    var versions = item.variants
-    versions[item.language ?? "-"] = KnowledgeVariant(title: item.title, similar: item.similar, body: item.body)
-    return versions
   }
 
   /// log(1 + picks), halved every 90 days since the last pick.

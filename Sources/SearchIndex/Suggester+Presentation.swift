@@ -3,43 +3,64 @@ import Knowledge
 import TextAnalysis
 
 extension Suggester {
-  /// Turns hits into suggestions: one per item (its language versions are separate documents), in the
-  /// version the agent reads, explained and highlighted.
+  /// A hit resolved to its item: the first (best) document of each item, with the item from the store.
+  struct ResolvedHit {
+    var key: IndexedKey
+    var weight: Double
+    var matchingTerms: [String]
+    var stored: StoredKnowledge
+  }
+
+  /// One hit per item (its language versions are separate documents), best first, at most `limit`, with
+  /// the items read from the store in one go.
+  func resolve(_ hits: [IndexHit], limit: Int) throws -> [ResolvedHit] {
+    var seen = Set<String>()
+    var chosen: [(IndexedKey, IndexHit)] = []
+    for hit in hits {
+      let key = try IndexedKey(data: hit.data)
+      guard seen.insert(key.itemKey).inserted else { continue }
+      chosen.append((key, hit))
+      if chosen.count == limit { break }
+    }
+    let stored = try store.items(keys: chosen.map { ($0.0.tenant, $0.0.source, $0.0.id) })
+    var byKey: [String: StoredKnowledge] = [:]
+    for item in stored { byKey[item.item.source.rawValue + "\u{1F}" + item.item.id] = item }
+    // An item deleted since the index last caught up is left out.
+    return chosen.compactMap { key, hit in
+      byKey[key.itemKey].map { ResolvedHit(key: key, weight: hit.weight, matchingTerms: hit.matchingTerms, stored: $0) }
+    }
+  }
+
+  /// Turns hits into suggestions in the version the agent reads, explained and highlighted.
   func present(
     _ hits: [IndexHit], plan: QueryPlan, analyzer: Analyzer, options: SuggestOptions, context: TenantContext
   ) throws -> [Suggestion] {
-    let decoder = JSONDecoder()
-    var seen = Set<String>()
-    var suggestions: [Suggestion] = []
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
-    for hit in hits {
-      let indexed = try decoder.decode(IndexedItem.self, from: hit.data)
-      let key = indexed.source.rawValue + "\u{1F}" + indexed.id
-      guard seen.insert(key).inserted else { continue }
-      let (language, version) = Self.version(of: indexed, preferring: options.language, context: context)
+    return try resolve(hits, limit: options.limit).map { hit in
+      let item = hit.stored.item
+      let (language, version) = Self.version(
+        of: item, matched: hit.key.language, preferring: options.language, context: context)
       let (snippet, snippetHighlights) = highlighter.snippet(of: version.body)
-      suggestions.append(
-        Suggestion(
-          id: indexed.id, source: indexed.source, language: language == "-" ? nil : language, title: version.title,
-          titleHighlights: highlighter.highlights(in: version.title), snippet: snippet,
-          snippetHighlights: snippetHighlights, content: version.body, scope: indexed.scope, folder: indexed.folder,
-          score: hit.weight, matched: plan.reasons(for: hit.matchingTerms)))
-      if suggestions.count == options.limit { break }
+      return Suggestion(
+        id: item.id, source: item.source, language: language, title: version.title,
+        titleHighlights: highlighter.highlights(in: version.title), snippet: snippet,
+        snippetHighlights: snippetHighlights, content: version.body, scope: item.scope, folder: item.folder,
+        score: hit.weight, matched: plan.reasons(for: hit.matchingTerms))
     }
-    return suggestions
   }
 
   /// The version to show: the asked language, else the tenant's default, else the version that matched.
-  static func version(of item: IndexedItem, preferring language: String?, context: TenantContext)
-    -> (String, KnowledgeVariant)
-  {
-    let matched = item.language ?? "-"
+  /// An item without a language is in the tenant's default.
+  static func version(
+    of item: KnowledgeItem, matched: String?, preferring language: String?, context: TenantContext
+  ) -> (String?, KnowledgeVariant) {
+    let base = KnowledgeVariant(title: item.title, similar: item.similar, body: item.body)
+    let baseLanguage = item.language ?? context.settings.defaultLanguage
     for candidate in [language, context.settings.defaultLanguage].compactMap({ $0 }) {
-      if let version = item.versions[candidate] { return (candidate, version) }
-      if candidate == context.settings.defaultLanguage, let version = item.versions["-"] { return ("-", version) }
+      if candidate == baseLanguage { return (item.language, base) }
+      if let variant = item.variants[candidate] { return (candidate, variant) }
     }
-    return (
-      matched, item.versions[matched] ?? KnowledgeVariant(title: item.title, similar: item.similar, body: item.body)
-    )
+    if let matched, let variant = item.variants[matched] { return (matched, variant) }
+    return (item.language, base)
   }
 }

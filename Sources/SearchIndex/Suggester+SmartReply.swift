@@ -26,12 +26,12 @@ extension Suggester {
     guard let top = suggestions.first?.score, top > 0 else { return SmartReplyResult(answers: [], noGoodAnswer: true) }
 
     let asked = QuestionSimilarity(message, analyzer: analyzer)
-    let decoder = JSONDecoder()
     var questionsByItem: [String: [String]] = [:]
-    for hit in hits {
-      let indexed = try decoder.decode(IndexedItem.self, from: hit.data)
-      let questions = indexed.source == .bot ? [indexed.title] + indexed.similar : [indexed.title]
-      questionsByItem[indexed.source.rawValue + "\u{1F}" + indexed.id, default: []] += questions
+    for hit in try resolve(hits, limit: candidates) {
+      let item = hit.stored.item
+      var questions = [item.title] + item.similar
+      for variant in item.variants.values { questions += [variant.title] + variant.similar }
+      questionsByItem[item.source.rawValue + "\u{1F}" + item.id] = item.source == .bot ? questions : [item.title]
     }
     var answers: [SmartReplyResult.Answer] = suggestions.map { suggestion in
       let questions = questionsByItem[suggestion.source.rawValue + "\u{1F}" + suggestion.id] ?? [suggestion.title]

@@ -144,7 +144,7 @@ final class XapianIndex {
 }
 
 /// What goes into one Xapian document.
-struct IndexDocument {
+struct IndexDocument: Sendable {
   var postings: [(term: String, position: UInt32)] = []
   var terms: [String] = []
   var booleanTerms: [String] = []

@@ -34,7 +34,7 @@ enum BenchText {
     return documents
   }
 
-  private static func documents(in path: String) throws -> [String] {
+  static func documents(in path: String) throws -> [String] {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ValidationError("\(path): cannot read the file")
     }

@@ -5,6 +5,9 @@ struct ReplyKit: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "replykit",
     abstract: "Ranked reply suggestions for customer-service agents.",
-    subcommands: [Analyze.self, Bench.self]
+    subcommands: [
+      SuggestCommand.self, SmartReplyCommand.self, AgentsCommand.self, SynonymsCommand.self, DictionaryCommand.self,
+      ReindexCommand.self, Analyze.self, Bench.self,
+    ]
   )
 }

@@ -3,7 +3,10 @@ import GRDB
 
 /// A knowledge item as the `knowledge_item` table stores it: the item's fields, plus its tenant, times and
 /// usage. Arrays and variants are stored as JSON text.
-struct KnowledgeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+///
+/// Rows are mapped by hand rather than through Codable: imports write and the index reads every item, and
+/// the generic coding (with JSON for the arrays) was a third of the import time.
+struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
   static let databaseTableName = "knowledge_item"
 
   var tenant: String
@@ -25,20 +28,59 @@ struct KnowledgeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
   var lastUsedAt: Date?
 
   enum Columns {
-    static let tenant = Column(CodingKeys.tenant)
-    static let source = Column(CodingKeys.source)
-    static let id = Column(CodingKeys.id)
-    static let scope = Column(CodingKeys.scope)
-    static let folder = Column(CodingKeys.folder)
-    static let tags = Column(CodingKeys.tags)
-    static let enabled = Column(CodingKeys.enabled)
-    static let usageCount = Column(CodingKeys.usageCount)
-    static let lastUsedAt = Column(CodingKeys.lastUsedAt)
-    static let updatedAt = Column(CodingKeys.updatedAt)
+    static let tenant = Column("tenant")
+    static let source = Column("source")
+    static let id = Column("id")
+    static let folder = Column("folder")
+    static let enabled = Column("enabled")
+    static let usageCount = Column("usage_count")
+    static let updatedAt = Column("updated_at")
   }
 
-  static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-  static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+  init(row: Row) throws {
+    tenant = row["tenant"]
+    let sourceName: String = row["source"]
+    guard let source = KnowledgeSource(rawValue: sourceName) else {
+      throw KnowledgeStoreError.database("unknown source \(sourceName) in knowledge_item")
+    }
+    self.source = source
+    id = row["id"]
+    let scopeText: String = row["scope"]
+    scope = Scope(scopeText) ?? .company
+    folder = row["folder"]
+    title = row["title"]
+    similar = try JSONText.strings(row["similar"])
+    body = row["body"]
+    category = row["category"]
+    tags = try JSONText.strings(row["tags"])
+    language = row["language"]
+    enabled = row["enabled"]
+    variants = try JSONText.variants(row["variants"])
+    createdAt = row["created_at"]
+    updatedAt = row["updated_at"]
+    usageCount = row["usage_count"]
+    lastUsedAt = row["last_used_at"]
+  }
+
+  func encode(to container: inout PersistenceContainer) throws {
+    container["tenant"] = tenant
+    container["source"] = source.rawValue
+    container["id"] = id
+    container["scope"] = scope.description
+    container["folder"] = folder
+    container["title"] = title
+    container["similar"] = JSONText.encode(similar)
+    container["body"] = body
+    container["category"] = category
+    container["tags"] = JSONText.encode(tags)
+    container["language"] = language
+    container["enabled"] = enabled
+    container["variants"] = try JSONText.encode(variants)
+    container["created_at"] = createdAt
+    container["updated_at"] = updatedAt
+    container["usage_count"] = usageCount
+    container["last_used_at"] = lastUsedAt
+  }
 
   init(
     tenant: String, item: KnowledgeItem, createdAt: Date, updatedAt: Date, usageCount: Int = 0, lastUsedAt: Date? = nil
@@ -84,4 +126,52 @@ public struct StoredKnowledge: Hashable, Sendable {
   /// How often agents picked it.
   public var usageCount: Int
   public var lastUsedAt: Date?
+}
+
+/// JSON text for the array and object columns, with fast paths for the common empty and short cases.
+enum JSONText {
+  static func encode(_ strings: [String]) -> String {
+    if strings.isEmpty { return "[]" }
+    var out = "["
+    for (index, string) in strings.enumerated() {
+      if index > 0 { out += "," }
+      out += quoted(string)
+    }
+    return out + "]"
+  }
+
+  static func quoted(_ string: String) -> String {
+    var out = "\""
+    for scalar in string.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  static func encode(_ variants: [String: KnowledgeVariant]) throws -> String {
+    if variants.isEmpty { return "{}" }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return String(decoding: try encoder.encode(variants), as: UTF8.self)
+  }
+
+  static func strings(_ text: String) throws -> [String] {
+    if text == "[]" { return [] }
+    return try JSONDecoder().decode([String].self, from: Data(text.utf8))
+  }
+
+  static func variants(_ text: String) throws -> [String: KnowledgeVariant] {
+    if text == "{}" { return [:] }
+    return try JSONDecoder().decode([String: KnowledgeVariant].self, from: Data(text.utf8))
+  }
 }

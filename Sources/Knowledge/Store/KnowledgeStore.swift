@@ -59,8 +59,7 @@ public final class KnowledgeStore: Sendable {
   {
     try write { db in
       try items.map { item in
-        let key = ["tenant": tenant, "source": item.source.rawValue, "id": item.id]
-        if let existing = try KnowledgeRecord.fetchOne(db, key: key) {
+        if let existing = try Self.fetchRecord(db, tenant: tenant, source: item.source, id: item.id) {
           if existing.item == item { return .unchanged }
           var record = KnowledgeRecord(
             tenant: tenant, item: item, createdAt: existing.createdAt, updatedAt: now,
@@ -83,8 +82,10 @@ public final class KnowledgeStore: Sendable {
     throws(KnowledgeStoreError) -> Bool
   {
     try write { db in
-      let key = ["tenant": tenant, "source": source.rawValue, "id": id]
-      guard try KnowledgeRecord.deleteOne(db, key: key) else { return false }
+      try db.execute(
+        sql: "DELETE FROM knowledge_item WHERE tenant = ? AND source = ? AND id = ?",
+        arguments: [tenant, source.rawValue, id])
+      guard db.changesCount == 1 else { return false }
       try Self.log(db, tenant: tenant, source: source, id: id, kind: .delete, at: now)
       return true
     }
@@ -93,8 +94,25 @@ public final class KnowledgeStore: Sendable {
   public func item(tenant: String, source: KnowledgeSource, id: String) throws(KnowledgeStoreError)
     -> StoredKnowledge?
   {
+    try read { db in try Self.fetchRecord(db, tenant: tenant, source: source, id: id)?.stored }
+  }
+
+  /// One item by key, through a cached statement (imports and the index ask this for every item).
+  static func fetchRecord(_ db: Database, tenant: String, source: KnowledgeSource, id: String) throws
+    -> KnowledgeRecord?
+  {
+    let statement = try db.cachedStatement(
+      sql: "SELECT * FROM knowledge_item WHERE tenant = ? AND source = ? AND id = ?")
+    return try KnowledgeRecord.fetchOne(statement, arguments: [tenant, source.rawValue, id])
+  }
+
+  /// The stored items for keys of any tenants, in one read (missing ones are left out).
+  public func items(keys: [(tenant: String, source: KnowledgeSource, id: String)]) throws(KnowledgeStoreError)
+    -> [StoredKnowledge]
+  {
     try read { db in
-      try KnowledgeRecord.fetchOne(db, key: ["tenant": tenant, "source": source.rawValue, "id": id])?.stored
+      try keys.compactMap { key in try Self.fetchRecord(db, tenant: key.tenant, source: key.source, id: key.id)?.stored
+      }
     }
   }
 
@@ -102,11 +120,7 @@ public final class KnowledgeStore: Sendable {
   public func items(tenant: String, keys: [(source: KnowledgeSource, id: String)]) throws(KnowledgeStoreError)
     -> [StoredKnowledge]
   {
-    try read { db in
-      try keys.compactMap { key in
-        try KnowledgeRecord.fetchOne(db, key: ["tenant": tenant, "source": key.source.rawValue, "id": key.id])?.stored
-      }
-    }
+    try items(keys: keys.map { (tenant, $0.source, $0.id) })
   }
 
   /// Calls `body` with every item of a tenant (or of all tenants), in batches, for a rebuild of the index.

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import Knowledge
+import SearchIndex
+import TextAnalysis
+
+/// `replykit bench suggest`: import throughput, suggest latency over typed prefixes, index size, memory.
+struct BenchSuggest: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "suggest",
+    abstract: "Import a generated corpus, then time suggestions for prefixes of 1 to 6 characters.")
+
+  @Option(help: "Items to generate.")
+  var items = 100_000
+
+  @Option(help: "Suggest requests to time.")
+  var queries = 5_000
+
+  @Option(help: "Items per store transaction while importing.")
+  var batch = 1_000
+
+  @Option(help: "The data folder to use (default: a new temporary one, removed afterwards).")
+  var data: String?
+
+  func run() async throws {
+    let folder =
+      data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-bench-\(UUID().uuidString)").path
+    defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
+    var corpus = try BenchCorpus()
+    print("replykit bench suggest")
+    print(
+      "cores: \(ProcessInfo.processInfo.activeProcessorCount)  items: \(items)  vocabulary: \(corpus.words.count) words"
+    )
+
+    // Import: the store in batches, then the index catches up (what `replykit import` does).
+    let engine = try await SuggestionEngine(dataFolder: folder)
+    var generated: [KnowledgeItem] = []
+    generated.reserveCapacity(items)
+    for number in 0..<items { generated.append(corpus.item(number)) }
+    let started = ContinuousClock.now
+    var storeTime = Duration.zero
+    for start in stride(from: 0, to: items, by: batch) {
+      let storeStarted = ContinuousClock.now
+      try engine.store.upsert(Array(generated[start..<min(start + batch, items)]), tenant: "bench")
+      storeTime += ContinuousClock.now - storeStarted
+      try await engine.catchUp()
+    }
+    let importSeconds = (ContinuousClock.now - started).milliseconds / 1000
+    let storeSeconds = storeTime.milliseconds / 1000
+    print(
+      "import: \(items) items in \(BenchFormat.fixed(importSeconds)) s = \(Int(Double(items) / importSeconds)) items/s"
+        + " (\(batch) per batch; store \(BenchFormat.fixed(storeSeconds)) s, index \(BenchFormat.fixed(importSeconds - storeSeconds)) s)"
+    )
+
+    // Queries: prefixes of 1 to 6 characters of titles, as agents type them, plus pinyin initials.
+    var random = SplitMix64(seed: 7)
+    var typed: [String] = []
+    let analyzer = try Analyzer()
+    while typed.count < queries {
+      let item = generated[Int(random.next() % UInt64(items))]
+      let title = Array(item.title)
+      let length = Int(random.next() % 6) + 1
+      if random.next() % 5 == 0, let keys = try analyzer.pinyin(of: String(title.prefix(4))) {
+        typed.append(String(keys.initials.prefix(length)))
+      } else {
+        typed.append(String(title.prefix(length)))
+      }
+    }
+    let options = SuggestOptions(agent: "agent-7", limit: 5)
+    for text in typed.prefix(200) { _ = try engine.suggester.suggest(text, tenant: "bench", options: options) }  // warm
+    var all = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    var byLength = [Int: Histogram<UInt64>]()
+    var empty = 0
+    for text in typed {
+      let start = DispatchTime.now().uptimeNanoseconds
+      let found = try engine.suggester.suggest(text, tenant: "bench", options: options)
+      let nanoseconds = DispatchTime.now().uptimeNanoseconds - start
+      all.record(nanoseconds)
+      byLength[
+        text.count, default: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+      ]
+      .record(nanoseconds)
+      if found.isEmpty { empty += 1 }
+    }
+    func ms(_ value: UInt64) -> String { BenchFormat.fixed(Double(value) / 1e6, 3) }
+    print(
+      "suggest: \(queries) requests, p50 \(ms(all.valueAtPercentile(50))) ms, p99 \(ms(all.valueAtPercentile(99))) ms,"
+        + " max \(ms(all.max)) ms, \(empty) with no suggestion")
+    for length in byLength.keys.sorted() {
+      let histogram = byLength[length]!
+      print(
+        "  \(length) char\(length == 1 ? " " : "s"): \(histogram.totalCount) requests, p50 \(ms(histogram.valueAtPercentile(50))) ms,"
+          + " p99 \(ms(histogram.valueAtPercentile(99))) ms")
+    }
+    let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
+    let storeBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("replykit.sqlite"))
+    print(
+      "index: \(try await engine.indexedDocumentCount()) documents, \(BenchFormat.fixed(Double(indexBytes) / 1e6, 1)) MB;"
+        + " store \(BenchFormat.fixed(Double(storeBytes) / 1e6, 1)) MB; peak memory \(BenchFormat.fixed(BenchDisk.peakMemoryMB(), 0)) MB"
+    )
+  }
+}
+
+enum BenchDisk {
+  /// Bytes under a path (a file or a folder).
+  static func size(of path: String) -> Int {
+    let manager = FileManager.default
+    var isFolder: ObjCBool = false
+    guard manager.fileExists(atPath: path, isDirectory: &isFolder) else { return 0 }
+    if !isFolder.boolValue { return (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+    let files = (try? manager.subpathsOfDirectory(atPath: path)) ?? []
+    return files.reduce(0) { $0 + size(of: (path as NSString).appendingPathComponent($1)) }
+  }
+
+  /// The process's peak resident memory, in MB.
+  static func peakMemoryMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+  }
+}
