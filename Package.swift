@@ -47,6 +47,10 @@ let package = Package(
       dependencies: ["Knowledge"]
     ),
     .testTarget(
+      name: "ReplyKitCLITests",
+      dependencies: ["SearchIndex", "Knowledge"]
+    ),
+    .testTarget(
       name: "SearchIndexTests",
       dependencies: ["SearchIndex", "Knowledge", "TextAnalysis"]
     ),

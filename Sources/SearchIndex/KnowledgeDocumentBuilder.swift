@@ -135,8 +135,8 @@ struct KnowledgeDocumentBuilder {
       }
     }
     addPrefixes(TermPrefix.titlePrefix, of: whole, upTo: Self.titlePrefixLength)
-    addPrefixes(TermPrefix.pinyin, of: wholePinyin, upTo: Self.pinyinPrefixLength)
-    addPrefixes(TermPrefix.initials, of: wholeInitials, upTo: Self.pinyinPrefixLength)
+    addPrefixes(TermPrefix.titlePinyin, of: wholePinyin, upTo: Self.pinyinPrefixLength)
+    addPrefixes(TermPrefix.titleInitials, of: wholeInitials, upTo: Self.pinyinPrefixLength)
     document.terms += terms.sorted().filter(TermPrefix.fits)
   }
 

@@ -18,7 +18,7 @@ struct QueryPlan {
   static let fieldNames: [String: String] = [
     TermPrefix.title: "title", TermPrefix.similar: "similar", TermPrefix.body: "content", TermPrefix.tag: "tags",
     TermPrefix.titleWordPrefix: "title", TermPrefix.titlePrefix: "title", TermPrefix.pinyin: "title",
-    TermPrefix.initials: "title",
+    TermPrefix.initials: "title", TermPrefix.titlePinyin: "title", TermPrefix.titleInitials: "title",
   ]
 
   mutating func note(_ term: String, field: String, kind: MatchKind) {

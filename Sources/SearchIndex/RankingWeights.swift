@@ -15,6 +15,8 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// Pinyin and initials matches rank below matches on the characters themselves (景点 / 经典).
   public var pinyin = 0.8
   public var initials = 0.6
+  /// The typed pinyin or initials are the start of the whole title (on top of the word match).
+  public var titlePinyinStart = 0.8
   /// Prefix expansion in bodies.
   public var bodyPrefix = 0.5
   /// A typo-corrected or synonym term, relative to the term typed.

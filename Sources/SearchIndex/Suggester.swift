@@ -202,8 +202,13 @@ public final class Suggester: Sendable {
       plan.pinyinPrefix = term
       plan.note(TermPrefix.pinyin + term, field: TermPrefix.pinyin, kind: .pinyin)
       plan.note(TermPrefix.initials + term, field: TermPrefix.initials, kind: .initials)
+      plan.note(TermPrefix.titlePinyin + term, field: TermPrefix.titlePinyin, kind: .pinyin)
+      plan.note(TermPrefix.titleInitials + term, field: TermPrefix.titleInitials, kind: .initials)
       options.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
       options.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+      // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
+      options.append(.scaled(.term(TermPrefix.titlePinyin + term), by: weights.pinyin * weights.titlePinyinStart))
+      options.append(.scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
     }
     if token.script == .latin && term.count >= 4, try !prefixOccurs(term), let corrected = try spellingCorrection(term)
     {
@@ -239,7 +244,10 @@ public final class Suggester: Sendable {
     if try termOccurs(term) { return true }
     guard term.count <= KnowledgeDocumentBuilder.wordPrefixLength else { return false }
     return try readers.withReader { index in
-      for prefix in [TermPrefix.titleWordPrefix, TermPrefix.pinyin, TermPrefix.initials]
+      for prefix in [
+        TermPrefix.titleWordPrefix, TermPrefix.pinyin, TermPrefix.initials, TermPrefix.titlePinyin,
+        TermPrefix.titleInitials,
+      ]
       where try index.termFrequency(prefix + term) > 0 {
         return true
       }

@@ -17,10 +17,14 @@ enum TermPrefix {
   static let titleWordPrefix = "A"
   /// Prefixes (1 to 16 characters) of the whole folded title without spaces: the exact-prefix boost.
   static let titlePrefix = "H"
-  /// Prefixes of the title words' toneless pinyin, and of the whole title's.
+  /// Prefixes of each title word's toneless pinyin (`jindu` finds 退款进度).
   static let pinyin = "P"
-  /// Prefixes of the title words' pinyin initials, and of the whole title's.
+  /// Prefixes of each title word's pinyin initials.
   static let initials = "I"
+  /// Prefixes of the whole title's pinyin (`tuikuanliu` finds 退款流程): the title starts with what was typed.
+  static let titlePinyin = "XP"
+  /// Prefixes of the whole title's initials (`tklc`).
+  static let titleInitials = "XQ"
 
   static let tenant = "XT"
   static let source = "XS"

@@ -6,7 +6,8 @@ struct ReplyKit: AsyncParsableCommand {
     commandName: "replykit",
     abstract: "Ranked reply suggestions for customer-service agents.",
     subcommands: [
-      SuggestCommand.self, SmartReplyCommand.self, AgentsCommand.self, SynonymsCommand.self, DictionaryCommand.self,
+      ImportCommand.self, SuggestCommand.self, SmartReplyCommand.self, AgentsCommand.self, SynonymsCommand.self,
+      DictionaryCommand.self,
       ReindexCommand.self, Analyze.self, Bench.self,
     ]
   )

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs the `replykit` executable that the package built beside this test bundle.
+struct CLIProcess {
+  static var executable: URL {
+    // Tests run from .build/<configuration>/<package>PackageTests.xctest; the tool is built beside it.
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    return bundle.appendingPathComponent("replykit")
+  }
+
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Runs to completion.
+  static func run(_ arguments: [String]) throws -> Output {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// Starts without waiting.
+  static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+}
+
+/// A temporary folder removed by `remove()`.
+struct TemporaryFolder {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("replykit-cli-\(UUID().uuidString)")
+
+  init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+
+  func file(_ name: String, _ contents: String) throws -> String {
+    let path = url.appendingPathComponent(name).path
+    try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  var data: String { url.appendingPathComponent("data").path }
+
+  func remove() { try? FileManager.default.removeItem(at: url) }
+}
