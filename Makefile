@@ -10,7 +10,7 @@ PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
 DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev xapian-tools
 
-.PHONY: help deps build release test serve bench format lint lexicon goldens clean
+.PHONY: help deps build release test serve demo bench format lint lexicon goldens clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
@@ -40,12 +40,21 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-# Until the HTTP service lands, `serve` shows the analyzer on a demo sentence.
-serve: release
-	.build/release/replykit analyze "請問iPhone15退貨要多久？"
+DEMO := corpora/demo/quick_replies.jsonl corpora/demo/bot_knowledge.jsonl corpora/demo/internal_knowledge.jsonl
+
+# Loads the demo help desk into $(DATA) (idempotent: a second run changes nothing). Until the HTTP service
+# lands, `serve` then shows a `#` completion and a smart reply from the command line.
+demo: release
+	.build/release/replykit import --data $(DATA) $(DEMO)
+	.build/release/replykit agents import --data $(DATA) corpora/demo/agents.jsonl
+
+serve: demo
+	.build/release/replykit suggest --data $(DATA) --agent agent-1 "退款流"
+	.build/release/replykit smart-reply --data $(DATA) "你好，我想申请退款，要怎么操作？"
 
 bench: release
 	.build/release/replykit bench analyze
+	.build/release/replykit bench suggest --items 100000
 
 format:
 	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests

@@ -30,6 +30,7 @@ struct rk_hit {
   double weight;
   std::string data;
   std::string matching_terms;
+  double values[8];
 };
 
 struct rk_results {
@@ -421,7 +422,13 @@ rk_results *rk_search(rk_database *db, const rk_query *query, uint32_t offset, u
     results->estimated_total = mset.get_matches_estimated();
     results->hits.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      rk_hit hit{*it, it.get_weight(), it.get_document().get_data(), std::string()};
+      Xapian::Document document = it.get_document();
+      rk_hit hit{*it, it.get_weight(), document.get_data(), std::string(), {0, 0, 0, 0, 0, 0, 0, 0}};
+      uint32_t slots = options ? std::min<uint32_t>(options->value_slots, 8) : 0;
+      for (uint32_t slot = 0; slot < slots; ++slot) {
+        std::string value = document.get_value(slot);
+        hit.values[slot] = value.empty() ? 0 : Xapian::sortable_unserialise(value);
+      }
       if (options && options->matching_terms) {
         for (auto term = enquire.get_matching_terms_begin(it); term != enquire.get_matching_terms_end(it); ++term) {
           if (!hit.matching_terms.empty()) hit.matching_terms += '\n';
@@ -457,6 +464,11 @@ const char *rk_results_data(const rk_results *results, size_t index, size_t *len
   const rk_hit *hit = hit_at(results, index);
   if (length) *length = hit ? hit->data.size() : 0;
   return hit ? hit->data.data() : "";
+}
+
+double rk_results_value(const rk_results *results, size_t index, uint32_t slot) {
+  const rk_hit *hit = hit_at(results, index);
+  return hit && slot < 8 ? hit->values[slot] : 0;
 }
 
 const char *rk_results_matching_terms(const rk_results *results, size_t index, size_t *length) {

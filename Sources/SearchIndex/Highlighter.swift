@@ -6,28 +6,36 @@ struct Highlighter {
   let analyzer: Analyzer
   let plan: QueryPlan
 
-  func highlights(in text: String) -> [Highlight] {
+  func highlights(in text: String) -> [Highlight] { matches(in: text).highlights }
+
+  /// The matched words of `text` and the ways they matched.
+  func matches(in text: String) -> (highlights: [Highlight], kinds: Set<MatchKind>) {
     guard let tokens = try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: plan.pinyinPrefix != nil))
-    else { return [] }
+    else { return ([], []) }
     var marked = [Bool](repeating: false, count: tokens.count)
+    var kinds = Set<MatchKind>()
     for (index, token) in tokens.enumerated() {
-      if plan.highlightTerms.contains(token.term) || token.parts.contains(where: plan.highlightTerms.contains) {
-        marked[index] = true
-      } else if let prefix = plan.unfinished,
-        token.term.hasPrefix(prefix) || token.parts.contains(where: { $0.hasPrefix(prefix) })
-      {
-        marked[index] = true
+      for term in [token.term] + token.parts {
+        if let kind = plan.termKinds[term] {
+          marked[index] = true
+          kinds.insert(kind)
+        } else if let prefix = plan.unfinished, term.hasPrefix(prefix) {
+          marked[index] = true
+          kinds.insert(term == prefix ? .exact : .prefix)
+        }
       }
     }
-    if let typed = plan.pinyinPrefix { markPinyin(typed, tokens: tokens, marked: &marked) }
-    return merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range })
+    if let typed = plan.pinyinPrefix, let kind = markPinyin(typed, tokens: tokens, marked: &marked) {
+      kinds.insert(kind)
+    }
+    return (merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range }), kinds)
   }
 
   /// Pinyin typed across words (`tuikuanliu` over 退款 / 流程): from each Han word, follow the words whose keys
   /// the typed letters spell, full or initials.
-  private func markPinyin(_ typed: String, tokens: [Token], marked: inout [Bool]) {
+  private func markPinyin(_ typed: String, tokens: [Token], marked: inout [Bool]) -> MatchKind? {
     for start in tokens.indices {
-      for keyPath in [\PinyinKeys.full, \PinyinKeys.initials] {
+      for (keyPath, kind) in [(\PinyinKeys.full, MatchKind.pinyin), (\PinyinKeys.initials, MatchKind.initials)] {
         var rest = Substring(typed)
         var index = start
         var covered: [Int] = []
@@ -45,10 +53,11 @@ struct Highlighter {
         }
         if rest.isEmpty && !covered.isEmpty {
           for index in covered { marked[index] = true }
-          return
+          return kind
         }
       }
     }
+    return nil
   }
 
   private func merged(_ ranges: [Range<Int>]) -> [Highlight] {
@@ -65,10 +74,10 @@ struct Highlighter {
 
   /// A window of `text` around its first highlight (about `length` UTF-16 units), with the highlights
   /// moved into the window; "…" marks a cut.
-  func snippet(of text: String, length: Int = 120) -> (String, [Highlight]) {
-    let all = highlights(in: text)
+  func snippet(of text: String, length: Int = 120) -> (String, [Highlight], Set<MatchKind>) {
+    let (all, kinds) = matches(in: text)
     let utf16 = Array(text.utf16)
-    guard utf16.count > length else { return (text, all) }
+    guard utf16.count > length else { return (text, all, kinds) }
     var start = max(0, (all.first?.start ?? 0) - 20)
     // Never cut a surrogate pair or a combining sequence in two: move to a character boundary.
     func isBoundary(_ offset: Int) -> Bool { String.Index(utf16Offset: offset, in: text).samePosition(in: text) != nil }
@@ -83,6 +92,6 @@ struct Highlighter {
       guard h.start >= start && h.end <= end else { return nil }
       return Highlight(start: h.start + shift, end: h.end + shift)
     }
-    return (head + body + tail, moved)
+    return (head + body + tail, moved, kinds)
   }
 }

@@ -37,16 +37,32 @@ extension Suggester {
   ) throws -> [Suggestion] {
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
     return try resolve(hits, limit: options.limit).map { hit in
-      let item = hit.stored.item
-      let (language, version) = Self.version(
-        of: item, matched: hit.key.language, preferring: options.language, context: context)
-      let (snippet, snippetHighlights) = highlighter.snippet(of: version.body)
-      return Suggestion(
-        id: item.id, source: item.source, language: language, title: version.title,
-        titleHighlights: highlighter.highlights(in: version.title), snippet: snippet,
-        snippetHighlights: snippetHighlights, content: version.body, scope: item.scope, folder: item.folder,
-        score: hit.weight, matched: plan.reasons(for: hit.matchingTerms))
+      suggestion(
+        from: hit.stored, matchedLanguage: hit.key.language, score: hit.weight, highlighter: highlighter,
+        options: options, context: context)
     }
+  }
+
+  /// A suggestion for a stored item: the version the agent reads, its matched words marked, and why it
+  /// matched (found by analysing the shown texts again, which also explains prefix expansions).
+  func suggestion(
+    from stored: StoredKnowledge, matchedLanguage: String?, score: Double, highlighter: Highlighter,
+    options: SuggestOptions, context: TenantContext
+  ) -> Suggestion {
+    let item = stored.item
+    let (language, version) = Self.version(
+      of: item, matched: matchedLanguage, preferring: options.language, context: context)
+    let title = highlighter.matches(in: version.title)
+    let (snippet, snippetHighlights, contentKinds) = highlighter.snippet(of: version.body)
+    var reasons = Set(title.kinds.map { MatchReason(field: "title", kind: $0) })
+    reasons.formUnion(contentKinds.map { MatchReason(field: "content", kind: $0) })
+    for question in version.similar {
+      reasons.formUnion(highlighter.matches(in: question).kinds.map { MatchReason(field: "similar", kind: $0) })
+    }
+    return Suggestion(
+      id: item.id, source: item.source, language: language, title: version.title,
+      titleHighlights: title.highlights, snippet: snippet, snippetHighlights: snippetHighlights,
+      content: version.body, scope: item.scope, folder: item.folder, score: score, matched: reasons.sorted())
   }
 
   /// The version to show: the asked language, else the tenant's default, else the version that matched.

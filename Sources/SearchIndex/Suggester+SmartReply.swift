@@ -18,7 +18,7 @@ extension Suggester {
     plan.unfinished = nil
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
     let candidates = max(options.limit * 4, 20)
-    let hits = try search(.filter(.or(plan.tokenQueries), filter), limit: candidates)
+    let hits = try search(.filter(.or(plan.fullQueries), filter), limit: candidates)
     let suggestions = try present(
       hits, plan: plan, analyzer: analyzer,
       options: SuggestOptions(agent: options.agent, limit: candidates, language: options.language),

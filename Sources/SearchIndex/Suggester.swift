@@ -50,40 +50,81 @@ public final class Suggester: Sendable {
   // MARK: Suggest
 
   /// Suggestions for `text` (what follows `#`, or the whole input when suggesting as the agent types).
+  ///
+  /// Titles, questions and tags are searched first (short posting lists, and what agents look for); contents
+  /// only when that finds fewer than `limit` items. Xapian ranks the text; usage and scope are added to the
+  /// best `rescoreWindow` hits here, which keeps value look-ups out of the matcher.
   public func suggest(_ text: String, tenant: String, options: SuggestOptions = SuggestOptions()) throws -> [Suggestion]
   {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
     let tokens = try analyzer.analyze(text, options: .typedQuery)
-    let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
-    let fetch = options.limit * 3 + 5  // language variants of one item come back as separate hits
-
-    guard !tokens.isEmpty else {
-      // Right after `#`: the agent's most used (then most recent) quick replies.
-      let query = IndexQuery.filter(
-        .andMaybe(
-          .scaled(.matchAll, by: 0),
-          .or([.valueWeight(slot: ValueSlot.usage), .scaled(.valueWeight(slot: ValueSlot.scopeRank), by: 0.01)])),
-        filter)
-      let hits = try search(query, limit: fetch)
-      return try present(hits, plan: QueryPlan(), analyzer: analyzer, options: options, context: context)
-    }
+    guard !tokens.isEmpty else { return try mostUsed(tenant: tenant, options: options, context: context) }
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
-    let boosts = boostQuery(plan)
-    var hits = try search(.filter(.andMaybe(.and(plan.tokenQueries), boosts), filter), limit: fetch)
-    if hits.count < fetch && plan.tokenQueries.count > 1 {
-      // Relax: any of the words, ranked by how many and how well they match.
-      let seen = Set(hits.map(\.docid))
-      let relaxed = try search(.filter(.andMaybe(.or(plan.tokenQueries), boosts), filter), limit: fetch)
-      hits += relaxed.filter { !seen.contains($0.docid) }
+    let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
+    let window = max(options.limit * 4, 20)
+    var hits: [IndexHit] = []
+    var seen = Set<UInt32>()
+    func add(_ query: IndexQuery) throws {
+      for hit in try search(.filter(query, filter), limit: window) where seen.insert(hit.docid).inserted {
+        hits.append(hit)
+      }
     }
-    return try present(hits, plan: plan, analyzer: analyzer, options: options, context: context)
+    // Cheapest first: titles with every word, titles with any word, then contents with every word, with any;
+    // each tier only while fewer than `limit` items were found.
+    var tiers: [IndexQuery] = [.and(plan.titleQueries)]
+    if plan.titleQueries.count > 1 { tiers.append(.or(plan.titleQueries)) }
+    tiers.append(.and(plan.fullQueries))
+    if plan.fullQueries.count > 1 { tiers.append(.or(plan.fullQueries)) }
+    for tier in tiers where Self.distinctItems(hits) < options.limit {
+      try add(withExactTitleBoost(tier, plan))
+    }
+    return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
+  }
+
+  /// Text score plus usage and scope; the tiers' order is kept (a title match before a content match).
+  func rescored(_ hits: [IndexHit]) -> [IndexHit] {
+    hits.enumerated().sorted { a, b in
+      let left = a.element.weight + weights.usage * a.element.usage + weights.scope * a.element.scopeRank
+      let right = b.element.weight + weights.usage * b.element.usage + weights.scope * b.element.scopeRank
+      return left != right ? left > right : a.offset < b.offset
+    }.map {
+      var hit = $0.element
+      hit.weight += weights.usage * hit.usage + weights.scope * hit.scopeRank
+      return hit
+    }
+  }
+
+  static func distinctItems(_ hits: [IndexHit]) -> Int {
+    Set(hits.compactMap { try? IndexedKey(data: $0.data).itemKey }).count
+  }
+
+  private func withExactTitleBoost(_ query: IndexQuery, _ plan: QueryPlan) -> IndexQuery {
+    guard !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength else { return query }
+    return .andMaybe(query, .scaled(.term(TermPrefix.titlePrefix + plan.whole), by: weights.exactTitlePrefix))
+  }
+
+  /// Right after `#`: the quick replies the agent may use, most used first (from the store's usage index).
+  private func mostUsed(tenant: String, options: SuggestOptions, context: TenantContext) throws -> [Suggestion] {
+    guard options.sources.contains(.quick) else { return [] }
+    var scopes: [Scope] = [.company]
+    if let agent = options.agent {
+      scopes.append(.personal(agent))
+      scopes += (context.agents[agent]?.groups ?? []).map { .group($0) }
+    }
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let highlighter = Highlighter(analyzer: analyzer, plan: QueryPlan())
+    return try store.mostUsed(tenant: tenant, scopes: scopes, limit: options.limit).map { stored in
+      suggestion(
+        from: stored, matchedLanguage: nil, score: Double(stored.usageCount), highlighter: highlighter,
+        options: options, context: context)
+    }
   }
 
   func search(_ query: IndexQuery, limit: Int) throws -> [IndexHit] {
     try readers.withReader { index in
-      try index.search(query, limit: limit, k1: weights.k1, b: weights.b, matchingTerms: true)
+      try index.search(query, limit: limit, k1: weights.k1, b: weights.b, matchingTerms: false)
     }
   }
 
@@ -96,21 +137,22 @@ public final class Suggester: Sendable {
         scopes.append(.term(TermPrefix.scope + Scope.group(group).description))
       }
     }
-    let sourceTerms = KnowledgeSource.allCases.filter(sources.contains).map {
-      IndexQuery.term(TermPrefix.source + $0.rawValue)
+    var filters: [IndexQuery] = [.or(scopes)]
+    if sources.count < KnowledgeSource.allCases.count {  // all sources: nothing to check
+      let sourceTerms = KnowledgeSource.allCases.filter(sources.contains).map {
+        IndexQuery.term(TermPrefix.source + $0.rawValue)
+      }
+      filters.append(.or(sourceTerms))
     }
-    return .and([.term(TermPrefix.tenant + tenant), .term(TermPrefix.enabled + "1"), .or(scopes), .or(sourceTerms)])
+    // The tenant's term is checked only when other tenants share the index: a filter that every document
+    // passes still costs a look-up per candidate.
+    if !((try? tenantOwnsIndex(tenant)) ?? false) { filters.append(.term(TermPrefix.tenant + tenant)) }
+    // Disabled items are few: excluding them is cheaper than requiring "enabled".
+    return .andNot(filters.count == 1 ? filters[0] : .and(filters), .term(TermPrefix.enabled + "0"))
   }
 
-  private func boostQuery(_ plan: QueryPlan) -> IndexQuery {
-    var boosts: [IndexQuery] = [
-      .scaled(.valueWeight(slot: ValueSlot.usage), by: weights.usage),
-      .scaled(.valueWeight(slot: ValueSlot.scopeRank), by: weights.scope),
-    ]
-    if !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength {
-      boosts.append(.scaled(.term(TermPrefix.titlePrefix + plan.whole), by: weights.exactTitlePrefix))
-    }
-    return .or(boosts)
+  private func tenantOwnsIndex(_ tenant: String) throws -> Bool {
+    try readers.withReader { index in try index.termFrequency(TermPrefix.tenant + tenant) == index.documentCount }
   }
 
   // MARK: Building the query
@@ -120,35 +162,38 @@ public final class Suggester: Sendable {
     let pinyinEnabled = context.settings.pinyinEnabled
     for token in tokens {
       plan.whole += token.term
-      if token.isUnfinished {
-        plan.tokenQueries.append(try prefixQuery(token, pinyinEnabled: pinyinEnabled, plan: &plan))
-      } else {
-        plan.tokenQueries.append(try wordQuery(token, context: context, plan: &plan))
-      }
+      let (title, full) =
+        token.isUnfinished
+        ? try prefixQuery(token, pinyinEnabled: pinyinEnabled, plan: &plan)
+        : try wordQuery(token, context: context, plan: &plan)
+      plan.titleQueries.append(title)
+      plan.fullQueries.append(full)
     }
     return plan
   }
 
   /// A finished word: its term (or its parts, or a synonym, or a typo's correction) in any text field.
-  private func wordQuery(_ token: Token, context: TenantContext, plan: inout QueryPlan) throws -> IndexQuery {
+  private func wordQuery(_ token: Token, context: TenantContext, plan: inout QueryPlan) throws -> (
+    IndexQuery, IndexQuery
+  ) {
     let term = token.term
-    plan.highlightTerms.insert(term)
+    plan.match(term, as: .exact)
     var alternatives: [(term: String, weight: Double, kind: MatchKind)] = [(term, 1, .exact)]
     for synonym in context.synonyms[term] ?? [] {
       alternatives.append((synonym, weights.synonym, .synonym))
-      plan.highlightTerms.insert(synonym)
+      plan.match(synonym, as: .synonym)
     }
     if token.script == .latin, try !termOccurs(term), let corrected = try spellingCorrection(term) {
       alternatives.append((corrected, weights.typo, .typo))
-      plan.highlightTerms.insert(corrected)
+      plan.match(corrected, as: .typo)
     }
     var fieldQueries: [IndexQuery] = []
+    var bodyQuery: IndexQuery?
     for (field, weight) in textFields {
       var options: [IndexQuery] = []
       for alternative in alternatives {
         let prefixed = field + alternative.term
         guard TermPrefix.fits(prefixed) else { continue }
-        plan.note(prefixed, field: field, kind: alternative.kind)
         options.append(.scaled(.term(prefixed), by: alternative.weight))
       }
       if !token.parts.isEmpty {
@@ -156,31 +201,32 @@ public final class Suggester: Sendable {
         options.append(
           .and(
             token.parts.map { part in
-              plan.note(field + part, field: field, kind: .exact)
               return .term(field + part)
             }))
-        plan.highlightTerms.formUnion(token.parts)
+        for part in token.parts { plan.match(part, as: .exact) }
       }
-      fieldQueries.append(.scaled(options.count == 1 ? options[0] : .or(options), by: weight))
+      let query = IndexQuery.scaled(options.count == 1 ? options[0] : .or(options), by: weight)
+      if field == TermPrefix.body { bodyQuery = query } else { fieldQueries.append(query) }
     }
     if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
       // A whole pinyin word typed and finished with a space: tuikuan, tk.
-      plan.note(TermPrefix.pinyin + term, field: TermPrefix.pinyin, kind: .pinyin)
-      plan.note(TermPrefix.initials + term, field: TermPrefix.initials, kind: .initials)
+      plan.pinyinPrefix = term
       fieldQueries.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
       fieldQueries.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
     }
-    return .or(fieldQueries)
+    return (.or(fieldQueries), .or(fieldQueries + [bodyQuery].compactMap { $0 }))
   }
 
   /// The unfinished last word: a prefix of title words (precomputed terms), of content words (a bounded
   /// wildcard), and of pinyin keys.
-  private func prefixQuery(_ token: Token, pinyinEnabled: Bool, plan: inout QueryPlan) throws -> IndexQuery {
+  private func prefixQuery(_ token: Token, pinyinEnabled: Bool, plan: inout QueryPlan) throws -> (
+    IndexQuery, IndexQuery
+  ) {
     let term = token.term
     plan.unfinished = term
     var options: [IndexQuery] = []
+    var contentOptions: [IndexQuery] = []
     if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
-      plan.note(TermPrefix.titleWordPrefix + term, field: TermPrefix.titleWordPrefix, kind: .prefix)
       options.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.titleWordPrefix))
     } else {
       options.append(
@@ -188,22 +234,21 @@ public final class Suggester: Sendable {
       )
     }
     for (field, weight) in textFields {
-      plan.note(field + term, field: field, kind: .exact)
-      options.append(.scaled(.term(field + term), by: weight))
+      if field == TermPrefix.body {
+        contentOptions.append(.scaled(.term(field + term), by: weight))
+      } else {
+        options.append(.scaled(.term(field + term), by: weight))
+      }
     }
     let longEnough = token.script == .latin ? term.count >= 3 : term.count >= 2
     if longEnough {
       for field in [TermPrefix.body, TermPrefix.similar] {
-        options.append(
+        contentOptions.append(
           .scaled(.prefix(field + term, maxExpansion: weights.maxPrefixExpansion), by: weights.bodyPrefix))
       }
     }
     if token.script == .latin && pinyinEnabled && isLetters(term) {
       plan.pinyinPrefix = term
-      plan.note(TermPrefix.pinyin + term, field: TermPrefix.pinyin, kind: .pinyin)
-      plan.note(TermPrefix.initials + term, field: TermPrefix.initials, kind: .initials)
-      plan.note(TermPrefix.titlePinyin + term, field: TermPrefix.titlePinyin, kind: .pinyin)
-      plan.note(TermPrefix.titleInitials + term, field: TermPrefix.titleInitials, kind: .initials)
       options.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
       options.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
       // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
@@ -213,13 +258,13 @@ public final class Suggester: Sendable {
     if token.script == .latin && term.count >= 4, try !prefixOccurs(term), let corrected = try spellingCorrection(term)
     {
       // Nothing starts with what was typed: it is probably a typo (pasword).
-      plan.highlightTerms.insert(corrected)
+      plan.match(corrected, as: .typo)
       for (field, weight) in textFields {
-        plan.note(field + corrected, field: field, kind: .typo)
-        options.append(.scaled(.term(field + corrected), by: weight * weights.typo))
+        let query = IndexQuery.scaled(.term(field + corrected), by: weight * weights.typo)
+        if field == TermPrefix.body { contentOptions.append(query) } else { options.append(query) }
       }
     }
-    return .or(options)
+    return (.or(options), .or(options + contentOptions))
   }
 
   private var textFields: [(String, Double)] {

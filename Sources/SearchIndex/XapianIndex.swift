@@ -124,7 +124,7 @@ final class XapianIndex {
     let built = try query.build()
     defer { rk_query_free(built) }
     var error = rk_error()
-    var options = rk_search_options(k1: k1, b: b, matching_terms: matchingTerms ? 1 : 0)
+    var options = rk_search_options(k1: k1, b: b, matching_terms: matchingTerms ? 1 : 0, value_slots: 3)
     guard let results = rk_search(handle, built, UInt32(offset), UInt32(limit), &options, &error) else {
       if IndexError.isModified(error) { throw .runtime("modified") }
       throw IndexError(error)
@@ -138,7 +138,9 @@ final class XapianIndex {
       let joined = String(decoding: UnsafeRawBufferPointer(start: terms, count: length), as: UTF8.self)
       return IndexHit(
         docid: rk_results_docid(results, index), weight: rk_results_weight(results, index), data: bytes,
-        matchingTerms: joined.isEmpty ? [] : joined.split(separator: "\n").map(String.init))
+        matchingTerms: joined.isEmpty ? [] : joined.split(separator: "\n").map(String.init),
+        usage: rk_results_value(results, index, ValueSlot.usage),
+        scopeRank: rk_results_value(results, index, ValueSlot.scopeRank))
     }
   }
 }
@@ -158,4 +160,7 @@ struct IndexHit {
   var weight: Double
   var data: Data
   var matchingTerms: [String]
+  /// The usage and scope values of the document, for rescoring.
+  var usage: Double = 0
+  var scopeRank: Double = 0
 }

@@ -27,7 +27,7 @@ import Testing
     id: String, terms: [String]
   )] {
     var error = rk_error()
-    var options = rk_search_options(k1: 1.2, b: 0.75, matching_terms: 1)
+    var options = rk_search_options(k1: 1.2, b: 0.75, matching_terms: 1, value_slots: 1)
     let results = try #require(rk_search(db, query, 0, limit, &options, &error), "\(message(error))")
     defer { rk_results_free(results) }
     return (0..<rk_results_count(results)).map { index in

@@ -138,6 +138,7 @@ typedef struct {
   double k1;   // BM25 term frequency saturation (Xapian's default 1.0)
   double b;    // BM25 length normalisation (Xapian's default 0.5)
   int matching_terms;  // 1: collect each hit's matching terms
+  uint32_t value_slots;  // collect value slots 0 ..< value_slots of each hit (at most 8)
 } rk_search_options;
 
 rk_results *rk_search(rk_database *db, const rk_query *query, uint32_t offset, uint32_t limit,
@@ -149,6 +150,8 @@ uint32_t rk_results_docid(const rk_results *results, size_t index);
 double rk_results_weight(const rk_results *results, size_t index);
 /// The hit's document data; the pointer lives as long as the results.
 const char *rk_results_data(const rk_results *results, size_t index, size_t *length);
+/// The number in value slot `slot` of the hit (sortable serialisation), or 0 when the slot is empty.
+double rk_results_value(const rk_results *results, size_t index, uint32_t slot);
 /// The hit's matching terms, '\n'-separated; the pointer lives as long as the results.
 const char *rk_results_matching_terms(const rk_results *results, size_t index, size_t *length);
 void rk_results_free(rk_results *results);

@@ -59,6 +59,12 @@ extension KnowledgeStore {
         t.column("pinyin_enabled", .boolean).notNull()
       }
     }
+    migrator.registerMigration("v2-usage-index") { db in
+      // What the reply box shows right after `#`: a tenant's most used quick replies.
+      try db.create(
+        index: "knowledge_item_usage", on: "knowledge_item",
+        columns: ["tenant", "source", "usage_count", "last_used_at"])
+    }
     return migrator
   }
 }

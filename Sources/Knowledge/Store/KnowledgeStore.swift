@@ -165,6 +165,26 @@ public final class KnowledgeStore: Sendable {
     }
   }
 
+  /// The enabled items of a source with the most picks (then the most recent picks, then the newest), among
+  /// the given scopes: what the reply box shows before anything is typed.
+  public func mostUsed(
+    tenant: String, source: KnowledgeSource = .quick, scopes: [Scope], limit: Int
+  ) throws(KnowledgeStoreError) -> [StoredKnowledge] {
+    guard !scopes.isEmpty else { return [] }
+    return try read { db in
+      let marks = scopes.map { _ in "?" }.joined(separator: ",")
+      let arguments: [any DatabaseValueConvertible] = [tenant, source.rawValue] + scopes.map(\.description) + [limit]
+      return try KnowledgeRecord.fetchAll(
+        db,
+        sql: """
+          SELECT * FROM knowledge_item
+          WHERE tenant = ? AND source = ? AND enabled = 1 AND scope IN (\(marks))
+          ORDER BY usage_count DESC, last_used_at DESC, updated_at DESC LIMIT ?
+          """, arguments: StatementArguments(arguments)
+      ).map(\.stored)
+    }
+  }
+
   // MARK: The change log
 
   /// Changes after `seq`, oldest first.
