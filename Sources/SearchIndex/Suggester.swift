@@ -63,7 +63,7 @@ public final class Suggester: Sendable {
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
-    let window = max(options.limit * 4, 20)
+    let window = max(options.limit * 2, 10)
     var hits: [IndexHit] = []
     var seen = Set<UInt32>()
     func add(_ query: IndexQuery) throws {
@@ -249,10 +249,14 @@ public final class Suggester: Sendable {
     }
     if token.script == .latin && pinyinEnabled && isLetters(term) {
       plan.pinyinPrefix = term
-      options.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
-      options.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
-      // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
-      options.append(.scaled(.term(TermPrefix.titlePinyin + term), by: weights.pinyin * weights.titlePinyinStart))
+      // One letter starts half of all syllables: only the title's first initial is worth matching (and it
+      // keeps four huge posting lists out of the query). From two letters on, every word's keys count.
+      if term.count > 1 {
+        options.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
+        options.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+        // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
+        options.append(.scaled(.term(TermPrefix.titlePinyin + term), by: weights.pinyin * weights.titlePinyinStart))
+      }
       options.append(.scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
     }
     if token.script == .latin && term.count >= 4, try !prefixOccurs(term), let corrected = try spellingCorrection(term)

@@ -78,6 +78,7 @@ struct BenchSuggest: AsyncParsableCommand {
     var all = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     var byLength = [Int: Histogram<UInt64>]()
     var empty = 0
+    var slowest: [(nanoseconds: UInt64, text: String)] = []
     for text in typed {
       let start = DispatchTime.now().uptimeNanoseconds
       let found = try engine.suggester.suggest(text, tenant: "bench", options: options)
@@ -88,6 +89,8 @@ struct BenchSuggest: AsyncParsableCommand {
       ]
       .record(nanoseconds)
       if found.isEmpty { empty += 1 }
+      slowest.append((nanoseconds, text))
+      if slowest.count > 40 { slowest = Array(slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5)) }
     }
     func ms(_ value: UInt64) -> String { BenchFormat.fixed(Double(value) / 1e6, 3) }
     print(
@@ -99,6 +102,8 @@ struct BenchSuggest: AsyncParsableCommand {
         "  \(length) char\(length == 1 ? " " : "s"): \(histogram.totalCount) requests, p50 \(ms(histogram.valueAtPercentile(50))) ms,"
           + " p99 \(ms(histogram.valueAtPercentile(99))) ms")
     }
+    let worst = slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5).map { "\($0.text) \(ms($0.nanoseconds))" }
+    print("  slowest: " + worst.joined(separator: ", "))
     let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
     let storeBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("replykit.sqlite"))
     print(
