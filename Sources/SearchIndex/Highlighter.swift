@@ -39,6 +39,11 @@ struct Highlighter {
         var rest = Substring(typed)
         var index = start
         var covered: [Int] = []
+        // A compound's parts are words too: tk marks 申请退款 by its part 退款.
+        if tokens[start].parts.count > 1, partStarts(with: typed, in: tokens[start], keyPath) {
+          marked[start] = true
+          return kind
+        }
         while !rest.isEmpty, index < tokens.count, let keys = tokens[index].pinyin {
           let key = keys[keyPath: keyPath]
           if rest.hasPrefix(key) {
@@ -58,6 +63,14 @@ struct Highlighter {
       }
     }
     return nil
+  }
+
+  /// Whether the typed letters start the keys of one of the token's later parts (its first part starts the
+  /// token itself, which the walk over whole words covers).
+  private func partStarts(with typed: String, in token: Token, _ keyPath: KeyPath<PinyinKeys, String>) -> Bool {
+    token.parts.dropFirst().contains { part in
+      (try? analyzer.pinyin(of: part)).flatMap { $0 }.map { $0[keyPath: keyPath].hasPrefix(typed) } ?? false
+    }
   }
 
   private func merged(_ ranges: [Range<Int>]) -> [Highlight] {

@@ -8,7 +8,7 @@ struct KnowledgeDocumentBuilder {
   var now = Date()
 
   static let wordPrefixLength = 6
-  static let titlePrefixLength = 16
+  static let titlePrefixLength = 12
   static let pinyinPrefixLength = 16
 
   /// The unique id term of one language version of an item.
@@ -27,7 +27,7 @@ struct KnowledgeDocumentBuilder {
     /// The term all versions of the item share; the first version's write removes the item's old documents.
     var itemTerm: String
     var isFirstVersion: Bool
-    var document: IndexDocument
+    var document: PreparedDocument
     /// Latin words for the spelling data (typo tolerance).
     var spellingWords: [String]
   }
@@ -98,44 +98,47 @@ struct KnowledgeDocumentBuilder {
     return Built(
       idTerm: Self.idTerm(tenant: tenant, source: item.source, id: item.id, language: language),
       itemTerm: Self.itemTerm(tenant: tenant, source: item.source, id: item.id), isFirstVersion: false,
-      document: document, spellingWords: spelling)
+      document: try PreparedDocument(document), spellingWords: spelling)
   }
 
   /// Edge prefixes of title words (and their parts), of the whole title, and of their pinyin keys.
+  ///
+  /// Pinyin and initials prefixes start at two letters: one letter is matched against the whole title's
+  /// first initial only (see `Suggester`). Every term left out is Xapian work saved at import. (The first
+  /// word keeps its word-level keys although the whole title's start the same: BM25 weighs a term by its
+  /// rarity, and without them a later word's match outranked a title that starts with what was typed.)
   private func addTitlePrefixes(_ tokens: [Token], to document: inout IndexDocument) {
     var terms = Set<String>()
-    func addPrefixes(_ prefix: String, of text: String, upTo limit: Int) {
+    func addPrefixes(_ prefix: String, of text: String, from start: Int = 1, upTo limit: Int) {
       var current = ""
-      for character in text.prefix(limit) {
+      for (count, character) in text.prefix(limit).enumerated() {
         current.append(character)
-        terms.insert(prefix + current)
+        if count + 1 >= start { terms.insert(prefix + current) }
       }
     }
     var whole = ""
     var wholePinyin = ""
     var wholeInitials = ""
+    func addWordKeys(_ keys: PinyinKeys) {
+      addPrefixes(TermPrefix.pinyin, of: keys.full, from: 2, upTo: Self.pinyinPrefixLength)
+      addPrefixes(TermPrefix.initials, of: keys.initials, from: 2, upTo: Self.pinyinPrefixLength)
+    }
     for token in tokens {
       addPrefixes(TermPrefix.titleWordPrefix, of: token.term, upTo: Self.wordPrefixLength)
       for part in token.parts { addPrefixes(TermPrefix.titleWordPrefix, of: part, upTo: Self.wordPrefixLength) }
       whole += token.term
       if let keys = token.pinyin {
-        addPrefixes(TermPrefix.pinyin, of: keys.full, upTo: Self.pinyinPrefixLength)
-        addPrefixes(TermPrefix.initials, of: keys.initials, upTo: Self.pinyinPrefixLength)
+        addWordKeys(keys)
         wholePinyin += keys.full
         wholeInitials += keys.initials
       }
-    }
-    // Parts start words of their own: 退款进度 is also found by typing 进度 or jindu.
-    for token in tokens where !token.parts.isEmpty {
+      // Parts start words of their own: 退款进度 is also found by typing 进度 or jindu.
       for part in token.parts.dropFirst() {
-        if let keys = try? analyzer.pinyin(of: part) {
-          addPrefixes(TermPrefix.pinyin, of: keys.full, upTo: Self.pinyinPrefixLength)
-          addPrefixes(TermPrefix.initials, of: keys.initials, upTo: Self.pinyinPrefixLength)
-        }
+        if let keys = try? analyzer.pinyin(of: part) { addWordKeys(keys) }
       }
     }
     addPrefixes(TermPrefix.titlePrefix, of: whole, upTo: Self.titlePrefixLength)
-    addPrefixes(TermPrefix.titlePinyin, of: wholePinyin, upTo: Self.pinyinPrefixLength)
+    addPrefixes(TermPrefix.titlePinyin, of: wholePinyin, from: 2, upTo: Self.pinyinPrefixLength)
     addPrefixes(TermPrefix.titleInitials, of: wholeInitials, upTo: Self.pinyinPrefixLength)
     document.terms += terms.sorted().filter(TermPrefix.fits)
   }

@@ -42,6 +42,9 @@ public final class SuggestionEngine: Sendable {
   @discardableResult
   public func catchUp() async throws -> Int { try await writer.catchUp() }
 
+  /// A catch-up that runs beside the caller's writes (bulk imports): `poke()` after each write.
+  public func backgroundCatchUp() -> BackgroundCatchUp { BackgroundCatchUp(engine: self) }
+
   /// Rebuilds the index from the store (`replykit reindex`).
   @discardableResult
   public func reindex() async throws -> Int { try await writer.resetAndRebuild() }

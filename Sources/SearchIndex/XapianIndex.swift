@@ -55,30 +55,9 @@ final class XapianIndex {
     return Int(count)
   }
 
-  func replace(idTerm: String, with document: IndexDocument) throws(IndexError) {
+  func replace(idTerm: String, with document: PreparedDocument) throws(IndexError) {
     var error = rk_error()
-    guard let built = rk_document_new(&error) else { throw IndexError(error) }
-    defer { rk_document_free(built) }
-    for posting in document.postings {
-      if rk_document_add_posting(built, posting.term, posting.position, 1, &error) != 0 { throw IndexError(error) }
-    }
-    for term in document.terms {
-      if rk_document_add_term(built, term, 1, &error) != 0 { throw IndexError(error) }
-    }
-    for term in document.booleanTerms {
-      if rk_document_add_boolean_term(built, term, &error) != 0 { throw IndexError(error) }
-    }
-    for (slot, value) in document.values {
-      var length = 0
-      guard let bytes = rk_sortable_serialise(value, &length) else { throw .runtime("sortable_serialise failed") }
-      defer { rk_free(bytes) }
-      if rk_document_set_value(built, slot, bytes, length, &error) != 0 { throw IndexError(error) }
-    }
-    let status = document.data.withUnsafeBytes { raw in
-      rk_document_set_data(built, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &error)
-    }
-    if status != 0 { throw IndexError(error) }
-    if rk_database_replace(handle, idTerm, built, &error) != 0 { throw IndexError(error) }
+    if rk_database_replace(handle, idTerm, document.handle, &error) != 0 { throw IndexError(error) }
   }
 
   func delete(idTerm: String) throws(IndexError) {
@@ -143,6 +122,41 @@ final class XapianIndex {
         scopeRank: rk_results_value(results, index, ValueSlot.scopeRank))
     }
   }
+}
+
+/// A Xapian document built ahead of writing. Building one (bridging every term to C, filling Xapian's term
+/// map) is as much work as writing it, and a document belongs to no database, so the indexer builds them on
+/// another thread and the writer only hands them over.
+final class PreparedDocument: @unchecked Sendable {
+  // @unchecked: made on one thread, then used by the writer alone; never shared at the same time.
+  let handle: OpaquePointer
+
+  init(_ document: IndexDocument) throws(IndexError) {
+    var error = rk_error()
+    guard let built = rk_document_new(&error) else { throw IndexError(error) }
+    handle = built
+    for posting in document.postings {
+      if rk_document_add_posting(built, posting.term, posting.position, 1, &error) != 0 { throw IndexError(error) }
+    }
+    for term in document.terms {
+      if rk_document_add_term(built, term, 1, &error) != 0 { throw IndexError(error) }
+    }
+    for term in document.booleanTerms {
+      if rk_document_add_boolean_term(built, term, &error) != 0 { throw IndexError(error) }
+    }
+    for (slot, value) in document.values {
+      var length = 0
+      guard let bytes = rk_sortable_serialise(value, &length) else { throw .runtime("sortable_serialise failed") }
+      defer { rk_free(bytes) }
+      if rk_document_set_value(built, slot, bytes, length, &error) != 0 { throw IndexError(error) }
+    }
+    let status = document.data.withUnsafeBytes { raw in
+      rk_document_set_data(built, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count, &error)
+    }
+    if status != 0 { throw IndexError(error) }
+  }
+
+  deinit { rk_document_free(handle) }
 }
 
 /// What goes into one Xapian document.

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Knowledge
 import SearchIndex
-import Synchronization
 
 /// `replykit import`: knowledge from JSON Lines or CSV files, upserted by id.
 struct ImportCommand: AsyncParsableCommand {
@@ -61,7 +60,7 @@ struct ImportCommand: AsyncParsableCommand {
         try KnowledgeFileReader(path: file, displayName: file)
       }
     let progress = ProgressBar(total: try reader.totalBytes, enabled: !quiet && Terminal.isInteractive)
-    let indexing = BackgroundCatchUp(engine: engine)
+    let indexing = engine.backgroundCatchUp()
     var tally = ImportTally()
     var pending: [KnowledgeItem] = []
     pending.reserveCapacity(batch)
@@ -90,43 +89,6 @@ struct ImportCommand: AsyncParsableCommand {
     try await indexing.finish()
     progress.finish()
     return tally
-  }
-}
-
-/// Runs the index's catch-up in the background, one at a time: a poke while one runs makes it run once
-/// more afterwards, so every batch written is indexed by the time `finish()` returns.
-final class BackgroundCatchUp: Sendable {
-  private let engine: SuggestionEngine
-  private let state = Mutex<(running: Task<Void, any Error>?, again: Bool)>((nil, false))
-
-  init(engine: SuggestionEngine) { self.engine = engine }
-
-  func poke() {
-    state.withLock { state in
-      if state.running != nil {
-        state.again = true
-        return
-      }
-      state.running = Task { [engine, self] in
-        while true {
-          try await engine.catchUp()
-          let more = self.state.withLock { state -> Bool in
-            if state.again {
-              state.again = false
-              return true
-            }
-            state.running = nil
-            return false
-          }
-          if !more { return }
-        }
-      }
-    }
-  }
-
-  func finish() async throws {
-    while let running = state.withLock({ $0.running }) { try await running.value }
-    try await engine.catchUp()
   }
 }
 
