@@ -62,6 +62,22 @@ struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
     lastUsedAt = row["last_used_at"]
   }
 
+  static let insertOrIgnoreSQL = """
+    INSERT OR IGNORE INTO knowledge_item (tenant, source, id, scope, folder, title, similar, body, category, tags,
+      language, enabled, variants, created_at, updated_at, usage_count, last_used_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
+
+  var insertArguments: StatementArguments {
+    get throws {
+      [
+        tenant, source.rawValue, id, scope.description, folder, title, JSONText.encode(similar), body, category,
+        JSONText.encode(tags), language, enabled, try JSONText.encode(variants), createdAt, updatedAt, usageCount,
+        lastUsedAt,
+      ]
+    }
+  }
+
   func encode(to container: inout PersistenceContainer) throws {
     container["tenant"] = tenant
     container["source"] = source.rawValue

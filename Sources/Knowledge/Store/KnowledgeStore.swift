@@ -59,19 +59,23 @@ public final class KnowledgeStore: Sendable {
   {
     try write { db in
       try items.map { item in
-        if let existing = try Self.fetchRecord(db, tenant: tenant, source: item.source, id: item.id) {
-          if existing.item == item { return .unchanged }
-          var record = KnowledgeRecord(
-            tenant: tenant, item: item, createdAt: existing.createdAt, updatedAt: now,
-            usageCount: existing.usageCount, lastUsedAt: existing.lastUsedAt)
-          try record.update(db)
-          record.updatedAt = now
+        // Most imported items are new: one INSERT OR IGNORE, and only a conflict reads the stored row.
+        let record = KnowledgeRecord(tenant: tenant, item: item, createdAt: now, updatedAt: now)
+        try db.cachedStatement(sql: KnowledgeRecord.insertOrIgnoreSQL).execute(arguments: record.insertArguments)
+        if db.changesCount == 1 {
           try Self.log(db, tenant: tenant, source: item.source, id: item.id, kind: .upsert, at: now)
-          return .updated
+          return .added
         }
-        try KnowledgeRecord(tenant: tenant, item: item, createdAt: now, updatedAt: now).insert(db)
+        guard let existing = try Self.fetchRecord(db, tenant: tenant, source: item.source, id: item.id) else {
+          throw KnowledgeStoreError.database("an item vanished during its upsert")
+        }
+        if existing.item == item { return .unchanged }
+        try KnowledgeRecord(
+          tenant: tenant, item: item, createdAt: existing.createdAt, updatedAt: now, usageCount: existing.usageCount,
+          lastUsedAt: existing.lastUsedAt
+        ).update(db)
         try Self.log(db, tenant: tenant, source: item.source, id: item.id, kind: .upsert, at: now)
-        return .added
+        return .updated
       }
     }
   }
@@ -203,7 +207,7 @@ public final class KnowledgeStore: Sendable {
   static func log(
     _ db: Database, tenant: String, source: KnowledgeSource?, id: String?, kind: KnowledgeChange.Kind, at: Date
   ) throws {
-    var change = KnowledgeChange(seq: nil, tenant: tenant, source: source, itemId: id, kind: kind, at: at)
-    try change.insert(db)
+    try db.cachedStatement(sql: "INSERT INTO change_log (tenant, source, item_id, kind, at) VALUES (?, ?, ?, ?, ?)")
+      .execute(arguments: [tenant, source?.rawValue, id, kind.rawValue, at])
   }
 }
