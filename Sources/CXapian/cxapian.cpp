@@ -118,6 +118,15 @@ rk_database *rk_database_open_writable(const char *path, rk_error *error) {
   });
 }
 
+rk_database *rk_database_open_writable_unsynced(const char *path, rk_error *error) {
+  return guard<rk_database *>(error, nullptr, [&] {
+    require(path, "path");
+    auto db = std::make_unique<rk_database>();
+    db->writer = std::make_unique<Xapian::WritableDatabase>(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_SYNC);
+    return db.release();
+  });
+}
+
 rk_database *rk_database_open_in_memory(rk_error *error) {
   return guard<rk_database *>(error, nullptr, [&] {
     auto db = std::make_unique<rk_database>();

@@ -23,7 +23,7 @@ actor IndexWriter {
   }
 
   init(path: String, store: KnowledgeStore, analyzers: TenantAnalyzers, readers: IndexReaderPool) throws {
-    let index = try XapianIndex.openWriter(path: path)
+    let index = try XapianIndex.openWriter(path: path, synced: false)
     let analyzer = try index.metadata(Key.analyzer)
     let format = try index.metadata(Key.format)
     let lastChange = try index.metadata(Key.lastChange)
@@ -58,7 +58,7 @@ actor IndexWriter {
   func resetAndRebuild() throws -> Int {
     index = try XapianIndex.openWriter(path: path + ".tmp-closing")  // releases the old handle and its lock
     try? FileManager.default.removeItem(atPath: path)
-    index = try XapianIndex.openWriter(path: path)
+    index = try XapianIndex.openWriter(path: path, synced: false)
     try? FileManager.default.removeItem(atPath: path + ".tmp-closing")
     readers.reset()
     lastApplied = -1

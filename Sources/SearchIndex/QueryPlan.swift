@@ -7,6 +7,9 @@ struct QueryPlan {
   var titleQueries: [IndexQuery] = []
   /// The same with contents (bodies) too.
   var fullQueries: [IndexQuery] = []
+  /// The queries the relaxed (any word) tiers use: without a one-character unfinished word after others.
+  var relaxedTitleQueries: [IndexQuery] = []
+  var relaxedFullQueries: [IndexQuery] = []
   /// Folded terms that count as matched, and how (the typed word, a synonym, a typo's correction).
   var termKinds: [String: MatchKind] = [:]
   /// The unfinished last word, which matches as a prefix.

@@ -74,9 +74,9 @@ public final class Suggester: Sendable {
     // Cheapest first: titles with every word, titles with any word, then contents with every word, with any;
     // each tier only while fewer than `limit` items were found.
     var tiers: [IndexQuery] = [.and(plan.titleQueries)]
-    if plan.titleQueries.count > 1 { tiers.append(.or(plan.titleQueries)) }
+    if plan.titleQueries.count > 1 && !plan.relaxedTitleQueries.isEmpty { tiers.append(.or(plan.relaxedTitleQueries)) }
     tiers.append(.and(plan.fullQueries))
-    if plan.fullQueries.count > 1 { tiers.append(.or(plan.fullQueries)) }
+    if plan.fullQueries.count > 1 && !plan.relaxedFullQueries.isEmpty { tiers.append(.or(plan.relaxedFullQueries)) }
     for tier in tiers where Self.distinctItems(hits) < options.limit {
       try add(withExactTitleBoost(tier, plan))
     }
@@ -160,14 +160,24 @@ public final class Suggester: Sendable {
   func plan(for tokens: [Token], analyzer: Analyzer, context: TenantContext) throws -> QueryPlan {
     var plan = QueryPlan()
     let pinyinEnabled = context.settings.pinyinEnabled
+    var seen = Set<String>()
     for token in tokens {
       plan.whole += token.term
+      // A repeated word adds nothing but work.
+      guard seen.insert(token.term + (token.isUnfinished ? "*" : "")).inserted else { continue }
       let (title, full) =
         token.isUnfinished
-        ? try prefixQuery(token, pinyinEnabled: pinyinEnabled, plan: &plan)
+        ? try prefixQuery(token, alone: tokens.count == 1, pinyinEnabled: pinyinEnabled, plan: &plan)
         : try wordQuery(token, context: context, plan: &plan)
       plan.titleQueries.append(title)
       plan.fullQueries.append(full)
+      // In the relaxed (any word) tiers, a one-character unfinished word after others is the weakest
+      // evidence and the longest posting list: it is left out there.
+      let weak = token.isUnfinished && token.term.count == 1 && tokens.count > 1
+      if !weak {
+        plan.relaxedTitleQueries.append(title)
+        plan.relaxedFullQueries.append(full)
+      }
     }
     return plan
   }
@@ -219,14 +229,18 @@ public final class Suggester: Sendable {
 
   /// The unfinished last word: a prefix of title words (precomputed terms), of content words (a bounded
   /// wildcard), and of pinyin keys.
-  private func prefixQuery(_ token: Token, pinyinEnabled: Bool, plan: inout QueryPlan) throws -> (
+  private func prefixQuery(_ token: Token, alone: Bool, pinyinEnabled: Bool, plan: inout QueryPlan) throws -> (
     IndexQuery, IndexQuery
   ) {
     let term = token.term
     plan.unfinished = term
     var options: [IndexQuery] = []
     var contentOptions: [IndexQuery] = []
-    if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
+    if alone && term.count == 1 && token.script != .latin {
+      // One character typed alone: titles that start with it (half the posting list of "any title word
+      // starts with it", and what an agent typing one character is after).
+      options.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.titleWordPrefix))
+    } else if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
       options.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.titleWordPrefix))
     } else {
       options.append(

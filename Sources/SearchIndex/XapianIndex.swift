@@ -14,9 +14,12 @@ final class XapianIndex {
 
   deinit { rk_database_close(handle) }
 
-  static func openWriter(path: String) throws(IndexError) -> XapianIndex {
+  /// `synced: false` skips fsync at commit: the knowledge index is derived from the store, and opens at its
+  /// last durable commit (whose recorded change it then catches up from) or is rebuilt.
+  static func openWriter(path: String, synced: Bool = true) throws(IndexError) -> XapianIndex {
     var error = rk_error()
-    guard let handle = rk_database_open_writable(path, &error) else { throw IndexError(error) }
+    let opened = synced ? rk_database_open_writable(path, &error) : rk_database_open_writable_unsynced(path, &error)
+    guard let handle = opened else { throw IndexError(error) }
     return XapianIndex(handle: handle, isWriter: true)
   }
 

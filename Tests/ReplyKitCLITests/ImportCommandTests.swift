@@ -30,6 +30,30 @@ import Testing
     #expect(ids?.first == "qr-1001")
   }
 
+  @Test func importsAHelpDeskCSVExportWithChineseHeaders() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let csv = """
+      标准问题,相似问题,答案,分类
+      怎么申请退款？,如何退款|退款怎么弄,"在订单详情页点击""申请退款""即可。",售后
+      发票怎么开？,开发票|怎么开发票,下单后在订单详情页申请电子发票。,发票
+
+      """
+    let file = try folder.file("bot.csv", csv)
+    let first = try CLIProcess.run(["import", "--data", folder.data, file])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("added 2, updated 0, unchanged 0, rejected 0"))
+    // No id column: the ids derived from the rows are stable, so a second import changes nothing.
+    let second = try CLIProcess.run(["import", "--data", folder.data, file])
+    #expect(second.stdout.contains("added 0, updated 0, unchanged 2, rejected 0"))
+    let reply = try CLIProcess.run(["smart-reply", "--data", folder.data, "--json", "退款怎么弄"])
+    let report = try JSONSerialization.jsonObject(with: Data(reply.stdout.utf8)) as? [String: Any]
+    let answers = (report?["result"] as? [String: Any])?["answers"] as? [[String: Any]]
+    let suggestion = answers?.first?["suggestion"] as? [String: Any]
+    #expect(suggestion?["content"] as? String == "在订单详情页点击\"申请退款\"即可。")
+    #expect(answers?.first?["confidence"] as? Double == 1)
+  }
+
   @Test func badLinesAreReportedWithFileAndLineAndSkipped() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

@@ -177,3 +177,43 @@ import Testing
     #expect(try Self.ids(engine, "退款流").first == "qr-refund")
   }
 }
+
+/// Language variants: the version shown follows the agent's language, then the tenant's default.
+@Suite(.serialized) struct LanguageVariantTests {
+  @Test func suggestionsShowTheAgentsLanguage() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    try engine.store.upsert(
+      [
+        KnowledgeItem(
+          id: "qr-welcome", source: .quick, title: "欢迎语", body: "您好，欢迎光临！", language: "zh-Hans",
+          variants: [
+            "en": KnowledgeVariant(title: "Welcome", body: "Hello, welcome!"),
+            "th": KnowledgeVariant(title: "ทักทาย", body: "สวัสดีค่ะ ยินดีต้อนรับ"),
+          ])
+      ], tenant: "acme")
+    try await engine.catchUp()
+    // Typed in Chinese by an English-speaking agent: the English version is shown.
+    let english = try #require(
+      try engine.suggester.suggest("欢迎", tenant: "acme", options: SuggestOptions(language: "en")).first)
+    #expect(english.id == "qr-welcome")
+    #expect(english.language == "en")
+    #expect(english.title == "Welcome")
+    #expect(english.content == "Hello, welcome!")
+    // Typed in English: found through the English version, shown in the tenant's default without a language.
+    let fallback = try #require(try engine.suggester.suggest("welc", tenant: "acme").first)
+    #expect(fallback.id == "qr-welcome")
+    #expect(fallback.title == "欢迎语")
+    // A language the item does not have: the tenant's default.
+    let japanese = try #require(
+      try engine.suggester.suggest("欢迎", tenant: "acme", options: SuggestOptions(language: "ja")).first)
+    #expect(japanese.title == "欢迎语")
+    // Thai typed by a Thai agent.
+    let thai = try #require(
+      try engine.suggester.suggest("สวัสดี", tenant: "acme", options: SuggestOptions(language: "th")).first)
+    #expect(thai.title == "ทักทาย")
+    // One suggestion per item, however many of its versions matched.
+    #expect(try engine.suggester.suggest("welcome 欢迎", tenant: "acme").count == 1)
+  }
+}

@@ -41,6 +41,8 @@ typedef struct rk_database rk_database;
 
 /// Opens (creating if needed) an on-disk database for writing; one writer at a time.
 rk_database *rk_database_open_writable(const char *path, rk_error *error);
+/// The same without fsync at commit (Xapian's DB_NO_SYNC): for a derived index that can be rebuilt.
+rk_database *rk_database_open_writable_unsynced(const char *path, rk_error *error);
 /// A writable database in memory (tests, temporary indexes).
 rk_database *rk_database_open_in_memory(rk_error *error);
 /// Opens an on-disk database for reading.
