@@ -51,8 +51,8 @@ public final class Suggester: Sendable {
 
   /// Suggestions for `text` (what follows `#`, or the whole input when suggesting as the agent types).
   ///
-  /// Titles, questions and tags are searched first (short posting lists, and what agents look for); contents
-  /// only when that finds fewer than `limit` items. Xapian ranks the text; usage and scope are added to the
+  /// Titles, standard questions and tags are searched first (short posting lists, and what agents look for); contents
+  /// only when that finds fewer than `limit` items; any of the words only when no item has them all. Xapian ranks the text; usage and scope are added to the
   /// best `rescoreWindow` hits here, which keeps value look-ups out of the matcher.
   public func suggest(_ text: String, tenant: String, options: SuggestOptions = SuggestOptions()) throws -> [Suggestion]
   {
@@ -71,14 +71,18 @@ public final class Suggester: Sendable {
         hits.append(hit)
       }
     }
-    // Cheapest first: titles with every word, titles with any word, then contents with every word, with any;
-    // each tier only while fewer than `limit` items were found.
-    var tiers: [IndexQuery] = [.and(plan.titleQueries)]
-    if plan.titleQueries.count > 1 && !plan.relaxedTitleQueries.isEmpty { tiers.append(.or(plan.relaxedTitleQueries)) }
-    tiers.append(.and(plan.fullQueries))
-    if plan.fullQueries.count > 1 && !plan.relaxedFullQueries.isEmpty { tiers.append(.or(plan.relaxedFullQueries)) }
-    for tier in tiers where Self.distinctItems(hits) < options.limit {
+    // Cheapest first: titles with every word, then contents with every word, the second only while fewer
+    // than `limit` items were found.
+    for tier in [IndexQuery.and(plan.titleQueries), .and(plan.fullQueries)]
+    where Self.distinctItems(hits) < options.limit {
       try add(withExactTitleBoost(tier, plan))
+    }
+    // Relax only when no item has every word: then any of the words, ranked by how many and how well.
+    if hits.isEmpty && plan.fullQueries.count > 1 {
+      for tier in [plan.relaxedTitleQueries, plan.relaxedFullQueries] where !tier.isEmpty {
+        guard Self.distinctItems(hits) < options.limit else { break }
+        try add(withExactTitleBoost(.or(tier), plan))
+      }
     }
     return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
   }
@@ -198,7 +202,7 @@ public final class Suggester: Sendable {
       plan.match(corrected, as: .typo)
     }
     var fieldQueries: [IndexQuery] = []
-    var bodyQuery: IndexQuery?
+    var contentQueries: [IndexQuery] = []
     for (field, weight) in textFields {
       var options: [IndexQuery] = []
       for alternative in alternatives {
@@ -216,7 +220,7 @@ public final class Suggester: Sendable {
         for part in token.parts { plan.match(part, as: .exact) }
       }
       let query = IndexQuery.scaled(options.count == 1 ? options[0] : .or(options), by: weight)
-      if field == TermPrefix.body { bodyQuery = query } else { fieldQueries.append(query) }
+      if Self.contentFields.contains(field) { contentQueries.append(query) } else { fieldQueries.append(query) }
     }
     if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
       // A whole pinyin word typed and finished with a space: tuikuan, tk.
@@ -224,7 +228,7 @@ public final class Suggester: Sendable {
       fieldQueries.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
       fieldQueries.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
     }
-    return (.or(fieldQueries), .or(fieldQueries + [bodyQuery].compactMap { $0 }))
+    return (.or(fieldQueries), .or(fieldQueries + contentQueries))
   }
 
   /// The unfinished last word: a prefix of title words (precomputed terms), of content words (a bounded
@@ -248,7 +252,7 @@ public final class Suggester: Sendable {
       )
     }
     for (field, weight) in textFields {
-      if field == TermPrefix.body {
+      if Self.contentFields.contains(field) {
         contentOptions.append(.scaled(.term(field + term), by: weight))
       } else {
         options.append(.scaled(.term(field + term), by: weight))
@@ -279,11 +283,15 @@ public final class Suggester: Sendable {
       plan.match(corrected, as: .typo)
       for (field, weight) in textFields {
         let query = IndexQuery.scaled(.term(field + corrected), by: weight * weights.typo)
-        if field == TermPrefix.body { contentOptions.append(query) } else { options.append(query) }
+        if Self.contentFields.contains(field) { contentOptions.append(query) } else { options.append(query) }
       }
     }
     return (.or(options), .or(options + contentOptions))
   }
+
+  /// Fields searched only in the contents tier: bodies, and the similar questions (phrasings customers use,
+  /// which smart reply needs; an agent typing after `#` looks for shortcuts and standard questions).
+  static let contentFields: Set<String> = [TermPrefix.body, TermPrefix.similar]
 
   private var textFields: [(String, Double)] {
     [
