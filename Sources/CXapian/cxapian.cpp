@@ -188,6 +188,15 @@ int64_t rk_database_term_frequency(rk_database *db, const char *term, rk_error *
   });
 }
 
+int rk_database_has_prefix(rk_database *db, const char *prefix, rk_error *error) {
+  return guard<int>(error, -1, [&] {
+    require(db, "database");
+    require(prefix, "prefix");
+    Xapian::Database &database = db->database();
+    return database.allterms_begin(prefix) != database.allterms_end(prefix) ? 1 : 0;
+  });
+}
+
 int rk_database_replace(rk_database *db, const char *id_term, const rk_document *document, rk_error *error) {
   return guard<int>(error, -1, [&] {
     require(id_term, "id term");

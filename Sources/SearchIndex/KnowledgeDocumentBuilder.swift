@@ -10,6 +10,8 @@ struct KnowledgeDocumentBuilder {
   static let wordPrefixLength = 6
   static let titlePrefixLength = 12
   static let pinyinPrefixLength = 16
+  /// The longest whole-title pinyin key kept (longer titles are matched on their start).
+  static let pinyinKeyLength = 40
 
   /// The unique id term of one language version of an item.
   static func idTerm(tenant: String, source: KnowledgeSource, id: String, language: String?) -> String {
@@ -119,13 +121,23 @@ struct KnowledgeDocumentBuilder {
     var whole = ""
     var wholePinyin = ""
     var wholeInitials = ""
+    // Pinyin: the two-letter prefix and the whole key; three letters or more are matched by a wildcard over
+    // the whole keys (a selective prefix, cheap to expand), which keeps a dozen terms a word out of the index.
+    func addPinyin(_ prefix: String, _ key: String) {
+      if key.count >= 2 { terms.insert(prefix + String(key.prefix(2))) }
+      terms.insert(prefix + key)
+    }
     func addWordKeys(_ keys: PinyinKeys) {
-      addPrefixes(TermPrefix.pinyin, of: keys.full, from: 2, upTo: Self.pinyinPrefixLength)
+      addPinyin(TermPrefix.pinyin, keys.full)
       addPrefixes(TermPrefix.initials, of: keys.initials, from: 2, upTo: Self.pinyinPrefixLength)
     }
+    // A word's proper prefixes only: the whole word is its title term (T), which prefix queries ask for too.
+    func addWordPrefixes(_ word: String) {
+      addPrefixes(TermPrefix.titleWordPrefix, of: word, upTo: min(Self.wordPrefixLength, word.count - 1))
+    }
     for token in tokens {
-      addPrefixes(TermPrefix.titleWordPrefix, of: token.term, upTo: Self.wordPrefixLength)
-      for part in token.parts { addPrefixes(TermPrefix.titleWordPrefix, of: part, upTo: Self.wordPrefixLength) }
+      addWordPrefixes(token.term)
+      for part in token.parts { addWordPrefixes(part) }
       whole += token.term
       if let keys = token.pinyin {
         addWordKeys(keys)
@@ -138,7 +150,7 @@ struct KnowledgeDocumentBuilder {
       }
     }
     addPrefixes(TermPrefix.titlePrefix, of: whole, upTo: Self.titlePrefixLength)
-    addPrefixes(TermPrefix.titlePinyin, of: wholePinyin, from: 2, upTo: Self.pinyinPrefixLength)
+    if !wholePinyin.isEmpty { addPinyin(TermPrefix.titlePinyin, String(wholePinyin.prefix(Self.pinyinKeyLength))) }
     addPrefixes(TermPrefix.titleInitials, of: wholeInitials, upTo: Self.pinyinPrefixLength)
     document.terms += terms.sorted().filter(TermPrefix.fits)
   }

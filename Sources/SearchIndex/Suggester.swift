@@ -270,10 +270,15 @@ public final class Suggester: Sendable {
       // One letter starts half of all syllables: only the title's first initial is worth matching (and it
       // keeps four huge posting lists out of the query). From two letters on, every word's keys count.
       if term.count > 1 {
-        options.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
+        // Two letters are indexed as such; from three on, a wildcard over the whole keys (see the builder).
+        func pinyin(_ prefix: String) -> IndexQuery {
+          term.count == 2
+            ? .term(prefix + term) : .prefix(prefix + term, maxExpansion: weights.maxPrefixExpansion)
+        }
+        options.append(.scaled(pinyin(TermPrefix.pinyin), by: weights.pinyin))
         options.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
         // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
-        options.append(.scaled(.term(TermPrefix.titlePinyin + term), by: weights.pinyin * weights.titlePinyinStart))
+        options.append(.scaled(pinyin(TermPrefix.titlePinyin), by: weights.pinyin * weights.titlePinyinStart))
       }
       options.append(.scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
     }
@@ -311,15 +316,14 @@ public final class Suggester: Sendable {
     }
   }
 
+  /// Whether anything in the index starts with `term`: title words, content words, pinyin or initials.
   private func prefixOccurs(_ term: String) throws -> Bool {
-    if try termOccurs(term) { return true }
-    guard term.count <= KnowledgeDocumentBuilder.wordPrefixLength else { return false }
-    return try readers.withReader { index in
+    try readers.withReader { index in
       for prefix in [
-        TermPrefix.titleWordPrefix, TermPrefix.pinyin, TermPrefix.initials, TermPrefix.titlePinyin,
+        TermPrefix.title, TermPrefix.body, TermPrefix.pinyin, TermPrefix.initials, TermPrefix.titlePinyin,
         TermPrefix.titleInitials,
       ]
-      where try index.termFrequency(prefix + term) > 0 {
+      where try index.hasPrefix(prefix + term) {
         return true
       }
       return false

@@ -13,7 +13,7 @@ enum TermPrefix {
   static let body = "B"
   /// Tags as text.
   static let tag = "K"
-  /// Prefixes (1 to 6 characters) of each title word.
+  /// Proper prefixes (1 to 6 characters) of each title word; the whole word is its title term.
   static let titleWordPrefix = "A"
   /// Prefixes (1 to 16 characters) of the whole folded title without spaces: the exact-prefix boost.
   static let titlePrefix = "H"

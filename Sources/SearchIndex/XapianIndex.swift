@@ -58,6 +58,14 @@ final class XapianIndex {
     return Int(count)
   }
 
+  /// Whether any term starts with `prefix`.
+  func hasPrefix(_ prefix: String) throws(IndexError) -> Bool {
+    var error = rk_error()
+    let result = rk_database_has_prefix(handle, prefix, &error)
+    if result < 0 { throw IndexError(error) }
+    return result == 1
+  }
+
   func replace(idTerm: String, with document: PreparedDocument) throws(IndexError) {
     var error = rk_error()
     if rk_database_replace(handle, idTerm, document.handle, &error) != 0 { throw IndexError(error) }

@@ -79,6 +79,8 @@ import Testing
     let filtered = try #require(rk_query_combine(RK_QUERY_FILTER, &parts, 2, 0, &error))
     defer { for query in [prefix, tenant, filtered] { rk_query_free(query) } }
     #expect(try Self.search(db, filtered).map(\.id) == ["a"])
+    #expect(rk_database_has_prefix(db, "退款", &error) == 1)
+    #expect(rk_database_has_prefix(db, "退货", &error) == 0)
     #expect(try Self.search(db, prefix).map(\.id).sorted() == ["a", "b"])
     // Matching terms name the query's own terms; Xapian 1.4 does not list a prefix's expansions, so the
     // suggestion layer explains prefix matches itself.

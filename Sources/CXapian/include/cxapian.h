@@ -59,6 +59,8 @@ int64_t rk_database_document_count(rk_database *db, rk_error *error);
 double rk_database_average_length(rk_database *db, rk_error *error);
 /// Number of documents holding the term, or -1 on error.
 int64_t rk_database_term_frequency(rk_database *db, const char *term, rk_error *error);
+/// 1 when some term starts with `prefix`, 0 when none does, -1 on error.
+int rk_database_has_prefix(rk_database *db, const char *prefix, rk_error *error);
 
 /// Replaces the document whose unique id term is `id_term` (or adds it). Returns 0 or -1.
 int rk_database_replace(rk_database *db, const char *id_term, const struct rk_document *document, rk_error *error);
