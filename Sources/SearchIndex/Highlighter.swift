@@ -8,9 +8,11 @@ struct Highlighter {
 
   func highlights(in text: String) -> [Highlight] { matches(in: text).highlights }
 
-  /// The matched words of `text` and the ways they matched.
-  func matches(in text: String) -> (highlights: [Highlight], kinds: Set<MatchKind>) {
-    guard let tokens = try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: plan.pinyinPrefix != nil))
+  /// The matched words of `text` and the ways they matched. Pinyin counts in titles only (`pinyin`), the
+  /// only field whose pinyin is indexed.
+  func matches(in text: String, pinyin: Bool = true) -> (highlights: [Highlight], kinds: Set<MatchKind>) {
+    let typedPinyin = pinyin ? plan.pinyinPrefix : nil
+    guard let tokens = try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: typedPinyin != nil))
     else { return ([], []) }
     var marked = [Bool](repeating: false, count: tokens.count)
     var kinds = Set<MatchKind>()
@@ -25,7 +27,7 @@ struct Highlighter {
         }
       }
     }
-    if let typed = plan.pinyinPrefix, let kind = markPinyin(typed, tokens: tokens, marked: &marked) {
+    if let typed = typedPinyin, let kind = markPinyin(typed, tokens: tokens, marked: &marked) {
       kinds.insert(kind)
     }
     return (merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range }), kinds)
@@ -88,7 +90,7 @@ struct Highlighter {
   /// A window of `text` around its first highlight (about `length` UTF-16 units), with the highlights
   /// moved into the window; "…" marks a cut.
   func snippet(of text: String, length: Int = 120) -> (String, [Highlight], Set<MatchKind>) {
-    let (all, kinds) = matches(in: text)
+    let (all, kinds) = matches(in: text, pinyin: false)
     let utf16 = Array(text.utf16)
     guard utf16.count > length else { return (text, all, kinds) }
     var start = max(0, (all.first?.start ?? 0) - 20)

@@ -57,7 +57,8 @@ extension Suggester {
     var reasons = Set(title.kinds.map { MatchReason(field: "title", kind: $0) })
     reasons.formUnion(contentKinds.map { MatchReason(field: "content", kind: $0) })
     for question in version.similar {
-      reasons.formUnion(highlighter.matches(in: question).kinds.map { MatchReason(field: "similar", kind: $0) })
+      reasons.formUnion(
+        highlighter.matches(in: question, pinyin: false).kinds.map { MatchReason(field: "similar", kind: $0) })
     }
     return Suggestion(
       id: item.id, source: item.source, language: language, title: version.title,
