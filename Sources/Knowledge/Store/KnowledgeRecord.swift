@@ -62,40 +62,29 @@ struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
     lastUsedAt = row["last_used_at"]
   }
 
-  static let insertOrIgnoreSQL = """
-    INSERT OR IGNORE INTO knowledge_item (tenant, source, id, scope, folder, title, similar, body, category, tags,
-      language, enabled, variants, created_at, updated_at, usage_count, last_used_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    """
+  /// The row's columns in table order, with `columnValues()`: both the INSERT statement and `encode(to:)`
+  /// are made from these two, so that a column added here is written everywhere.
+  static let columnNames = [
+    "tenant", "source", "id", "scope", "folder", "title", "similar", "body", "category", "tags", "language",
+    "enabled", "variants", "created_at", "updated_at", "usage_count", "last_used_at",
+  ]
 
-  var insertArguments: StatementArguments {
-    get throws {
-      [
-        tenant, source.rawValue, id, scope.description, folder, title, JSONText.encode(similar), body, category,
-        JSONText.encode(tags), language, enabled, try JSONText.encode(variants), createdAt, updatedAt, usageCount,
-        lastUsedAt,
-      ]
-    }
+  func columnValues() throws -> [(any DatabaseValueConvertible)?] {
+    [
+      tenant, source.rawValue, id, scope.description, folder, title, JSONText.encode(similar), body, category,
+      JSONText.encode(tags), language, enabled, try JSONText.encode(variants), createdAt, updatedAt, usageCount,
+      lastUsedAt,
+    ]
   }
 
+  static let insertOrIgnoreSQL =
+    "INSERT OR IGNORE INTO knowledge_item (\(columnNames.joined(separator: ", "))) VALUES ("
+    + Array(repeating: "?", count: columnNames.count).joined(separator: ", ") + ")"
+
+  var insertArguments: StatementArguments { get throws { StatementArguments(try columnValues()) } }
+
   func encode(to container: inout PersistenceContainer) throws {
-    container["tenant"] = tenant
-    container["source"] = source.rawValue
-    container["id"] = id
-    container["scope"] = scope.description
-    container["folder"] = folder
-    container["title"] = title
-    container["similar"] = JSONText.encode(similar)
-    container["body"] = body
-    container["category"] = category
-    container["tags"] = JSONText.encode(tags)
-    container["language"] = language
-    container["enabled"] = enabled
-    container["variants"] = try JSONText.encode(variants)
-    container["created_at"] = createdAt
-    container["updated_at"] = updatedAt
-    container["usage_count"] = usageCount
-    container["last_used_at"] = lastUsedAt
+    for (name, value) in zip(Self.columnNames, try columnValues()) { container[name] = value }
   }
 
   init(
