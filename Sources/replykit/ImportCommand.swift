@@ -86,7 +86,9 @@ struct ImportCommand: AsyncParsableCommand {
       progress.update(bytes: record.bytesRead, items: tally.read + pending.count)
     }
     try flush()
+    progress.show(status: "indexing the last items")
     try await indexing.finish()
+    progress.show(status: "")
     progress.finish()
     return tally
   }

@@ -9,6 +9,7 @@ final class ProgressBar {
   private var drawn = false
   private var bytes = 0
   private var items = 0
+  private var status = ""
 
   init(total: Int, enabled: Bool) {
     self.total = total
@@ -34,9 +35,16 @@ final class ProgressBar {
       "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
       + String(
         format: "%3.0f%% %@/%@ %@ items/s ETA %@", fraction * 100, Self.megabytes(bytes), Self.megabytes(total),
-        Self.count(rate), Self.clock(eta))
+        Self.count(rate), Self.clock(eta)) + (status.isEmpty ? "" : "  " + status)
     FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
     drawn = true
+  }
+
+  /// Shows what is happening after the file is read (the index catching up).
+  func show(status: String) {
+    self.status = status
+    guard enabled else { return }
+    draw()
   }
 
   /// Clears the bar so that a message can be printed on its line.
