@@ -13,6 +13,8 @@ let package = Package(
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"4.0.0"),
   ],
   targets: [
     // ICU's C API (break iterators, normalizers, transliterators) behind plain names.
@@ -34,10 +36,19 @@ let package = Package(
       name: "SearchIndex",
       dependencies: ["CXapian", "TextAnalysis", "Knowledge"]
     ),
+    // The HTTP service: routes, API keys, errors as JSON.
+    .target(
+      name: "ReplyServer",
+      dependencies: [
+        "SearchIndex", "Knowledge", "TextAnalysis",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
     .executableTarget(
       name: "replykit",
       dependencies: [
-        "TextAnalysis", "Knowledge", "SearchIndex",
+        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]
@@ -45,6 +56,13 @@ let package = Package(
     .testTarget(
       name: "KnowledgeTests",
       dependencies: ["Knowledge"]
+    ),
+    .testTarget(
+      name: "ReplyServerTests",
+      dependencies: [
+        "ReplyServer", "SearchIndex", "Knowledge",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]
     ),
     .testTarget(
       name: "ReplyKitCLITests",

@@ -65,6 +65,29 @@ extension KnowledgeStore {
         index: "knowledge_item_usage", on: "knowledge_item",
         columns: ["tenant", "source", "usage_count", "last_used_at"])
     }
+    migrator.registerMigration("v3-keys-and-picks") { db in
+      // API keys, stored as SHA-256 hashes: a key is shown once, when it is made.
+      try db.create(table: "api_key") { t in
+        t.primaryKey("hash", .text)
+        t.column("tenant", .text).notNull()
+        t.column("agent", .text)
+        t.column("admin", .boolean).notNull()
+        t.column("created_at", .datetime).notNull()
+      }
+      // What agents picked from which suggestions: usage ranking and offline evaluation read it.
+      try db.create(table: "pick_log") { t in
+        t.autoIncrementedPrimaryKey("seq")
+        t.column("tenant", .text).notNull()
+        t.column("agent", .text)
+        t.column("input", .text).notNull()
+        t.column("source", .text).notNull()
+        t.column("item_id", .text).notNull()
+        t.column("position", .integer)
+        t.column("shown", .jsonText).notNull()
+        t.column("at", .datetime).notNull()
+      }
+      try db.create(index: "pick_log_tenant", on: "pick_log", columns: ["tenant", "seq"])
+    }
     return migrator
   }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Knowledge
+import SearchIndex
+import TextAnalysis
+
+/// What the API answers when a request fails: a status and `{"error": {"code": ..., "message": ...}}`.
+/// Messages name the field at fault and never echo the request's text.
+public struct APIError: HTTPResponseError, Sendable, Equatable {
+  public var status: HTTPResponse.Status
+  public var code: String
+  public var message: String
+
+  public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    self.status = status
+    self.code = code
+    self.message = message
+  }
+
+  struct Body: Codable {
+    struct Detail: Codable {
+      var code: String
+      var message: String
+    }
+    var error: Detail
+  }
+
+  public func response(from request: Request, context: some RequestContext) throws -> Response {
+    let body = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+    return Response(
+      status: status, headers: [.contentType: "application/json; charset=utf-8"],
+      body: .init(byteBuffer: ByteBuffer(bytes: body)))
+  }
+
+  static func invalid(_ message: String) -> APIError { APIError(.badRequest, "invalid_argument", message) }
+  static func missing(_ field: String) -> APIError {
+    APIError(.badRequest, "missing_field", "missing field \"\(field)\"")
+  }
+  static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", what) }
+  static let unauthorized = APIError(
+    .unauthorized, "unauthorized", "a valid API key is required: Authorization: Bearer KEY")
+  static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+
+  /// The one table from the modules' errors to statuses.
+  static func from(_ error: any Error) -> APIError {
+    switch error {
+    case let error as APIError: return error
+    case let error as KnowledgeRecordError: return APIError(.badRequest, "invalid_item", error.description)
+    case let error as KnowledgeStoreError:
+      switch error {
+      case .notFound: return APIError(.notFound, error.code, error.description)
+      case .invalid: return APIError(.badRequest, error.code, error.description)
+      case .database: return APIError(.internalServerError, error.code, "the store failed")
+      }
+    case let error as TextAnalysisError:
+      switch error {
+      case .inputTooLong, .invalidUTF8: return APIError(.badRequest, error.code, error.description)
+      case .icu: return APIError(.internalServerError, error.code, "text analysis failed")
+      }
+    case let error as IndexError: return APIError(.internalServerError, error.code, "the index failed")
+    case let error as HTTPError:
+      switch error.status {
+      case .notFound: return APIError(.notFound, "not_found", "no such route")
+      case .contentTooLarge: return APIError(.contentTooLarge, "body_too_large", "the request body is too large")
+      case .methodNotAllowed: return APIError(.methodNotAllowed, "method_not_allowed", "method not allowed")
+      default: return APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
+      }
+    case is DecodingError: return APIError(.badRequest, "malformed_json", "the body is not the JSON this route takes")
+    default: return APIError(.internalServerError, "internal", "internal error")
+    }
+  }
+}
+
+/// Turns every error a route throws into an `APIError`, so that all failures share one JSON shape.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    -> Response
+  {
+    do {
+      return try await next(request, context)
+    } catch {
+      throw APIError.from(error)
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Knowledge
+import Synchronization
+
+/// API keys: random, shown once, stored as SHA-256.
+public enum APIKeys {
+  /// A new key: `rk_` and 32 random bytes, base64url.
+  public static func generate() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    let encoded = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+      .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    return "rk_" + encoded
+  }
+
+  public static func hash(_ key: String) -> String {
+    SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// Makes a key for an owner, stores its hash, and returns the key.
+  public static func create(for owner: APIKeyOwner, in store: KnowledgeStore) throws -> String {
+    let key = generate()
+    try store.addAPIKey(hash: hash(key), owner: owner)
+    return key
+  }
+}
+
+/// Checks `Authorization: Bearer KEY` and puts the caller in the context; a missing or unknown key is 401.
+struct AuthMiddleware: RouterMiddleware {
+  typealias Context = ReplyRequestContext
+  let store: KnowledgeStore
+  /// Hash -> owner. Keys are never deleted yet, so a cached owner stays valid.
+  private let cache = KeyCache()
+
+  init(store: KnowledgeStore) { self.store = store }
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    -> Response
+  {
+    guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
+    let hash = APIKeys.hash(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    let identity: Identity
+    if let cached = cache.owners.withLock({ $0[hash] }) {
+      identity = cached
+    } else {
+      guard let found = try store.apiKeyOwner(hash: hash) else { throw APIError.unauthorized }
+      cache.owners.withLock { $0[hash] = found }
+      identity = found
+    }
+    var context = context
+    context.identity = identity
+    return try await next(request, context)
+  }
+}
+
+/// The owners of the keys seen so far (a class, so that the copyable middleware can share one lock).
+final class KeyCache: Sendable {
+  let owners = Mutex<[String: Identity]>([:])
+}

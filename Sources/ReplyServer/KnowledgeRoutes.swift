@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import Knowledge
+import SearchIndex
+
+/// Create, read, update, delete and list one source's items at its path (`quick-replies`, `bot-knowledge`,
+/// `internal-knowledge`). A change is indexed before the response is sent, so `suggest` sees it at once.
+struct KnowledgeRoutes {
+  let engine: SuggestionEngine
+  let source: KnowledgeSource
+
+  static let paths: [(String, KnowledgeSource)] = [
+    ("quick-replies", .quick), ("bot-knowledge", .bot), ("internal-knowledge", .internal),
+  ]
+
+  func register(on group: RouterGroup<ReplyRequestContext>, path: String) {
+    group.get(RouterPath(path), use: list)
+    group.post(RouterPath(path), use: create)
+    group.get(RouterPath(path + "/{id}"), use: read)
+    group.put(RouterPath(path + "/{id}"), use: update)
+    group.delete(RouterPath(path + "/{id}"), use: delete)
+  }
+
+  // MARK: Who may see and change what
+
+  /// The scopes a caller sees: all for an administrator; else company, its groups and its own replies.
+  static func visibleScopes(_ caller: Identity, store: KnowledgeStore) throws -> [Scope]? {
+    if caller.isAdmin { return nil }
+    var scopes: [Scope] = [.company]
+    if let agent = caller.agent {
+      scopes.append(.personal(agent))
+      scopes += (try store.agent(tenant: caller.tenant, id: agent)?.groups ?? []).map { .group($0) }
+    }
+    return scopes
+  }
+
+  /// An administrator changes anything; an agent only its own personal replies.
+  static func mayChange(_ item: KnowledgeItem, caller: Identity) -> Bool {
+    if caller.isAdmin { return true }
+    guard let agent = caller.agent else { return false }
+    return item.source == .quick && item.scope == .personal(agent)
+  }
+
+  private func visibleItem(_ id: String, caller: Identity) throws -> StoredKnowledge {
+    guard let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id),
+      try Self.visibleScopes(caller, store: engine.store).map({ $0.contains(stored.item.scope) }) ?? true
+    else { throw APIError.notFound("no \(source.rawValue) item with id \(id)") }
+    return stored
+  }
+
+  // MARK: Routes
+
+  @Sendable func list(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgePageJSON {
+    let caller = try context.caller()
+    let parameters = request.uri.queryParameters
+    let page = try Self.positive(parameters, "page", default: 1, max: 1_000_000)
+    let perPage = try Self.positive(parameters, "per_page", default: 20, max: 100)
+    var scope: Scope?
+    if let text = parameters.get("scope") {
+      guard let parsed = Scope(text) else { throw APIError.invalid("scope must be company, group:ID or personal:ID") }
+      scope = parsed
+    }
+    var enabled: Bool?
+    if let text = parameters.get("enabled") {
+      guard let parsed = Bool(text) else { throw APIError.invalid("enabled must be true or false") }
+      enabled = parsed
+    }
+    let filter = KnowledgeFilter(
+      source: source, visibleScopes: try Self.visibleScopes(caller, store: engine.store),
+      folder: parameters.get("folder"),
+      scope: scope, tag: parameters.get("tag"), enabled: enabled)
+    let (items, total) = try engine.store.list(
+      tenant: caller.tenant, filter: filter, offset: (page - 1) * perPage, limit: perPage)
+    return KnowledgePageJSON(items: items.map(KnowledgeItemJSON.init), page: page, perPage: perPage, total: total)
+  }
+
+  @Sendable func read(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgeItemJSON {
+    let caller = try context.caller()
+    return KnowledgeItemJSON(stored: try visibleItem(try context.parameters.require("id"), caller: caller))
+  }
+
+  @Sendable func create(_ request: Request, context: ReplyRequestContext) async throws -> EditedResponse<
+    KnowledgeItemJSON
+  > {
+    let caller = try context.caller()
+    let item = try KnowledgeRecordDecoder(forcedSource: source).decode(
+      json: try await RequestBody.bytes(request, context: context))
+    guard Self.mayChange(item, caller: caller) else {
+      throw APIError.forbidden("an agent creates its own personal quick replies only")
+    }
+    guard try engine.store.item(tenant: caller.tenant, source: source, id: item.id) == nil else {
+      throw APIError(.conflict, "already_exists", "a \(source.rawValue) item with id \(item.id) exists; PUT changes it")
+    }
+    try engine.store.upsert([item], tenant: caller.tenant)
+    try await engine.catchUp()
+    let stored = try engine.store.item(tenant: caller.tenant, source: source, id: item.id)!
+    return EditedResponse(status: .created, response: KnowledgeItemJSON(stored: stored))
+  }
+
+  @Sendable func update(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgeItemJSON {
+    let caller = try context.caller()
+    let id = try context.parameters.require("id")
+    var item = try KnowledgeRecordDecoder(forcedSource: source).decode(
+      json: try await Self.withID(id, try await RequestBody.bytes(request, context: context)))
+    item.id = id
+    guard let existing = try engine.store.item(tenant: caller.tenant, source: source, id: id) else {
+      throw APIError.notFound("no \(source.rawValue) item with id \(id)")
+    }
+    guard Self.mayChange(existing.item, caller: caller) && Self.mayChange(item, caller: caller) else {
+      throw APIError.forbidden("an agent changes its own personal quick replies only")
+    }
+    try engine.store.upsert([item], tenant: caller.tenant)
+    try await engine.catchUp()
+    return KnowledgeItemJSON(stored: try engine.store.item(tenant: caller.tenant, source: source, id: id)!)
+  }
+
+  @Sendable func delete(_ request: Request, context: ReplyRequestContext) async throws -> Response {
+    let caller = try context.caller()
+    let id = try context.parameters.require("id")
+    guard let existing = try engine.store.item(tenant: caller.tenant, source: source, id: id) else {
+      throw APIError.notFound("no \(source.rawValue) item with id \(id)")
+    }
+    guard Self.mayChange(existing.item, caller: caller) else {
+      throw APIError.forbidden("an agent deletes its own personal quick replies only")
+    }
+    try engine.store.delete(tenant: caller.tenant, source: source, id: id)
+    try await engine.catchUp()
+    return Response(status: .noContent)
+  }
+
+  /// The body with `"id"` set to the path's id when it has none (PUT names the item in its path); a
+  /// different id in the body is an error.
+  static func withID(_ id: String, _ bytes: [UInt8]) async throws -> [UInt8] {
+    guard var object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return bytes }
+    if let given = object["id"] as? String, given != id {
+      throw APIError.invalid("field \"id\" differs from the id in the path")
+    }
+    object["id"] = id
+    return Array(try JSONSerialization.data(withJSONObject: object))
+  }
+
+  static func positive(_ parameters: Parameters, _ name: String, default value: Int, max: Int) throws -> Int {
+    guard let text = parameters.get(name) else { return value }
+    guard let number = Int(text), (1...max).contains(number) else {
+      throw APIError.invalid("\(name) must be a whole number from 1 to \(max)")
+    }
+    return number
+  }
+}

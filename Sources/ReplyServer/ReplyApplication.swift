@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import Knowledge
+import Logging
+import SearchIndex
+
+/// Where the service listens and what it serves.
+public struct ServerConfiguration: Sendable {
+  public var host: String
+  public var port: Int
+
+  public init(host: String = "127.0.0.1", port: Int = 8080) {
+    self.host = host
+    self.port = port
+  }
+}
+
+/// The routes of the service, so that tests build exactly what `replykit serve` runs.
+public func buildRouter(engine: SuggestionEngine) -> Router<ReplyRequestContext> {
+  let router = Router(context: ReplyRequestContext.self)
+  router.add(middleware: ErrorMiddleware())
+  router.get("healthz") { _, _ in HealthJSON(status: "ok") }
+  let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
+  SuggestionRoutes(engine: engine).register(on: v1)
+  for (path, source) in KnowledgeRoutes.paths {
+    KnowledgeRoutes(engine: engine, source: source).register(on: v1, path: path)
+  }
+  TenantRoutes(engine: engine).register(on: v1)
+  return router
+}
+
+/// The service over an engine. It stops gracefully on SIGTERM or SIGINT (swift-service-lifecycle): requests in
+/// flight finish; every change is already committed to the store and the index when its response is sent.
+public func buildApplication(engine: SuggestionEngine, configuration: ServerConfiguration, logger: Logger? = nil)
+  -> some ApplicationProtocol
+{
+  var logger = logger ?? Logger(label: "replykit")
+  if logger.logLevel > .info { logger.logLevel = .info }
+  return Application(
+    router: buildRouter(engine: engine),
+    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "replykit"),
+    logger: logger)
+}
+
+struct HealthJSON: ResponseEncodable {
+  var status: String
+}

@@ -1,0 +1,25 @@
+import Hummingbird
+import Knowledge
+
+/// Who is calling: the tenant, the agent, and whether the key is the tenant's administrator key.
+public typealias Identity = APIKeyOwner
+
+/// The request context of the service: Hummingbird's, plus the caller once the key is checked.
+public struct ReplyRequestContext: RequestContext {
+  public var coreContext: CoreRequestContextStorage
+  public var identity: Identity?
+
+  public init(source: Source) {
+    coreContext = .init(source: source)
+    identity = nil
+  }
+
+  /// JSON bodies are small; imports stream their body instead of collecting it.
+  public var maxUploadSize: Int { 1 << 20 }
+
+  /// The caller (routes run behind `AuthMiddleware`, which sets it).
+  func caller() throws -> Identity {
+    guard let identity else { throw APIError.unauthorized }
+    return identity
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+
+/// Reads a JSON body: at most the context's upload size, valid UTF-8, and decoding errors that name the field.
+enum RequestBody {
+  static func bytes(_ request: Request, context: ReplyRequestContext) async throws -> [UInt8] {
+    let buffer: ByteBuffer
+    do {
+      buffer = try await request.body.collect(upTo: context.maxUploadSize)
+    } catch {
+      throw APIError(.contentTooLarge, "body_too_large", "the body is over \(context.maxUploadSize) bytes")
+    }
+    let bytes = Array(buffer.readableBytesView)
+    guard String(validating: bytes, as: UTF8.self) != nil else {
+      throw APIError(.badRequest, "invalid_utf8", "the body is not valid UTF-8")
+    }
+    return bytes
+  }
+
+  static func decode<T: Decodable>(_ type: T.Type, _ request: Request, context: ReplyRequestContext) async throws -> T {
+    let bytes = try await bytes(request, context: context)
+    do {
+      return try JSONDecoder().decode(T.self, from: Data(bytes))
+    } catch let error as DecodingError {
+      throw describe(error)
+    }
+  }
+
+  /// A decoding error as the client needs it: which field, and what is wrong with it.
+  static func describe(_ error: DecodingError) -> APIError {
+    func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+      (context.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return .missing(path(context, key))
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+      return .invalid("field \"\(path(context))\" must be \(describeType(type))")
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty
+        ? APIError(.badRequest, "malformed_json", "the body is not valid JSON")
+        : .invalid("field \"\(path(context))\": \(context.debugDescription)")
+    @unknown default: return APIError(.badRequest, "malformed_json", "the body is not valid JSON")
+    }
+  }
+
+  private static func describeType(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "a string"
+    case is Int.Type, is Double.Type: "a number"
+    case is Bool.Type: "true or false"
+    case is [String].Type: "an array of strings"
+    default: "of another type"
+    }
+  }
+}

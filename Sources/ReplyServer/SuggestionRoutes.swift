@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Knowledge
+import SearchIndex
+
+/// `#` completion, smart replies, and picks.
+struct SuggestionRoutes {
+  let engine: SuggestionEngine
+  static let maxQueryLength = 256
+
+  func register(on group: RouterGroup<ReplyRequestContext>) {
+    group.get("suggest", use: suggest)
+    group.post("smart-replies", use: smartReplies)
+    group.post("suggestions/{id}/picked", use: picked)
+  }
+
+  struct SuggestResponse: ResponseEncodable {
+    var query: String
+    var tookMs: Double
+    var suggestions: [Suggestion]
+  }
+
+  @Sendable func suggest(_ request: Request, context: ReplyRequestContext) async throws -> SuggestResponse {
+    let caller = try context.caller()
+    let parameters = request.uri.queryParameters
+    let query = parameters.get("q") ?? ""
+    guard query.count <= Self.maxQueryLength else {
+      throw APIError(.badRequest, "query_too_long", "q is over \(Self.maxQueryLength) characters")
+    }
+    let options = SuggestOptions(
+      agent: caller.agent, limit: try Self.limit(parameters, default: 5), sources: try Self.sources(parameters),
+      language: parameters.get("lang"))
+    let started = ContinuousClock.now
+    let suggestions = try engine.suggester.suggest(query, tenant: caller.tenant, options: options)
+    return SuggestResponse(query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: suggestions)
+  }
+
+  struct SmartReplyRequest: Decodable {
+    var message: String
+    var limit: Int?
+    var lang: String?
+  }
+
+  struct SmartReplyResponse: ResponseEncodable {
+    var tookMs: Double
+    var answers: [SmartReplyResult.Answer]
+    var noGoodAnswer: Bool
+  }
+
+  @Sendable func smartReplies(_ request: Request, context: ReplyRequestContext) async throws -> SmartReplyResponse {
+    let caller = try context.caller()
+    let body = try await RequestBody.decode(SmartReplyRequest.self, request, context: context)
+    guard !body.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      throw APIError.invalid("field \"message\" must not be empty")
+    }
+    guard body.message.utf8.count <= 64 * 1024 else {
+      throw APIError(.badRequest, "message_too_long", "field \"message\" is over 64 KiB")
+    }
+    let limit = body.limit ?? 3
+    guard (1...50).contains(limit) else { throw APIError.invalid("field \"limit\" must be between 1 and 50") }
+    let started = ContinuousClock.now
+    let result = try engine.suggester.smartReply(
+      body.message, tenant: caller.tenant,
+      options: SuggestOptions(agent: caller.agent, limit: limit, sources: [.bot, .internal], language: body.lang))
+    return SmartReplyResponse(
+      tookMs: (ContinuousClock.now - started).milliseconds, answers: result.answers, noGoodAnswer: result.noGoodAnswer)
+  }
+
+  struct PickRequest: Decodable {
+    /// quick, bot or internal; when absent, the first source that has the id.
+    var source: KnowledgeSource?
+    /// What the agent had typed.
+    var input: String
+    var position: Int?
+    var shown: [String]?
+  }
+
+  struct PickResponse: ResponseEncodable {
+    var id: String
+    var source: KnowledgeSource
+    var usageCount: Int
+  }
+
+  @Sendable func picked(_ request: Request, context: ReplyRequestContext) async throws -> PickResponse {
+    let caller = try context.caller()
+    let id = try context.parameters.require("id")
+    let body = try await RequestBody.decode(PickRequest.self, request, context: context)
+    guard body.input.count <= Self.maxQueryLength else {
+      throw APIError.invalid("field \"input\" is over \(Self.maxQueryLength) characters")
+    }
+    let sources = body.source.map { [$0] } ?? KnowledgeSource.allCases
+    guard
+      let source = try sources.first(where: { try engine.store.item(tenant: caller.tenant, source: $0, id: id) != nil })
+    else { throw APIError.notFound("no item with id \(id)") }
+    try engine.store.recordPick(
+      Pick(
+        tenant: caller.tenant, agent: caller.agent, input: body.input, source: source, itemId: id,
+        position: body.position, shown: body.shown ?? []))
+    try await engine.catchUp()
+    let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id)
+    return PickResponse(id: id, source: source, usageCount: stored?.usageCount ?? 0)
+  }
+
+  static func limit(_ parameters: Parameters, default value: Int, max: Int = 50) throws -> Int {
+    guard let text = parameters.get("limit") else { return value }
+    guard let limit = Int(text), (1...max).contains(limit) else {
+      throw APIError.invalid("limit must be a whole number from 1 to \(max)")
+    }
+    return limit
+  }
+
+  static func sources(_ parameters: Parameters) throws -> Set<KnowledgeSource> {
+    guard let text = parameters.get("sources") else { return Set(KnowledgeSource.allCases) }
+    var sources = Set<KnowledgeSource>()
+    for name in text.split(separator: ",") {
+      guard let source = KnowledgeSource(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+        throw APIError.invalid("sources: unknown source \"\(name)\" (expected quick, bot or internal)")
+      }
+      sources.insert(source)
+    }
+    return sources
+  }
+}
+
+extension Duration {
+  var milliseconds: Double {
+    let (seconds, attoseconds) = components
+    return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+  }
+}

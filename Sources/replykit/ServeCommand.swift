@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import ReplyServer
+import SearchIndex
+
+/// `replykit serve`: the HTTP service over a data folder.
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve", abstract: "Serve the HTTP API (see openapi.yaml) over a data folder.")
+
+  @Option(help: "The data folder (SQLite store and index).")
+  var data = "./replykit-data"
+
+  @Option(help: "The address to listen on.")
+  var host = "127.0.0.1"
+
+  @Option(help: "The port.")
+  var port = 8080
+
+  func validate() throws {
+    guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+  }
+
+  func run() async throws {
+    let engine = try await SuggestionEngine(dataFolder: data)
+    let app = buildApplication(engine: engine, configuration: ServerConfiguration(host: host, port: port))
+    Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
+    try await app.runService()
+  }
+}
+
+/// `replykit keys`: API keys.
+struct KeysCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "keys", abstract: "API keys for the HTTP service.", subcommands: [Create.self])
+
+  struct Create: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Create a key for an agent (or the tenant's administrator); the key is the last line printed.")
+    @OptionGroup var options: DataOptions
+    @Option(help: "The agent the key speaks for.") var agent: String?
+    @Flag(help: "The tenant's administrator key (may change any knowledge, dictionary and synonyms).")
+    var admin = false
+
+    func validate() throws {
+      guard agent != nil || admin else { throw ValidationError("name an --agent, or make an --admin key") }
+      if let agent, !DataOptions.isValidName(agent) {
+        throw ValidationError("--agent must be 1 to 64 letters, digits, '.', '_' or '-'")
+      }
+    }
+
+    func run() async throws {
+      let engine = try await options.openEngine()
+      let key = try APIKeys.create(
+        for: .init(tenant: options.tenant, agent: agent, isAdmin: admin), in: engine.store)
+      print("key for tenant \(options.tenant)\(agent.map { ", agent \($0)" } ?? "")\(admin ? ", administrator" : "")")
+      print("(shown once; ReplyKit keeps only its hash)")
+      print(key)
+    }
+  }
+}

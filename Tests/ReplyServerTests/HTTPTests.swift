@@ -1,0 +1,258 @@
+import Foundation
+import Knowledge
+import Testing
+
+/// Every route over a real server on 127.0.0.1, the error table, and tenant and agent isolation.
+@Suite(.serialized) struct HTTPTests {
+  @Test func healthAndKeys() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      #expect(try await client.call(.get, "/healthz").status == .ok)
+      let missing = try await client.call(.get, "/v1/suggest?q=x")
+      #expect(missing.status == .unauthorized)
+      #expect(missing.errorCode == "unauthorized")
+      #expect(try await client.call(.get, "/v1/suggest?q=x", key: "rk_wrong").status == .unauthorized)
+      let unknown = try await client.call(.get, "/v1/nothing-here", key: fixture.admin)
+      #expect(unknown.status == .notFound)
+      #expect(unknown.errorCode == "not_found")
+    }
+  }
+
+  @Test func suggestReturnsRankedHighlightedSuggestions() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let response = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款流"))&limit=3", key: fixture.agentA)
+      #expect(response.status == .ok)
+      let suggestions = try #require(response.body["suggestions"] as? [[String: Any]])
+      #expect(suggestions.first?["id"] as? String == "qr-refund")
+      #expect((suggestions.first?["titleHighlights"] as? [[String: Int]])?.first == ["start": 0, "end": 4])
+      #expect(response.body["tookMs"] is Double)
+      #expect(suggestions.count <= 3)
+      // Sources, and disabled and other tenants' items never show.
+      let bots = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款"))&sources=bot", key: fixture.agentA)
+      let botIds = (bots.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+      #expect(botIds == ["bot-refund"])
+      let all = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款"))&limit=20", key: fixture.agentA)
+      let ids = (all.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+      #expect(!ids.contains("qr-off") && !ids.contains("qr-secret"))
+    }
+  }
+
+  @Test func suggestErrors() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let long = String(repeating: "退", count: 257)
+      let tooLong = try await client.call(.get, "/v1/suggest?q=\(percentEncoded(long))", key: fixture.agentA)
+      #expect(tooLong.status == .badRequest)
+      #expect(tooLong.errorCode == "query_too_long")
+      let limit = try await client.call(.get, "/v1/suggest?q=x&limit=0", key: fixture.agentA)
+      #expect(limit.status == .badRequest)
+      #expect(limit.errorMessage?.contains("limit") == true)
+      let sources = try await client.call(.get, "/v1/suggest?q=x&sources=faq", key: fixture.agentA)
+      #expect(sources.status == .badRequest)
+      #expect(sources.errorMessage?.contains("faq") == true)
+    }
+  }
+
+  @Test func agentsSeeOnlyTheirOwnPersonalReplies() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      func ids(_ key: String) async throws -> [String] {
+        let response = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("下班"))", key: key)
+        return (response.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+      }
+      #expect(try await ids(fixture.agentA).contains("qr-a"))
+      #expect(try await !ids(fixture.agentA).contains("qr-b"))
+      #expect(try await !ids(fixture.agentB).contains("qr-a"))
+      // Reading another agent's personal reply is as if it did not exist; changing it is forbidden.
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .notFound)
+      let edit = try await client.call(
+        .put, "/v1/quick-replies/qr-b", key: fixture.agentA,
+        json: #"{"title":"改","content":"改了","scope":"personal:agent-b"}"#)
+      #expect(edit.status == .forbidden)
+      #expect(edit.errorCode == "forbidden")
+      #expect(try await client.call(.delete, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .forbidden)
+      // An agent edits its own.
+      let own = try await client.call(
+        .put, "/v1/quick-replies/qr-a", key: fixture.agentA,
+        json: #"{"title":"下班了","content":"我下班了，明天见。","scope":"personal:agent-a"}"#)
+      #expect(own.status == .ok, "\(own.raw)")
+      #expect(own.body["title"] as? String == "下班了")
+      // An agent cannot create company replies.
+      let company = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.agentA, json: #"{"id":"qr-new","title":"新","content":"新的"}"#)
+      #expect(company.status == .forbidden)
+    }
+  }
+
+  @Test func tenantsAreIsolated() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-refund", key: fixture.otherAdmin).status == .notFound)
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-secret", key: fixture.admin).status == .notFound)
+      #expect(
+        try await client.call(.delete, "/v1/quick-replies/qr-refund", key: fixture.otherAdmin).status == .notFound)
+      let other = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款"))", key: fixture.otherAdmin)
+      let ids = (other.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+      #expect(ids == ["qr-secret"])
+      // The item is untouched by the other tenant's attempts.
+      #expect(try fixture.engine.store.item(tenant: "acme", source: .quick, id: "qr-refund") != nil)
+    }
+  }
+
+  @Test func createReadUpdateDeleteAndSuggestSeesItAtOnce() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let created = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin,
+        json: #"{"id":"qr-invoice","folder":"发票","title":"开发票","content":"电子发票会发到您的邮箱。","tags":["发票"]}"#)
+      #expect(created.status == .created, "\(created.raw)")
+      #expect(created.body["content"] as? String == "电子发票会发到您的邮箱。")
+      #expect(created.body["source"] as? String == "quick")
+      let duplicate = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin, json: #"{"id":"qr-invoice","title":"x","content":"y"}"#)
+      #expect(duplicate.status == .conflict)
+      func firstSuggestion(_ text: String) async throws -> String? {
+        let response = try await client.call(.get, "/v1/suggest?q=\(percentEncoded(text))", key: fixture.agentA)
+        return (response.body["suggestions"] as? [[String: Any]])?.first?["id"] as? String
+      }
+      #expect(try await firstSuggestion("开发") == "qr-invoice")
+      let updated = try await client.call(
+        .put, "/v1/quick-replies/qr-invoice", key: fixture.admin, json: #"{"title":"开具发票","content":"已为您开具。"}"#)
+      #expect(updated.status == .ok, "\(updated.raw)")
+      #expect(
+        try await client.call(.get, "/v1/quick-replies/qr-invoice", key: fixture.agentA).body["title"] as? String
+          == "开具发票")
+      let mismatch = try await client.call(
+        .put, "/v1/quick-replies/qr-invoice", key: fixture.admin, json: #"{"id":"other","title":"a","content":"b"}"#)
+      #expect(mismatch.status == .badRequest)
+      #expect(try await client.call(.delete, "/v1/quick-replies/qr-invoice", key: fixture.admin).status == .noContent)
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-invoice", key: fixture.admin).status == .notFound)
+      #expect(try await firstSuggestion("开具发") != "qr-invoice")
+      // Bot knowledge and articles take their own field names.
+      let bot = try await client.call(
+        .post, "/v1/bot-knowledge", key: fixture.admin,
+        json: #"{"id":"bot-2","question":"发票怎么开？","similar":["开发票"],"answer":"下单后申请。"}"#)
+      #expect(bot.status == .created, "\(bot.raw)")
+      #expect(bot.body["answer"] as? String == "下单后申请。")
+      let article = try await client.call(.get, "/v1/internal-knowledge/kb-refund", key: fixture.agentA)
+      #expect(article.body["body"] as? String == "退款原则上原路退回。")
+    }
+  }
+
+  @Test func listingsArePagedFilteredAndVisible() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let page = try await client.call(.get, "/v1/quick-replies?per_page=2&page=1", key: fixture.agentA)
+      #expect(page.status == .ok)
+      #expect((page.body["items"] as? [Any])?.count == 2)
+      // agent-a sees the company replies (3 incl. the disabled one) and its own, not agent-b's.
+      #expect(page.body["total"] as? Int == 4)
+      let folder = try await client.call(.get, "/v1/quick-replies?folder=\(percentEncoded("售后"))", key: fixture.agentA)
+      #expect((folder.body["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["qr-refund"])
+      let tag = try await client.call(.get, "/v1/quick-replies?tag=\(percentEncoded("退款"))", key: fixture.agentA)
+      #expect(tag.body["total"] as? Int == 1)
+      let disabled = try await client.call(.get, "/v1/quick-replies?enabled=false", key: fixture.admin)
+      #expect(disabled.body["total"] as? Int == 1)
+      #expect(try await client.call(.get, "/v1/quick-replies?page=0", key: fixture.admin).status == .badRequest)
+      #expect(try await client.call(.get, "/v1/quick-replies?scope=team", key: fixture.admin).status == .badRequest)
+      let folders = try await client.call(.get, "/v1/folders", key: fixture.agentA)
+      let names = (folders.body["folders"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+      #expect(names == ["售后", "物流"])
+    }
+  }
+
+  @Test func malformedBodiesAreClearErrorsAndChangeNothing() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let seq = try fixture.engine.store.lastChangeSeq()
+      let broken = try await client.call(.post, "/v1/quick-replies", key: fixture.admin, json: #"{"id": "x", "#)
+      #expect(broken.status == .badRequest)
+      let missing = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin, json: #"{"id":"qr-x","title":"no content"}"#)
+      #expect(missing.status == .badRequest)
+      #expect(missing.errorMessage?.contains("content") == true)
+      let wrongType = try await client.call(
+        .post, "/v1/bot-knowledge", key: fixture.admin, json: #"{"id":"b","question":"q","answer":"a","similar":"x"}"#)
+      #expect(wrongType.status == .badRequest)
+      #expect(wrongType.errorMessage?.contains("similar") == true)
+      let notUTF8 = try await client.call(
+        .post, "/v1/smart-replies", key: fixture.agentA,
+        bytes: Array(#"{"message":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8))
+      #expect(notUTF8.status == .badRequest)
+      #expect(notUTF8.errorCode == "invalid_utf8")
+      let noMessage = try await client.call(.post, "/v1/smart-replies", key: fixture.agentA, json: #"{"limit":2}"#)
+      #expect(noMessage.status == .badRequest)
+      #expect(noMessage.errorCode == "missing_field")
+      #expect(noMessage.errorMessage?.contains("message") == true)
+      let typed = try await client.call(.post, "/v1/smart-replies", key: fixture.agentA, json: #"{"message":5}"#)
+      #expect(typed.errorMessage?.contains("\"message\" must be a string") == true)
+      let huge = try await client.call(
+        .post, "/v1/smart-replies", key: fixture.agentA,
+        json: #"{"message":""# + String(repeating: "a", count: 2 << 20) + #""}"#)
+      #expect(huge.status == .contentTooLarge)
+      #expect(huge.errorCode == "body_too_large")
+      #expect(try fixture.engine.store.lastChangeSeq() == seq)
+    }
+  }
+
+  @Test func smartRepliesAndPicks() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let reply = try await client.call(.post, "/v1/smart-replies", key: fixture.agentA, json: #"{"message":"退款怎么弄"}"#)
+      #expect(reply.status == .ok, "\(reply.raw)")
+      let answers = try #require(reply.body["answers"] as? [[String: Any]])
+      #expect((answers.first?["suggestion"] as? [String: Any])?["id"] as? String == "bot-refund")
+      #expect(answers.first?["confidence"] as? Double == 1)
+      #expect(reply.body["noGoodAnswer"] as? Bool == false)
+
+      let pick = try await client.call(
+        .post, "/v1/suggestions/qr-ship/picked", key: fixture.agentA,
+        json: #"{"input":"催","position":0,"shown":["qr-ship","qr-refund"]}"#)
+      #expect(pick.status == .ok, "\(pick.raw)")
+      #expect(pick.body["usageCount"] as? Int == 1)
+      #expect(pick.body["source"] as? String == "quick")
+      let picks = try fixture.engine.store.picks(tenant: "acme")
+      #expect(picks.map(\.itemId) == ["qr-ship"])
+      #expect(picks.first?.shown == ["qr-ship", "qr-refund"])
+      #expect(picks.first?.agent == "agent-a")
+      // Right after #, the most used reply comes first.
+      let blank = try await client.call(.get, "/v1/suggest?q=", key: fixture.agentA)
+      #expect((blank.body["suggestions"] as? [[String: Any]])?.first?["id"] as? String == "qr-ship")
+      #expect(
+        try await client.call(.post, "/v1/suggestions/nope/picked", key: fixture.agentA, json: #"{"input":"x"}"#).status
+          == .notFound)
+    }
+  }
+
+  @Test func dictionaryAndSynonymsNeedTheAdministrator() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      #expect(
+        try await client.call(.post, "/v1/synonyms", key: fixture.agentA, json: #"{"terms":["退款","退钱"]}"#).status
+          == .forbidden)
+      let synonyms = try await client.call(.post, "/v1/synonyms", key: fixture.admin, json: #"{"terms":["退款","退钱"]}"#)
+      #expect(synonyms.status == .ok)
+      #expect(synonyms.body["sets"] as? [[String]] == [["退款", "退钱"]])
+      let found = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退钱 "))", key: fixture.agentA)
+      #expect((found.body["suggestions"] as? [[String: Any]])?.isEmpty == false)
+      let words = try await client.call(.post, "/v1/dictionary", key: fixture.admin, json: #"{"words":["蓝月亮"]}"#)
+      #expect(words.status == .ok)
+      #expect(words.body["added"] as? [String] == ["蓝月亮"])
+      #expect(try await client.call(.get, "/v1/dictionary", key: fixture.agentA).body["words"] as? [String] == ["蓝月亮"])
+      #expect(
+        try await client.call(.post, "/v1/dictionary", key: fixture.agentA, json: #"{"words":["x"]}"#).status
+          == .forbidden)
+    }
+  }
+}
