@@ -50,6 +50,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       switch error {
       case .notFound: return APIError(.notFound, error.code, error.description)
       case .invalid: return APIError(.badRequest, error.code, error.description)
+      case .alreadyExists: return APIError(.conflict, error.code, error.description)
       case .database: return APIError(.internalServerError, error.code, "the store failed")
       }
     case let error as TextAnalysisError:

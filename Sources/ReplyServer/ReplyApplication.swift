@@ -26,6 +26,7 @@ public func buildRouter(engine: SuggestionEngine) -> Router<ReplyRequestContext>
     KnowledgeRoutes(engine: engine, source: source).register(on: v1, path: path)
   }
   TenantRoutes(engine: engine).register(on: v1)
+  ImportRoutes(engine: engine).register(on: v1)
   return router
 }
 
@@ -34,6 +35,8 @@ public func buildRouter(engine: SuggestionEngine) -> Router<ReplyRequestContext>
 public func buildApplication(engine: SuggestionEngine, configuration: ServerConfiguration, logger: Logger? = nil)
   -> some ApplicationProtocol
 {
+  // Imports a previous run left "running" were cut off by its stop.
+  _ = try? engine.store.failInterruptedImports()
   var logger = logger ?? Logger(label: "replykit")
   if logger.logLevel > .info { logger.logLevel = .info }
   return Application(

@@ -34,13 +34,13 @@ struct ImportCommand: AsyncParsableCommand {
 
   func run() async throws {
     let engine = try await options.openEngine()
-    var totals = ImportTally()
+    var totals = ImportSession.Counts()
     var unreadable = false
     for file in files {
       do {
-        let tally = try await importFile(file, into: engine)
-        totals.add(tally)
-        print("\(file): \(tally.summary)")
+        let counts = try await importFile(file, into: engine)
+        totals.add(counts)
+        print("\(file): \(counts.summary)")
       } catch let error as ImportFileError {
         Terminal.note(error.description)
         unreadable = true
@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
     if totals.rejected > 0 { throw ExitCode(1) }
   }
 
-  private func importFile(_ file: String, into engine: SuggestionEngine) async throws -> ImportTally {
+  private func importFile(_ file: String, into engine: SuggestionEngine) async throws -> ImportSession.Counts {
     let reader =
       if let format {
         KnowledgeFileReader(path: file, format: format, displayName: file)
@@ -60,77 +60,39 @@ struct ImportCommand: AsyncParsableCommand {
         try KnowledgeFileReader(path: file, displayName: file)
       }
     let progress = ProgressBar(total: try reader.totalBytes, enabled: !quiet && Terminal.isInteractive)
-    let indexing = engine.backgroundCatchUp()
-    var tally = ImportTally()
-    var pending: [KnowledgeItem] = []
-    pending.reserveCapacity(batch)
-
     // Each batch is one store transaction (a crash leaves whole items only); the index catches up in the
     // background while the next batch is read.
-    func flush() throws {
-      guard !pending.isEmpty else { return }
-      for outcome in try engine.store.upsert(pending, tenant: options.tenant) { tally.count(outcome) }
-      pending.removeAll(keepingCapacity: true)
-      indexing.poke()
+    let session = ImportSession(engine: engine, tenant: options.tenant, batchSize: batch)
+    var printed = RejectedLinePrinter()
+    session.onRejected = { error in
+      progress.clear()
+      printed.print(error)
     }
-
     try reader.read { record in
-      switch record.outcome {
-      case .success(let item):
-        pending.append(item)
-        if pending.count >= batch { try flush() }
-      case .failure(let error):
-        progress.clear()
-        tally.reject(error)
-      }
-      progress.update(bytes: record.bytesRead, items: tally.read + pending.count)
+      try session.add(record)
+      progress.update(bytes: record.bytesRead, items: session.counts.read + session.pendingCount)
     }
-    try flush()
     progress.show(status: "indexing the last items")
-    try await indexing.finish()
+    let counts = try await session.finish()
     progress.show(status: "")
     progress.finish()
-    return tally
+    return counts
+  }
+}
+
+/// Prints rejected lines on standard error, up to a bound (a broken 200 MB file would print millions).
+struct RejectedLinePrinter {
+  private var count = 0
+  static let limit = 200
+
+  mutating func print(_ error: ImportLineError) {
+    count += 1
+    if count <= Self.limit {
+      FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+    } else if count == Self.limit + 1 {
+      FileHandle.standardError.write(Data("(more rejected lines are counted, not printed)\n".utf8))
+    }
   }
 }
 
 extension ImportFormat: ExpressibleByArgument {}
-
-/// Counts of one import.
-struct ImportTally {
-  var added = 0
-  var updated = 0
-  var unchanged = 0
-  var rejected = 0
-  var printedErrors = 0
-  static let maxPrintedErrors = 200
-
-  var read: Int { added + updated + unchanged + rejected }
-
-  mutating func count(_ outcome: KnowledgeStore.UpsertOutcome) {
-    switch outcome {
-    case .added: added += 1
-    case .updated: updated += 1
-    case .unchanged: unchanged += 1
-    }
-  }
-
-  mutating func reject(_ error: ImportLineError) {
-    rejected += 1
-    printedErrors += 1
-    if printedErrors <= Self.maxPrintedErrors {
-      FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-    } else if printedErrors == Self.maxPrintedErrors + 1 {
-      FileHandle.standardError.write(Data("(more rejected lines are counted, not printed)\n".utf8))
-    }
-  }
-
-  mutating func add(_ other: ImportTally) {
-    added += other.added
-    updated += other.updated
-    unchanged += other.unchanged
-    rejected += other.rejected
-  }
-
-  var summary: String { "added \(added), updated \(updated), unchanged \(unchanged), rejected \(rejected)" }
-}

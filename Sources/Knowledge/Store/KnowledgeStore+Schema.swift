@@ -88,6 +88,15 @@ extension KnowledgeStore {
       }
       try db.create(index: "pick_log_tenant", on: "pick_log", columns: ["tenant", "seq"])
     }
+    migrator.registerMigration("v4-import-jobs") { db in
+      try db.create(table: "import_job") { t in
+        t.column("tenant", .text).notNull()
+        t.column("id", .text).notNull()
+        t.column("job", .jsonText).notNull()
+        t.column("state", .text).notNull()
+        t.primaryKey(["tenant", "id"])
+      }
+    }
     return migrator
   }
 }

@@ -4,6 +4,8 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
   case notFound(source: KnowledgeSource, id: String)
   /// The request is not valid (a field named in the message).
   case invalid(String)
+  /// Something with that id exists already.
+  case alreadyExists(String)
   /// SQLite failed; `message` is SQLite's (no user text).
   case database(String)
 
@@ -11,6 +13,7 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
     switch self {
     case .notFound: "not_found"
     case .invalid: "invalid_argument"
+    case .alreadyExists: "already_exists"
     case .database: "storage_failure"
     }
   }
@@ -18,7 +21,7 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
   public var description: String {
     switch self {
     case .notFound(let source, let id): "no \(source.rawValue) item with id \(id)"
-    case .invalid(let message): message
+    case .invalid(let message), .alreadyExists(let message): message
     case .database(let message): "storage failure: \(message)"
     }
   }

@@ -1,0 +1,113 @@
+import Foundation
+import Knowledge
+import Testing
+
+/// Bulk imports over HTTP: streamed uploads run as jobs.
+@Suite(.serialized) struct ImportHTTPTests {
+  static func generated(_ count: Int, prefix: String = "gen") -> String {
+    var lines: [String] = []
+    lines.reserveCapacity(count)
+    for n in 0..<count {
+      lines.append(
+        #"{"id":"\#(prefix)-\#(n)","source":"quick","folder":"批量","title":"批量回复\#(n)","content":"这是第\#(n)条批量导入的回复，内容足够长以便测试流式上传的行为。"}"#
+      )
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  @Test func aLargeStreamedUploadImportsTwiceToTheSameStore() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    let body = Self.generated(60_000)  // about 12 MB
+    try await fixture.withServer { client in
+      let first = try await client.call(.post, "/v1/imports?id=bulk-1", key: fixture.admin, json: body)
+      #expect(first.status == .created, "\(first.raw.prefix(300))")
+      #expect(first.body["state"] as? String == "succeeded")
+      #expect(first.body["added"] as? Int == 60_000)
+      #expect(first.body["bytes"] as? Int == body.utf8.count)
+      let job = try await client.call(.get, "/v1/imports/bulk-1", key: fixture.admin)
+      #expect(job.body["added"] as? Int == 60_000)
+      #expect(job.body["finishedAt"] is String)
+      let count = try fixture.engine.store.count(tenant: "acme")
+      let seq = try fixture.engine.store.lastChangeSeq()
+      let second = try await client.call(.post, "/v1/imports?id=bulk-2", key: fixture.admin, json: body)
+      #expect(second.body["unchanged"] as? Int == 60_000)
+      #expect(try fixture.engine.store.count(tenant: "acme") == count)
+      #expect(try fixture.engine.store.lastChangeSeq() == seq)
+      // Imported items are suggested.
+      let found = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("批量回复59999"))", key: fixture.agentA)
+      #expect((found.body["suggestions"] as? [[String: Any]])?.first?["id"] as? String == "gen-59999")
+      // Another tenant does not see the job.
+      #expect(try await client.call(.get, "/v1/imports/bulk-1", key: fixture.otherAdmin).status == .notFound)
+    }
+  }
+
+  @Test func badLinesAreCountedWithTheirLineNumbers() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    let body = """
+      {"id":"qr-x1","source":"quick","title":"好","content":"好的"}
+      {"id":"qr-x2","source":"quick","title":"缺内容"}
+      not json
+      {"id":"qr-x3","source":"faq","title":"a","content":"b"}
+
+      """
+    try await fixture.withServer { client in
+      let job = try await client.call(.post, "/v1/imports", key: fixture.admin, json: body)
+      #expect(job.status == .created)
+      #expect(job.body["state"] as? String == "succeeded")
+      #expect(job.body["added"] as? Int == 1)
+      #expect(job.body["rejected"] as? Int == 3)
+      let errors = (job.body["errors"] as? [[String: Any]]) ?? []
+      #expect(errors.compactMap { $0["line"] as? Int } == [2, 3, 4])
+      #expect((errors.first?["reason"] as? String)?.contains("content") == true)
+      #expect((job.body["id"] as? String)?.hasPrefix("imp-") == true)
+    }
+  }
+
+  @Test func csvUploadsFollowTheContentType() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let csv = "标准问题,相似问题,答案,分类\n发票怎么开？,开发票|怎么开发票,下单后申请电子发票。,发票\n"
+      let job = try await client.execute(
+        uri: "/v1/imports?format=csv", method: .post,
+        headers: [.authorization: "Bearer \(fixture.admin)", .contentType: "text/csv"], body: .init(string: csv)
+      ) { response in
+        try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+      }
+      #expect(job?["added"] as? Int == 1)
+      #expect(job?["format"] as? String == "csv")
+    }
+  }
+
+  @Test func importsNeedTheAdministratorAndFreshIds() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      #expect(try await client.call(.post, "/v1/imports", key: fixture.agentA, json: "").status == .forbidden)
+      #expect(try await client.call(.post, "/v1/imports?id=a", key: fixture.admin, json: "").status == .created)
+      let again = try await client.call(.post, "/v1/imports?id=a", key: fixture.admin, json: "")
+      #expect(again.status == .conflict)
+      #expect(again.errorCode == "already_exists")
+      #expect(try await client.call(.post, "/v1/imports?id=a%20b", key: fixture.admin, json: "").status == .badRequest)
+      #expect(
+        try await client.call(.post, "/v1/imports?format=xml", key: fixture.admin, json: "").status == .badRequest)
+    }
+  }
+
+  @Test func anImportCutOffByAStopIsMarkedFailed() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    var job = ImportJob(id: "cut", format: "jsonl")
+    job.added = 3_000
+    try fixture.engine.store.createImportJob(tenant: "acme", job)  // left "running", as by a killed server
+    #expect(try fixture.engine.store.failInterruptedImports() == 1)
+    try await fixture.withServer { client in
+      let read = try await client.call(.get, "/v1/imports/cut", key: fixture.admin)
+      #expect(read.body["state"] as? String == "failed")
+      #expect((read.body["message"] as? String)?.hasPrefix("interrupted") == true)
+      #expect(read.body["added"] as? Int == 3_000)
+    }
+  }
+}
