@@ -49,7 +49,10 @@ struct ImportRoutes {
       job.read = counts.read
       job.errors = errors
       job.message = message
-      if state != .running { job.finishedAt = Date() }
+      if state != .running {
+        job.finishedAt = Date()
+        ServiceMetrics.importFinished(state.rawValue)
+      }
       try engine.store.updateImportJob(tenant: caller.tenant, job)
     }
     do {

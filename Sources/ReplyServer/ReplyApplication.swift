@@ -17,9 +17,12 @@ public struct ServerConfiguration: Sendable {
 
 /// The routes of the service, so that tests build exactly what `replykit serve` runs.
 public func buildRouter(engine: SuggestionEngine) -> Router<ReplyRequestContext> {
+  _ = ServiceMetrics.registry
   let router = Router(context: ReplyRequestContext.self)
+  router.add(middleware: MetricsMiddleware())
   router.add(middleware: ErrorMiddleware())
   router.get("healthz") { _, _ in HealthJSON(status: "ok") }
+  router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
   SuggestionRoutes(engine: engine).register(on: v1)
   for (path, source) in KnowledgeRoutes.paths {

@@ -256,3 +256,20 @@ import Testing
     }
   }
 }
+
+@Suite(.serialized) struct MetricsTests {
+  @Test func metricsAreOpenAndInPrometheusFormat() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      _ = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款"))", key: fixture.agentA)
+      _ = try await client.call(.get, "/v1/suggest?q=x")  // 401, counted as an error
+      let metrics = try await client.call(.get, "/metrics")
+      #expect(metrics.status == .ok)
+      #expect(metrics.raw.contains("replykit_index_documents 8"))  // seven items of acme, one of other
+      #expect(metrics.raw.contains("http_server_request_duration_bucket"))
+      #expect(metrics.raw.contains("/v1/suggest"))
+      #expect(metrics.raw.contains("# TYPE"))
+    }
+  }
+}
