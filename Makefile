@@ -42,15 +42,19 @@ test: deps
 
 DEMO := corpora/demo/quick_replies.jsonl corpora/demo/bot_knowledge.jsonl corpora/demo/internal_knowledge.jsonl
 
-# Loads the demo help desk into $(DATA) (idempotent: a second run changes nothing). Until the HTTP service
-# lands, `serve` then shows a `#` completion and a smart reply from the command line.
+# Loads the demo help desk into $(DATA) (idempotent: a second run changes nothing), and makes two demo API
+# keys (agent-1's and the administrator's) in $(DATA)/*.key for the README's curl examples.
 demo: release
 	.build/release/replykit import --data $(DATA) $(DEMO)
 	.build/release/replykit agents import --data $(DATA) corpora/demo/agents.jsonl
+	@test -s $(DATA)/agent-1.key || .build/release/replykit keys create --data $(DATA) --agent agent-1 | tail -1 > $(DATA)/agent-1.key
+	@test -s $(DATA)/admin.key || .build/release/replykit keys create --data $(DATA) --admin | tail -1 > $(DATA)/admin.key
+	@chmod 600 $(DATA)/*.key
+	@echo "demo keys: $(DATA)/agent-1.key (agent-1), $(DATA)/admin.key (administrator)"
 
+# Serves the demo data folder on $(HOST):$(PORT) until Ctrl-C (or SIGTERM).
 serve: demo
-	.build/release/replykit suggest --data $(DATA) --agent agent-1 "退款流"
-	.build/release/replykit smart-reply --data $(DATA) "你好，我想申请退款，要怎么操作？"
+	.build/release/replykit serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 bench: release
 	.build/release/replykit bench analyze

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Knowledge
 
@@ -16,6 +17,15 @@ public struct ReplyRequestContext: RequestContext {
 
   /// JSON bodies are small; imports stream their body instead of collecting it.
   public var maxUploadSize: Int { 1 << 20 }
+
+  /// Keys sorted, so that responses read and diff the same every time.
+  public var responseEncoder: JSONEncoder { Self.encoder }
+
+  private static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return encoder
+  }()
 
   /// The caller (routes run behind `AuthMiddleware`, which sets it).
   func caller() throws -> Identity {

@@ -23,6 +23,9 @@ struct BenchSuggest: AsyncParsableCommand {
   @Option(help: "The data folder to use (default: a new temporary one, removed afterwards).")
   var data: String?
 
+  @Option(help: "Also write the typed prefixes, URL-encoded, one per line (for tools/bench/http.sh).")
+  var writeQueries: String?
+
   func run() async throws {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-bench-\(UUID().uuidString)").path
@@ -73,6 +76,10 @@ struct BenchSuggest: AsyncParsableCommand {
       } else {
         typed.append(String(title.prefix(length)))
       }
+    }
+    if let path = writeQueries {
+      let encoded = typed.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 }
+      try (encoded.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
     let options = SuggestOptions(agent: "agent-7", limit: 5)
     for text in typed.prefix(200) { _ = try engine.suggester.suggest(text, tenant: "bench", options: options) }  // warm

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Knowledge
 import ReplyServer
 import SearchIndex
 
@@ -51,9 +52,11 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-      let engine = try await options.openEngine()
-      let key = try APIKeys.create(
-        for: .init(tenant: options.tenant, agent: agent, isAdmin: admin), in: engine.store)
+      // The store only (SQLite in WAL mode takes a second process): a key can be made while a server runs,
+      // which holds the index's write lock.
+      try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+      let store = try KnowledgeStore(path: (options.data as NSString).appendingPathComponent("replykit.sqlite"))
+      let key = try APIKeys.create(for: .init(tenant: options.tenant, agent: agent, isAdmin: admin), in: store)
       print("key for tenant \(options.tenant)\(agent.map { ", agent \($0)" } ?? "")\(admin ? ", administrator" : "")")
       print("(shown once; ReplyKit keeps only its hash)")
       print(key)
