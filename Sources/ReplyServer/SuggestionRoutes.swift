@@ -88,9 +88,14 @@ struct SuggestionRoutes {
     guard body.input.count <= Self.maxQueryLength else {
       throw APIError.invalid("field \"input\" is over \(Self.maxQueryLength) characters")
     }
+    // The first source with a visible item of that id (another agent's personal reply is not one).
     let sources = body.source.map { [$0] } ?? KnowledgeSource.allCases
+    let visible = try KnowledgeRoutes.visibleScopes(caller, store: engine.store)
     guard
-      let source = try sources.first(where: { try engine.store.item(tenant: caller.tenant, source: $0, id: id) != nil })
+      let source = try sources.first(where: { source in
+        guard let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id) else { return false }
+        return visible?.contains(stored.item.scope) ?? true
+      })
     else { throw APIError.notFound("no item with id \(id)") }
     try engine.store.recordPick(
       Pick(

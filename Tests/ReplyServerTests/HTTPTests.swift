@@ -231,6 +231,11 @@ import Testing
       #expect(
         try await client.call(.post, "/v1/suggestions/nope/picked", key: fixture.agentA, json: #"{"input":"x"}"#).status
           == .notFound)
+      // Another agent's personal reply cannot be picked, nor its usage raised.
+      let other = try await client.call(
+        .post, "/v1/suggestions/qr-b/picked", key: fixture.agentA, json: #"{"input":"下"}"#)
+      #expect(other.status == .notFound)
+      #expect(try fixture.engine.store.item(tenant: "acme", source: .quick, id: "qr-b")?.usageCount == 0)
     }
   }
 
