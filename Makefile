@@ -36,7 +36,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+# A virtual environment with pytrec_eval, which a test checks ReplyKit's metrics against.
+EVAL_VENV := .venv-eval
+$(EVAL_VENV)/bin/python:
+	python3 -m venv $(EVAL_VENV)
+	$(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check pytrec-eval-terrier==0.5.11
+
+test: deps $(EVAL_VENV)/bin/python
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

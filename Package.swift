@@ -49,10 +49,15 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
+    // Offline relevance evaluation: judgments, runs, metrics.
+    .target(
+      name: "Evaluation",
+      dependencies: ["SearchIndex", "Knowledge"]
+    ),
     .executableTarget(
       name: "replykit",
       dependencies: [
-        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer",
+        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]
@@ -60,6 +65,10 @@ let package = Package(
     .testTarget(
       name: "KnowledgeTests",
       dependencies: ["Knowledge"]
+    ),
+    .testTarget(
+      name: "EvaluationTests",
+      dependencies: ["Evaluation", "SearchIndex", "Knowledge"]
     ),
     .testTarget(
       name: "ReplyServerTests",

@@ -1,0 +1,133 @@
+import Foundation
+import Knowledge
+import SearchIndex
+
+/// Runs judged queries through ReplyKit: whole questions through smart reply (`full`), typed text through `#`
+/// suggest (`prefix`).
+public struct Evaluator {
+  public enum Mode: String, Codable, Sendable, CaseIterable {
+    case full, prefix
+  }
+
+  public struct Options: Sendable {
+    public var source: KnowledgeSource
+    public var mode: Mode
+    /// How many results a query asks for (the ranking the metrics see).
+    public var depth: Int
+
+    public init(source: KnowledgeSource, mode: Mode, depth: Int = 10) {
+      self.source = source
+      self.mode = mode
+      self.depth = depth
+    }
+  }
+
+  /// What a run produced: the rankings, their scores, and each query's latency in nanoseconds.
+  public struct Output: Sendable {
+    public var run: Run = [:]
+    public var scores: [String: [Double]] = [:]
+    public var latencies: [UInt64] = []
+  }
+
+  let engine: SuggestionEngine
+  let tenant: String
+
+  public init(engine: SuggestionEngine, tenant: String) {
+    self.engine = engine
+    self.tenant = tenant
+  }
+
+  /// An evaluation corpus (`{"id", "title", "body"}` per line) as items of one source: bot knowledge takes
+  /// the title as question and the body as answer (or, with `similarFromBody`, the body's lines as similar
+  /// questions); quick replies take it as title and content; articles as title and body.
+  public static func loadCorpus(_ path: String, as source: KnowledgeSource, similarFromBody: Bool = false) throws
+    -> [KnowledgeItem]
+  {
+    struct Entry: Decodable {
+      var id: String
+      var title: String
+      var body: String?
+    }
+    var items: [KnowledgeItem] = []
+    for (number, line) in try Qrels.lines(path) {
+      guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line.utf8)) else {
+        throw EvaluationInputError(file: path, line: number, reason: "want {\"id\", \"title\", \"body\"}")
+      }
+      let body = entry.body ?? ""
+      if source == .bot && similarFromBody {
+        let similar = body.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        items.append(KnowledgeItem(id: entry.id, source: .bot, title: entry.title, similar: similar, body: ""))
+      } else {
+        items.append(KnowledgeItem(id: entry.id, source: source, title: entry.title, body: body))
+      }
+    }
+    return items
+  }
+
+  /// Runs every query; `progress` is told how many are done.
+  public func run(_ queries: Queries, options: Options, progress: (Int) -> Void = { _ in }) throws -> Output {
+    var output = Output()
+    output.latencies.reserveCapacity(queries.items.count)
+    for (index, query) in queries.items.enumerated() {
+      let started = DispatchTime.now().uptimeNanoseconds
+      let results = try rank(query.text, options: options)
+      output.latencies.append(DispatchTime.now().uptimeNanoseconds - started)
+      output.run[query.id] = results.map(\.id)
+      output.scores[query.id] = results.map(\.score)
+      if index % 50 == 49 { progress(index + 1) }
+    }
+    progress(queries.items.count)
+    return output
+  }
+
+  func rank(_ text: String, options: Options) throws -> [(id: String, score: Double)] {
+    let suggestOptions = SuggestOptions(limit: options.depth, sources: [options.source])
+    switch options.mode {
+    case .full:
+      return try engine.suggester.smartReply(text, tenant: tenant, options: suggestOptions).answers.map {
+        ($0.suggestion.id, $0.confidence)
+      }
+    case .prefix:
+      return try engine.suggester.suggest(text, tenant: tenant, options: suggestOptions).map { ($0.id, $0.score) }
+    }
+  }
+
+  /// Reciprocal rank (cut at 10) by typed length, in characters.
+  public static func mrrByLength(_ run: Run, queries: Queries, qrels: Qrels, baseID: (String) -> String) -> [Int:
+    Double]
+  {
+    var sums: [Int: (Double, Int)] = [:]
+    for (id, text) in queries.items {
+      let relevant = qrels.relevant(baseID(id))
+      guard !relevant.isEmpty else { continue }
+      let value = Metrics.perQuery(run[id] ?? [], relevant: relevant)["mrr10"] ?? 0
+      let entry = sums[text.count] ?? (0, 0)
+      sums[text.count] = (entry.0 + value, entry.1 + 1)
+    }
+    return sums.mapValues { $0.0 / Double($0.1) }
+  }
+
+  /// For each whole query, how many characters must be typed before a relevant item enters the top 3 (the
+  /// whole length when it never does): the mean over queries.
+  public func keystrokesToAnswer(_ queries: Queries, qrels: Qrels, options: Options) throws -> Double {
+    var total = 0
+    var counted = 0
+    for (id, text) in queries.items {
+      let relevant = Set(qrels.relevant(id).keys)
+      guard !relevant.isEmpty else { continue }
+      let characters = Array(text)
+      var typed = characters.count
+      for length in 1...max(1, characters.count) {
+        let top = try rank(
+          String(characters.prefix(length)), options: Options(source: options.source, mode: .prefix, depth: 3))
+        if top.contains(where: { relevant.contains($0.id) }) {
+          typed = length
+          break
+        }
+      }
+      total += typed
+      counted += 1
+    }
+    return counted == 0 ? 0 : Double(total) / Double(counted)
+  }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Histogram
+import Knowledge
+import SearchIndex
+
+/// `replykit eval`: relevance of judged queries, as trec_eval measures it.
+struct EvalCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "eval",
+    abstract: "Measure relevance on judged queries (nDCG@10, MRR@10, recall, P@1, MAP, latency).",
+    discussion: """
+      With --corpus, --queries and --qrels, a fresh index is built in a temporary data folder (or --data) and \
+      every query runs through smart reply (--mode full) or # suggest (--mode prefix). With --picks, the \
+      tenant's own pick log in --data is the judged set: each pick's typed text, judged by the picked item.
+      """)
+
+  @Option(help: "Corpus: {\"id\", \"title\", \"body\"} per line.") var corpus: String?
+  @Option(help: "Queries: qid<TAB>text per line.") var queries: String?
+  @Option(help: "Judgments: TREC qrels (qid 0 docid grade).") var qrels: String?
+  @Option(name: .customLong("as"), help: "Import the corpus as: bot, quick or internal.") var source: KnowledgeSource =
+    .bot
+  @Option(help: "full: whole questions through smart reply; prefix: typed text through suggest.")
+  var mode: Evaluator.Mode = .full
+  @Option(help: "Make prefixes of the queries at these percentages of their length (e.g. 30,50,70).") var cut: String?
+  @Option(help: "Results per query.") var depth = 10
+  @Option(help: "Write a TREC run file.") var run: String?
+  @Option(help: "The data folder (default: a temporary one, removed afterwards).") var data: String?
+  @Option(help: "The tenant.") var tenant = "eval"
+  @Flag(help: "Bot knowledge: the body's lines become similar questions instead of the answer.")
+  var similarFromBody = false
+  @Flag(help: "Evaluate the tenant's pick log in --data instead of a corpus.") var picks = false
+  @Flag(help: "Print JSON.") var json = false
+
+  func validate() throws {
+    if picks {
+      guard data != nil else { throw ValidationError("--picks reads the pick log of --data") }
+    } else {
+      guard corpus != nil, queries != nil, qrels != nil else {
+        throw ValidationError("give --corpus, --queries and --qrels (or --picks with --data)")
+      }
+    }
+    guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100") }
+    _ = try percentages()
+  }
+
+  func percentages() throws -> [Int]? {
+    guard let cut else { return nil }
+    let values = cut.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ (1...100).contains($0) }) else {
+      throw ValidationError("--cut takes percentages from 1 to 100, comma-separated")
+    }
+    return values
+  }
+
+  func run() async throws {
+    let folder =
+      data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-eval-\(UUID().uuidString)").path
+    defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
+    let engine = try await SuggestionEngine(dataFolder: folder)
+    var judged: Queries
+    let judgments: Qrels
+    let evaluationTenant: String
+    if picks {
+      evaluationTenant = tenant
+      let log = try engine.store.picks(tenant: evaluationTenant)
+      judged = Queries(items: log.enumerated().map { ("pick-\($0.offset + 1)", $0.element.input) })
+      var qrels: [String: [String: Int]] = [:]
+      for (index, pick) in log.enumerated() { qrels["pick-\(index + 1)"] = [pick.itemId: 1] }
+      judgments = Qrels(judgments: qrels)
+    } else {
+      evaluationTenant = tenant
+      let items = try Evaluator.loadCorpus(corpus!, as: source, similarFromBody: similarFromBody)
+      for start in stride(from: 0, to: items.count, by: 5_000) {
+        try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: evaluationTenant)
+      }
+      try await engine.catchUp()
+      judged = try Queries(path: queries!)
+      judgments = try Qrels(path: qrels!)
+    }
+    let full = judged
+    if let percentages = try percentages() { judged = judged.cut(at: percentages) }
+
+    let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)
+    let options = Evaluator.Options(source: picks ? .quick : source, mode: mode, depth: depth)
+    let progress = ProgressBar(total: judged.items.count, enabled: !json && Terminal.isInteractive)
+    let output = try evaluator.run(judged, options: options) { done in progress.update(bytes: done, items: done) }
+    progress.finish()
+    // Prefix queries made by --cut are judged by their whole query's judgments; the shared collections'
+    // prefix files judge each prefix id itself.
+    let baseID: (String) -> String = { id in
+      judgments.judgments[id] != nil ? id : (id.components(separatedBy: "__").first ?? id)
+    }
+    var baseRun: Run = [:]
+    for (id, docs) in output.run { baseRun[id] = docs }
+    let qrelsForRun = Qrels(
+      judgments: Dictionary(
+        uniqueKeysWithValues: judged.items.compactMap { item in
+          judgments.judgments[baseID(item.id)].map { (item.id, $0) }
+        }))
+    let metrics = Metrics(run: baseRun, qrels: qrelsForRun)
+    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    for latency in output.latencies { histogram.record(latency) }
+    var report = EvalReport(
+      mode: mode, source: options.source, queries: judged.items.count, metrics: metrics,
+      latencyP50Ms: Double(histogram.valueAtPercentile(50)) / 1e6,
+      latencyP99Ms: Double(histogram.valueAtPercentile(99)) / 1e6)
+    if mode == .prefix {
+      report.mrrByPrefixLength = Evaluator.mrrByLength(output.run, queries: judged, qrels: judgments, baseID: baseID)
+        .reduce(into: [:]) { $0[String($1.key)] = $1.value }
+      if cut != nil {
+        report.keystrokesToAnswer = try evaluator.keystrokesToAnswer(full, qrels: judgments, options: options)
+      }
+    }
+    if let path = run {
+      try TRECRun.format(output.run, scores: output.scores).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    if json {
+      try JSONOutput.print(report)
+    } else {
+      print(report.table)
+    }
+  }
+}
+
+extension KnowledgeSource: ExpressibleByArgument {}
+extension Evaluator.Mode: ExpressibleByArgument {}
+
+/// What `replykit eval` reports.
+struct EvalReport: Codable {
+  var mode: Evaluator.Mode
+  var source: KnowledgeSource
+  var queries: Int
+  var metrics: Metrics
+  var latencyP50Ms: Double
+  var latencyP99Ms: Double
+  var mrrByPrefixLength: [String: Double]?
+  var keystrokesToAnswer: Double?
+
+  var table: String {
+    func f(_ value: Double) -> String { String(format: "%.4f", value) }
+    var lines = [
+      "mode \(mode.rawValue), source \(source.rawValue), \(queries) queries (\(metrics.queries) judged)",
+      "nDCG@10    \(f(metrics.ndcg10))", "MRR@10     \(f(metrics.mrr10))", "P@1        \(f(metrics.precision1))",
+      "Recall@1   \(f(metrics.recall1))", "Recall@3   \(f(metrics.recall3))", "Recall@5   \(f(metrics.recall5))",
+      "Recall@10  \(f(metrics.recall10))", "MAP        \(f(metrics.map))", "no result  \(f(metrics.noResult))",
+      "latency    p50 \(String(format: "%.2f", latencyP50Ms)) ms, p99 \(String(format: "%.2f", latencyP99Ms)) ms",
+    ]
+    if let byLength = mrrByPrefixLength {
+      let lengths = byLength.keys.compactMap(Int.init).sorted().prefix(12)
+      lines.append(
+        "MRR@10 by typed length: " + lengths.map { "\($0): \(f(byLength[String($0)]!))" }.joined(separator: ", "))
+    }
+    if let keystrokes = keystrokesToAnswer {
+      lines.append("keystrokes to answer (relevant in top 3): \(String(format: "%.2f", keystrokes))")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
