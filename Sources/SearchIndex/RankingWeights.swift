@@ -30,8 +30,38 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   public var maxPrefixExpansion: UInt32 = 30
   /// Smart reply: below this confidence there is no good answer.
   public var minimumConfidence = 0.35
+  /// Smart reply ranks by (1 - this) x the engine's score (relative to the best) + this x the confidence.
+  public var smartReplyConfidence = 0.9
 
   public init() {}
+
+  /// Weights from JSON: any subset of the fields; the rest keep their standard values.
+  public init(from decoder: any Decoder) throws {
+    self.init()
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+      if let given = try container.decodeIfPresent(T.self, forKey: key) { value = given }
+    }
+    try read(.k1, &k1)
+    try read(.b, &b)
+    try read(.title, &title)
+    try read(.similar, &similar)
+    try read(.body, &body)
+    try read(.tags, &tags)
+    try read(.titleWordPrefix, &titleWordPrefix)
+    try read(.exactTitlePrefix, &exactTitlePrefix)
+    try read(.pinyin, &pinyin)
+    try read(.initials, &initials)
+    try read(.titlePinyinStart, &titlePinyinStart)
+    try read(.bodyPrefix, &bodyPrefix)
+    try read(.typo, &typo)
+    try read(.synonym, &synonym)
+    try read(.usage, &usage)
+    try read(.scope, &scope)
+    try read(.maxPrefixExpansion, &maxPrefixExpansion)
+    try read(.minimumConfidence, &minimumConfidence)
+    try read(.smartReplyConfidence, &smartReplyConfidence)
+  }
 
   public static let standard = RankingWeights()
 }

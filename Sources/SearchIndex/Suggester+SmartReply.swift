@@ -45,9 +45,11 @@ extension Suggester {
       return SmartReplyResult.Answer(suggestion: suggestion, confidence: confidence, matchedQuestion: best.question)
     }
     // Rank by the engine's score and the confidence together; the confidence alone decides "no good answer".
-    answers.sort { a, b in
-      0.4 * a.suggestion.score / top + 0.6 * a.confidence > 0.4 * b.suggestion.score / top + 0.6 * b.confidence
+    let blend = weights.smartReplyConfidence
+    func rank(_ answer: SmartReplyResult.Answer) -> Double {
+      (1 - blend) * answer.suggestion.score / top + blend * answer.confidence
     }
+    answers.sort { rank($0) > rank($1) }
     answers = Array(answers.prefix(options.limit))
     return SmartReplyResult(
       answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < weights.minimumConfidence)

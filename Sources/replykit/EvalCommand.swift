@@ -31,6 +31,8 @@ struct EvalCommand: AsyncParsableCommand {
   @Flag(help: "Bot knowledge: the body's lines become similar questions instead of the answer.")
   var similarFromBody = false
   @Flag(help: "Evaluate the tenant's pick log in --data instead of a corpus.") var picks = false
+  @Option(help: "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard).")
+  var weights: String?
   @Flag(help: "Print JSON.") var json = false
 
   func validate() throws {
@@ -58,7 +60,14 @@ struct EvalCommand: AsyncParsableCommand {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-eval-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-    let engine = try await SuggestionEngine(dataFolder: folder)
+    var rankingWeights = RankingWeights.standard
+    if let path = weights {
+      guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read") }
+      do { rankingWeights = try JSONDecoder().decode(RankingWeights.self, from: data) } catch {
+        throw ValidationError("\(path): not RankingWeights JSON (\(error))")
+      }
+    }
+    let engine = try await SuggestionEngine(dataFolder: folder, weights: rankingWeights)
     var judged: Queries
     let judgments: Qrels
     let evaluationTenant: String
