@@ -34,8 +34,16 @@ struct EvalCommand: AsyncParsableCommand {
   @Option(help: "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard).")
   var weights: String?
   @Flag(help: "Print JSON.") var json = false
+  @Option(
+    parsing: .upToNextOption,
+    help: "Compare two reports written with --json: the metrics side by side, with a paired randomization test.")
+  var compare: [String] = []
 
   func validate() throws {
+    if !compare.isEmpty {
+      guard compare.count == 2 else { throw ValidationError("--compare takes two report files") }
+      return
+    }
     if picks {
       guard data != nil else { throw ValidationError("--picks reads the pick log of --data") }
     } else {
@@ -57,6 +65,7 @@ struct EvalCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    if !compare.isEmpty { return try printComparison() }
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-eval-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
@@ -111,8 +120,13 @@ struct EvalCommand: AsyncParsableCommand {
     let metrics = Metrics(run: baseRun, qrels: qrelsForRun)
     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     for latency in output.latencies { histogram.record(latency) }
+    var perQuery: [String: [String: Double]] = [:]
+    for item in judged.items {
+      let relevant = qrelsForRun.relevant(item.id)
+      if !relevant.isEmpty { perQuery[item.id] = Metrics.perQuery(output.run[item.id] ?? [], relevant: relevant) }
+    }
     var report = EvalReport(
-      mode: mode, source: options.source, queries: judged.items.count, metrics: metrics,
+      mode: mode, source: options.source, queries: judged.items.count, metrics: metrics, perQuery: perQuery,
       latencyP50Ms: Double(histogram.valueAtPercentile(50)) / 1e6,
       latencyP99Ms: Double(histogram.valueAtPercentile(99)) / 1e6)
     if mode == .prefix {
@@ -133,6 +147,28 @@ struct EvalCommand: AsyncParsableCommand {
   }
 }
 
+extension EvalCommand {
+  func printComparison() throws {
+    let reports = try compare.map { path -> EvalReport in
+      guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read") }
+      do { return try JSONDecoder().decode(EvalReport.self, from: data) } catch {
+        throw ValidationError("\(path): not a report of replykit eval --json")
+      }
+    }
+    let names = ["ndcg10", "mrr10", "precision1", "recall1", "recall3", "recall5", "recall10", "map", "noResult"]
+    let results = PairedComparison.compare(reports[0].perQuery, reports[1].perQuery, metrics: names)
+    if json { return try JSONOutput.print(results) }
+    print("A: \(compare[0])\nB: \(compare[1])\n\(results.first?.queries ?? 0) queries in both")
+    print("metric        A        B        B-A      p (paired randomization, 10,000 rounds)")
+    for r in results {
+      let mark = r.pValue < 0.05 ? " *" : ""
+      print(
+        r.metric.padding(toLength: 12, withPad: " ", startingAt: 0)
+          + String(format: "  %.4f   %.4f   %+.4f   %.4f", r.a, r.b, r.difference, r.pValue) + mark)
+    }
+  }
+}
+
 extension KnowledgeSource: ExpressibleByArgument {}
 extension Evaluator.Mode: ExpressibleByArgument {}
 
@@ -142,6 +178,8 @@ struct EvalReport: Codable {
   var source: KnowledgeSource
   var queries: Int
   var metrics: Metrics
+  /// Each judged query's metrics, for --compare.
+  var perQuery: [String: [String: Double]]
   var latencyP50Ms: Double
   var latencyP99Ms: Double
   var mrrByPrefixLength: [String: Double]?

@@ -106,3 +106,20 @@ import Testing
     }
   }
 }
+
+@Suite struct PairedComparisonTests {
+  @Test func identicalRunsAreNotDifferentAndClearGainsAre() {
+    let same = (0..<200).map { Double($0 % 7) / 7 }
+    #expect(PairedComparison.randomization(same, same) == 1)
+    let better = same.map { $0 + 0.1 }
+    #expect(PairedComparison.randomization(same, better) < 0.001)
+    // Noise around zero difference is not significant.
+    let noisy = same.enumerated().map { $0.element + ($0.offset % 2 == 0 ? 0.05 : -0.05) }
+    #expect(PairedComparison.randomization(same, noisy) > 0.5)
+    let results = PairedComparison.compare(
+      ["q1": ["mrr10": 0], "q2": ["mrr10": 1]], ["q1": ["mrr10": 1], "q2": ["mrr10": 1], "q3": ["mrr10": 1]],
+      metrics: ["mrr10"])
+    #expect(results.first?.queries == 2)
+    #expect(results.first?.difference == 0.5)
+  }
+}
