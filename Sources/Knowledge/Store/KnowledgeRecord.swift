@@ -1,31 +1,18 @@
 import Foundation
 import GRDB
 
-/// A knowledge item as the `knowledge_item` table stores it: the item's fields, plus its tenant, times and
-/// usage. Arrays and variants are stored as JSON text.
+/// A knowledge item as the `knowledge_item` table stores it: a `StoredKnowledge` (the item, its tenant,
+/// times and usage). Arrays and variants are stored as JSON text.
 ///
 /// Rows are mapped by hand rather than through Codable: imports write and the index reads every item, and
 /// the generic coding (with JSON for the arrays) was a third of the import time.
 struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
   static let databaseTableName = "knowledge_item"
 
-  var tenant: String
-  var source: KnowledgeSource
-  var id: String
-  var scope: Scope
-  var folder: String?
-  var title: String
-  var similar: [String]
-  var body: String
-  var category: String?
-  var tags: [String]
-  var language: String?
-  var enabled: Bool
-  var variants: [String: KnowledgeVariant]
-  var createdAt: Date
-  var updatedAt: Date
-  var usageCount: Int
-  var lastUsedAt: Date?
+  /// The row: an item, its tenant, times and usage.
+  var stored: StoredKnowledge
+
+  var item: KnowledgeItem { stored.item }
 
   enum Columns {
     static let tenant = Column("tenant")
@@ -37,29 +24,30 @@ struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
     static let updatedAt = Column("updated_at")
   }
 
+  init(stored: StoredKnowledge) { self.stored = stored }
+
+  init(
+    tenant: String, item: KnowledgeItem, createdAt: Date, updatedAt: Date, usageCount: Int = 0, lastUsedAt: Date? = nil
+  ) {
+    stored = StoredKnowledge(
+      tenant: tenant, item: item, createdAt: createdAt, updatedAt: updatedAt, usageCount: usageCount,
+      lastUsedAt: lastUsedAt)
+  }
+
   init(row: Row) throws {
-    tenant = row["tenant"]
     let sourceName: String = row["source"]
     guard let source = KnowledgeSource(rawValue: sourceName) else {
       throw KnowledgeStoreError.database("unknown source \(sourceName) in knowledge_item")
     }
-    self.source = source
-    id = row["id"]
     let scopeText: String = row["scope"]
-    scope = Scope(scopeText) ?? .company
-    folder = row["folder"]
-    title = row["title"]
-    similar = try JSONText.strings(row["similar"])
-    body = row["body"]
-    category = row["category"]
-    tags = try JSONText.strings(row["tags"])
-    language = row["language"]
-    enabled = row["enabled"]
-    variants = try JSONText.variants(row["variants"])
-    createdAt = row["created_at"]
-    updatedAt = row["updated_at"]
-    usageCount = row["usage_count"]
-    lastUsedAt = row["last_used_at"]
+    let item = KnowledgeItem(
+      id: row["id"], source: source, scope: Scope(scopeText) ?? .company, folder: row["folder"], title: row["title"],
+      similar: try JSONText.strings(row["similar"]), body: row["body"], category: row["category"],
+      tags: try JSONText.strings(row["tags"]), language: row["language"], enabled: row["enabled"],
+      variants: try JSONText.variants(row["variants"]))
+    self.init(
+      tenant: row["tenant"], item: item, createdAt: row["created_at"], updatedAt: row["updated_at"],
+      usageCount: row["usage_count"], lastUsedAt: row["last_used_at"])
   }
 
   /// The row's columns in table order, with `columnValues()`: both the INSERT statement and `encode(to:)`
@@ -70,10 +58,12 @@ struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
   ]
 
   func columnValues() throws -> [(any DatabaseValueConvertible)?] {
-    [
-      tenant, source.rawValue, id, scope.description, folder, title, JSONText.encode(similar), body, category,
-      JSONText.encode(tags), language, enabled, try JSONText.encode(variants), createdAt, updatedAt, usageCount,
-      lastUsedAt,
+    let item = stored.item
+    return [
+      stored.tenant, item.source.rawValue, item.id, item.scope.description, item.folder, item.title,
+      JSONText.encode(item.similar), item.body, item.category, JSONText.encode(item.tags), item.language,
+      item.enabled, try JSONText.encode(item.variants), stored.createdAt, stored.updatedAt, stored.usageCount,
+      stored.lastUsedAt,
     ]
   }
 
@@ -85,40 +75,6 @@ struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
 
   func encode(to container: inout PersistenceContainer) throws {
     for (name, value) in zip(Self.columnNames, try columnValues()) { container[name] = value }
-  }
-
-  init(
-    tenant: String, item: KnowledgeItem, createdAt: Date, updatedAt: Date, usageCount: Int = 0, lastUsedAt: Date? = nil
-  ) {
-    self.tenant = tenant
-    source = item.source
-    id = item.id
-    scope = item.scope
-    folder = item.folder
-    title = item.title
-    similar = item.similar
-    body = item.body
-    category = item.category
-    tags = item.tags
-    language = item.language
-    enabled = item.enabled
-    variants = item.variants
-    self.createdAt = createdAt
-    self.updatedAt = updatedAt
-    self.usageCount = usageCount
-    self.lastUsedAt = lastUsedAt
-  }
-
-  var item: KnowledgeItem {
-    KnowledgeItem(
-      id: id, source: source, scope: scope, folder: folder, title: title, similar: similar, body: body,
-      category: category, tags: tags, language: language, enabled: enabled, variants: variants)
-  }
-
-  var stored: StoredKnowledge {
-    StoredKnowledge(
-      tenant: tenant, item: item, createdAt: createdAt, updatedAt: updatedAt, usageCount: usageCount,
-      lastUsedAt: lastUsedAt)
   }
 }
 

@@ -58,7 +58,7 @@ public final class KnowledgeStore: Sendable {
     -> [UpsertOutcome]
   {
     try write { db in
-      try items.map { item in
+      try items.map { item -> UpsertOutcome in
         // Most imported items are new: one INSERT OR IGNORE, and only a conflict reads the stored row.
         let record = KnowledgeRecord(tenant: tenant, item: item, createdAt: now, updatedAt: now)
         try db.cachedStatement(sql: KnowledgeRecord.insertOrIgnoreSQL).execute(arguments: record.insertArguments)
@@ -70,10 +70,10 @@ public final class KnowledgeStore: Sendable {
           throw KnowledgeStoreError.database("an item vanished during its upsert")
         }
         if existing.item == item { return .unchanged }
-        try KnowledgeRecord(
-          tenant: tenant, item: item, createdAt: existing.createdAt, updatedAt: now, usageCount: existing.usageCount,
-          lastUsedAt: existing.lastUsedAt
-        ).update(db)
+        var changed = existing.stored
+        changed.item = item
+        changed.updatedAt = now
+        try KnowledgeRecord(stored: changed).update(db)
         try Self.log(db, tenant: tenant, source: item.source, id: item.id, kind: .upsert, at: now)
         return .updated
       }
@@ -140,7 +140,7 @@ public final class KnowledgeStore: Sendable {
         return try request.order(sql: "tenant, source, id").limit(batchSize).fetchAll(db)
       }
       guard let last = batch.last else { return }
-      after = (last.tenant, last.source.rawValue, last.id)
+      after = (last.stored.tenant, last.item.source.rawValue, last.item.id)
       try body(batch.map(\.stored))
     }
   }
