@@ -22,6 +22,9 @@ final class IndexReaderPool: Sendable {
     self.path = path
   }
 
+  /// Changes with every commit (and reset).
+  var currentGeneration: Int { generation.load(ordering: .acquiring) }
+
   /// The writer committed: readers reopen before their next search.
   func committed() { generation.add(1, ordering: .releasing) }
 

@@ -33,13 +33,14 @@ extension Suggester {
 
   /// Turns hits into suggestions in the version the agent reads, explained and highlighted.
   func present(
-    _ hits: [IndexHit], plan: QueryPlan, analyzer: Analyzer, options: SuggestOptions, context: TenantContext
+    _ hits: [IndexHit], plan: QueryPlan, analyzer: Analyzer, options: SuggestOptions, context: TenantContext,
+    explainSimilar: Bool = false
   ) throws -> [Suggestion] {
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
     return try resolve(hits, limit: options.limit).map { hit in
       suggestion(
         from: hit.stored, matchedLanguage: hit.key.language, score: hit.weight, highlighter: highlighter,
-        options: options, context: context)
+        options: options, context: context, explainSimilar: explainSimilar)
     }
   }
 
@@ -47,7 +48,7 @@ extension Suggester {
   /// matched (found by analysing the shown texts again, which also explains prefix expansions).
   func suggestion(
     from stored: StoredKnowledge, matchedLanguage: String?, score: Double, highlighter: Highlighter,
-    options: SuggestOptions, context: TenantContext
+    options: SuggestOptions, context: TenantContext, explainSimilar: Bool = false
   ) -> Suggestion {
     let item = stored.item
     let (language, version) = Self.version(
@@ -56,7 +57,8 @@ extension Suggester {
     let (snippet, snippetHighlights, contentKinds) = highlighter.snippet(of: version.body)
     var reasons = Set(title.kinds.map { MatchReason(field: "title", kind: $0) })
     reasons.formUnion(contentKinds.map { MatchReason(field: "content", kind: $0) })
-    for question in version.similar {
+    // Similar questions are customers' phrasings: they explain smart replies, not what an agent typed.
+    for question in explainSimilar ? version.similar : [] {
       reasons.formUnion(
         highlighter.matches(in: question, pinyin: false).kinds.map { MatchReason(field: "similar", kind: $0) })
     }

@@ -22,7 +22,7 @@ extension Suggester {
     let suggestions = try present(
       hits, plan: plan, analyzer: analyzer,
       options: SuggestOptions(agent: options.agent, limit: candidates, language: options.language),
-      context: context)
+      context: context, explainSimilar: true)
     guard let top = suggestions.first?.score, top > 0 else { return SmartReplyResult(answers: [], noGoodAnswer: true) }
 
     let asked = QuestionSimilarity(message, analyzer: analyzer)

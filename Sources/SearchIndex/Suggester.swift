@@ -15,6 +15,7 @@ public final class Suggester: Sendable {
   let analyzers: TenantAnalyzers
   public let weights: RankingWeights
   private let tenantCache = Mutex<[String: TenantContext]>([:])
+  private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))
 
   /// What a tenant's queries need from the store, cached until `forget(tenant:)`.
   struct TenantContext {
@@ -63,7 +64,8 @@ public final class Suggester: Sendable {
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
-    let window = max(options.limit * 2, 10)
+    // A few more than asked: an item's language versions can take several places.
+    let window = options.limit + 3
     var hits: [IndexHit] = []
     var seen = Set<UInt32>()
     func add(_ query: IndexQuery) throws {
@@ -155,8 +157,18 @@ public final class Suggester: Sendable {
     return .andNot(filters.count == 1 ? filters[0] : .and(filters), .term(TermPrefix.enabled + "0"))
   }
 
+  /// Cached until the next commit (the answer changes only when documents do).
   private func tenantOwnsIndex(_ tenant: String) throws -> Bool {
-    try readers.withReader { index in try index.termFrequency(TermPrefix.tenant + tenant) == index.documentCount }
+    let generation = readers.currentGeneration
+    if let cached = ownership.withLock({ $0.generation == generation ? $0.owners[tenant] : nil }) { return cached }
+    let owns = try readers.withReader { index in
+      try index.termFrequency(TermPrefix.tenant + tenant) == index.documentCount
+    }
+    ownership.withLock { state in
+      if state.generation != generation { state = (generation, [:]) }
+      state.owners[tenant] = owns
+    }
+    return owns
   }
 
   // MARK: Building the query
