@@ -33,14 +33,13 @@ extension Suggester {
 
   /// Turns hits into suggestions in the version the agent reads, explained and highlighted.
   func present(
-    _ hits: [IndexHit], plan: QueryPlan, analyzer: Analyzer, options: SuggestOptions, context: TenantContext,
-    explainSimilar: Bool = false
+    _ hits: [IndexHit], plan: QueryPlan, analyzer: Analyzer, options: SuggestOptions, context: TenantContext
   ) throws -> [Suggestion] {
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
     return try resolve(hits, limit: options.limit).map { hit in
       suggestion(
         from: hit.stored, matchedLanguage: hit.key.language, score: hit.weight, highlighter: highlighter,
-        options: options, context: context, explainSimilar: explainSimilar)
+        options: options, context: context)
     }
   }
 

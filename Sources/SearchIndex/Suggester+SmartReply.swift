@@ -19,15 +19,20 @@ extension Suggester {
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
     let candidates = max(options.limit * 4, 20)
     let hits = try search(.filter(.or(plan.fullQueries), filter), limit: candidates)
-    let suggestions = try present(
-      hits, plan: plan, analyzer: analyzer,
-      options: SuggestOptions(agent: options.agent, limit: candidates, language: options.language),
-      context: context, explainSimilar: true)
+    // The items are read from the store once: to show them, and for their questions.
+    let resolved = try resolve(hits, limit: candidates)
+    let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+    let shown = SuggestOptions(agent: options.agent, limit: candidates, language: options.language)
+    let suggestions = resolved.map { hit in
+      suggestion(
+        from: hit.stored, matchedLanguage: hit.key.language, score: hit.weight, highlighter: highlighter,
+        options: shown, context: context, explainSimilar: true)
+    }
     guard let top = suggestions.first?.score, top > 0 else { return SmartReplyResult(answers: [], noGoodAnswer: true) }
 
     let asked = QuestionSimilarity(message, analyzer: analyzer)
     var questionsByItem: [String: [String]] = [:]
-    for hit in try resolve(hits, limit: candidates) {
+    for hit in resolved {
       let item = hit.stored.item
       var questions = [item.title] + item.similar
       for variant in item.variants.values { questions += [variant.title] + variant.similar }

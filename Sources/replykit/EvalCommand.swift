@@ -110,14 +110,12 @@ struct EvalCommand: AsyncParsableCommand {
     let baseID: (String) -> String = { id in
       judgments.judgments[id] != nil ? id : (id.components(separatedBy: "__").first ?? id)
     }
-    var baseRun: Run = [:]
-    for (id, docs) in output.run { baseRun[id] = docs }
     let qrelsForRun = Qrels(
       judgments: Dictionary(
         uniqueKeysWithValues: judged.items.compactMap { item in
           judgments.judgments[baseID(item.id)].map { (item.id, $0) }
         }))
-    let metrics = Metrics(run: baseRun, qrels: qrelsForRun)
+    let metrics = Metrics(run: output.run, qrels: qrelsForRun)
     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     for latency in output.latencies { histogram.record(latency) }
     var perQuery: [String: [String: Double]] = [:]

@@ -18,25 +18,27 @@ import Testing
   @Test func aLargeStreamedUploadImportsTwiceToTheSameStore() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
-    let body = Self.generated(60_000)  // about 12 MB
+    // About 5 MB: streamed in many chunks, and quick enough in a debug build on a busy 2-core machine (the
+    // 200 MB case is measured by hand with curl, see the README).
+    let body = Self.generated(25_000)
     try await fixture.withServer { client in
       let first = try await client.call(.post, "/v1/imports?id=bulk-1", key: fixture.admin, json: body)
       #expect(first.status == .created, "\(first.raw.prefix(300))")
       #expect(first.body["state"] as? String == "succeeded")
-      #expect(first.body["added"] as? Int == 60_000)
+      #expect(first.body["added"] as? Int == 25_000)
       #expect(first.body["bytes"] as? Int == body.utf8.count)
       let job = try await client.call(.get, "/v1/imports/bulk-1", key: fixture.admin)
-      #expect(job.body["added"] as? Int == 60_000)
+      #expect(job.body["added"] as? Int == 25_000)
       #expect(job.body["finishedAt"] is String)
       let count = try fixture.engine.store.count(tenant: "acme")
       let seq = try fixture.engine.store.lastChangeSeq()
       let second = try await client.call(.post, "/v1/imports?id=bulk-2", key: fixture.admin, json: body)
-      #expect(second.body["unchanged"] as? Int == 60_000)
+      #expect(second.body["unchanged"] as? Int == 25_000)
       #expect(try fixture.engine.store.count(tenant: "acme") == count)
       #expect(try fixture.engine.store.lastChangeSeq() == seq)
       // Imported items are suggested.
-      let found = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("批量回复59999"))", key: fixture.agentA)
-      #expect((found.body["suggestions"] as? [[String: Any]])?.first?["id"] as? String == "gen-59999")
+      let found = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("批量回复24999"))", key: fixture.agentA)
+      #expect((found.body["suggestions"] as? [[String: Any]])?.first?["id"] as? String == "gen-24999")
       // Another tenant does not see the job.
       #expect(try await client.call(.get, "/v1/imports/bulk-1", key: fixture.otherAdmin).status == .notFound)
     }
