@@ -10,13 +10,14 @@ public struct Evaluator {
   }
 
   public struct Options: Sendable {
-    public var source: KnowledgeSource
+    /// The sources searched.
+    public var sources: Set<KnowledgeSource>
     public var mode: Mode
     /// How many results a query asks for (the ranking the metrics see).
     public var depth: Int
 
-    public init(source: KnowledgeSource, mode: Mode, depth: Int = 10) {
-      self.source = source
+    public init(sources: Set<KnowledgeSource>, mode: Mode, depth: Int = 10) {
+      self.sources = sources
       self.mode = mode
       self.depth = depth
     }
@@ -81,7 +82,7 @@ public struct Evaluator {
   }
 
   func rank(_ text: String, options: Options) throws -> [(id: String, score: Double)] {
-    let suggestOptions = SuggestOptions(limit: options.depth, sources: [options.source])
+    let suggestOptions = SuggestOptions(limit: options.depth, sources: options.sources)
     switch options.mode {
     case .full:
       return try engine.suggester.smartReply(text, tenant: tenant, options: suggestOptions).answers.map {
@@ -119,7 +120,7 @@ public struct Evaluator {
       var typed = characters.count
       for length in 1...max(1, characters.count) {
         let top = try rank(
-          String(characters.prefix(length)), options: Options(source: options.source, mode: .prefix, depth: 3))
+          String(characters.prefix(length)), options: Options(sources: options.sources, mode: .prefix, depth: 3))
         if top.contains(where: { relevant.contains($0.id) }) {
           typed = length
           break

@@ -12,15 +12,18 @@ struct EvalCommand: AsyncParsableCommand {
     abstract: "Measure relevance on judged queries (nDCG@10, MRR@10, recall, P@1, MAP, latency).",
     discussion: """
       With --corpus, --queries and --qrels, a fresh index is built in a temporary data folder (or --data) and \
-      every query runs through smart reply (--mode full) or # suggest (--mode prefix). With --picks, the \
-      tenant's own pick log in --data is the judged set: each pick's typed text, judged by the picked item.
+      every query runs through smart reply (--mode full) or # suggest (--mode prefix). Without --corpus, the \
+      knowledge already in --data is searched (all sources, or --as). With --picks, the tenant's own pick log \
+      in --data is the judged set: each pick's typed text, judged by the picked item.
       """)
 
   @Option(help: "Corpus: {\"id\", \"title\", \"body\"} per line.") var corpus: String?
   @Option(help: "Queries: qid<TAB>text per line.") var queries: String?
   @Option(help: "Judgments: TREC qrels (qid 0 docid grade).") var qrels: String?
-  @Option(name: .customLong("as"), help: "Import the corpus as: bot, quick or internal.") var source: KnowledgeSource =
-    .bot
+  @Option(
+    name: .customLong("as"),
+    help: "Import the corpus as: bot (default), quick or internal; with no corpus, search only this source.")
+  var source: KnowledgeSource?
   @Option(help: "full: whole questions through smart reply; prefix: typed text through suggest.")
   var mode: Evaluator.Mode = .full
   @Option(help: "Make prefixes of the queries at these percentages of their length (e.g. 30,50,70).") var cut: String?
@@ -47,8 +50,9 @@ struct EvalCommand: AsyncParsableCommand {
     if picks {
       guard data != nil else { throw ValidationError("--picks reads the pick log of --data") }
     } else {
-      guard corpus != nil, queries != nil, qrels != nil else {
-        throw ValidationError("give --corpus, --queries and --qrels (or --picks with --data)")
+      guard queries != nil, qrels != nil, corpus != nil || data != nil else {
+        throw ValidationError(
+          "give --queries and --qrels, with --corpus (a fresh index) or --data (the knowledge already there)")
       }
     }
     guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100") }
@@ -89,11 +93,13 @@ struct EvalCommand: AsyncParsableCommand {
       judgments = Qrels(judgments: qrels)
     } else {
       evaluationTenant = tenant
-      let items = try Evaluator.loadCorpus(corpus!, as: source, similarFromBody: similarFromBody)
-      for start in stride(from: 0, to: items.count, by: 5_000) {
-        try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: evaluationTenant)
+      if let corpus {
+        let items = try Evaluator.loadCorpus(corpus, as: source ?? .bot, similarFromBody: similarFromBody)
+        for start in stride(from: 0, to: items.count, by: 5_000) {
+          try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: evaluationTenant)
+        }
+        try await engine.catchUp()
       }
-      try await engine.catchUp()
       judged = try Queries(path: queries!)
       judgments = try Qrels(path: qrels!)
     }
@@ -101,7 +107,10 @@ struct EvalCommand: AsyncParsableCommand {
     if let percentages = try percentages() { judged = judged.cut(at: percentages) }
 
     let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)
-    let options = Evaluator.Options(source: picks ? .quick : source, mode: mode, depth: depth)
+    // A fresh corpus is one source; a data folder's knowledge is searched across all, unless --as says which.
+    let sources: Set<KnowledgeSource> =
+      picks ? [.quick] : corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? Set(KnowledgeSource.allCases)
+    let options = Evaluator.Options(sources: sources, mode: mode, depth: depth)
     let progress = ProgressBar(total: judged.items.count, enabled: !json && Terminal.isInteractive)
     let output = try evaluator.run(judged, options: options) { done in progress.update(bytes: done, items: done) }
     progress.finish()
@@ -124,7 +133,8 @@ struct EvalCommand: AsyncParsableCommand {
       if !relevant.isEmpty { perQuery[item.id] = Metrics.perQuery(output.run[item.id] ?? [], relevant: relevant) }
     }
     var report = EvalReport(
-      mode: mode, source: options.source, queries: judged.items.count, metrics: metrics, perQuery: perQuery,
+      mode: mode, sources: KnowledgeSource.allCases.filter(sources.contains), queries: judged.items.count,
+      metrics: metrics, perQuery: perQuery,
       latencyP50Ms: Double(histogram.valueAtPercentile(50)) / 1e6,
       latencyP99Ms: Double(histogram.valueAtPercentile(99)) / 1e6)
     if mode == .prefix {
@@ -173,7 +183,7 @@ extension Evaluator.Mode: ExpressibleByArgument {}
 /// What `replykit eval` reports.
 struct EvalReport: Codable {
   var mode: Evaluator.Mode
-  var source: KnowledgeSource
+  var sources: [KnowledgeSource]
   var queries: Int
   var metrics: Metrics
   /// Each judged query's metrics, for --compare.
@@ -186,7 +196,8 @@ struct EvalReport: Codable {
   var table: String {
     func f(_ value: Double) -> String { String(format: "%.4f", value) }
     var lines = [
-      "mode \(mode.rawValue), source \(source.rawValue), \(queries) queries (\(metrics.queries) judged)",
+      "mode \(mode.rawValue), sources \(sources.map(\.rawValue).joined(separator: ",")), \(queries) queries"
+        + " (\(metrics.queries) judged)",
       "nDCG@10    \(f(metrics.ndcg10))", "MRR@10     \(f(metrics.mrr10))", "P@1        \(f(metrics.precision1))",
       "Recall@1   \(f(metrics.recall1))", "Recall@3   \(f(metrics.recall3))", "Recall@5   \(f(metrics.recall5))",
       "Recall@10  \(f(metrics.recall10))", "MAP        \(f(metrics.map))", "no result  \(f(metrics.noResult))",
