@@ -10,6 +10,8 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
   case notFound(String)
   /// Any other failure (I/O, an outdated reader that could not catch up, ...).
   case runtime(String)
+  /// A reader fell too far behind the writer's commits; reopening it and trying again succeeds.
+  case modified(String)
 
   init(_ error: rk_error) {
     var copy = error
@@ -18,13 +20,11 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case RK_ERROR_INVALID_ARGUMENT: self = .invalidArgument(message)
     case RK_ERROR_DATABASE_LOCKED: self = .locked(message)
     case RK_ERROR_DATABASE_CORRUPT, RK_ERROR_DATABASE_VERSION: self = .corrupt(message)
+    case RK_ERROR_DATABASE_MODIFIED: self = .modified(message)
     case RK_ERROR_DATABASE_NOT_FOUND: self = .notFound(message)
     default: self = .runtime(message)
     }
   }
-
-  /// Whether the reader should reopen and try again.
-  static func isModified(_ error: rk_error) -> Bool { error.code == Int32(RK_ERROR_DATABASE_MODIFIED.rawValue) }
 
   public var code: String {
     switch self {
@@ -32,13 +32,14 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case .locked: "index_locked"
     case .corrupt: "index_corrupt"
     case .notFound: "index_not_found"
-    case .runtime: "index_failure"
+    case .runtime, .modified: "index_failure"
     }
   }
 
   public var description: String {
     switch self {
-    case .invalidArgument(let m), .locked(let m), .corrupt(let m), .notFound(let m), .runtime(let m): "\(code): \(m)"
+    case .invalidArgument(let m), .locked(let m), .corrupt(let m), .notFound(let m), .runtime(let m), .modified(let m):
+      "\(code): \(m)"
     }
   }
 }

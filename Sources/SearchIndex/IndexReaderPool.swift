@@ -45,7 +45,7 @@ final class IndexReaderPool: Sendable {
     }
     do {
       return try body(reader.index)
-    } catch IndexError.runtime(let message) where message == "modified" {
+    } catch IndexError.modified {
       try reader.index.reopen()
       return try body(reader.index)
     }

@@ -116,7 +116,6 @@ final class XapianIndex {
     var error = rk_error()
     var options = rk_search_options(k1: k1, b: b, matching_terms: matchingTerms ? 1 : 0, value_slots: 3)
     guard let results = rk_search(handle, built, UInt32(offset), UInt32(limit), &options, &error) else {
-      if IndexError.isModified(error) { throw .runtime("modified") }
       throw IndexError(error)
     }
     defer { rk_results_free(results) }
