@@ -7,7 +7,6 @@ extension Suggester {
   struct ResolvedHit {
     var key: IndexedKey
     var weight: Double
-    var matchingTerms: [String]
     var stored: StoredKnowledge
   }
 
@@ -27,7 +26,7 @@ extension Suggester {
     for item in stored { byKey[item.item.source.rawValue + "\u{1F}" + item.item.id] = item }
     // An item deleted since the index last caught up is left out.
     return chosen.compactMap { key, hit in
-      byKey[key.itemKey].map { ResolvedHit(key: key, weight: hit.weight, matchingTerms: hit.matchingTerms, stored: $0) }
+      byKey[key.itemKey].map { ResolvedHit(key: key, weight: hit.weight, stored: $0) }
     }
   }
 

@@ -130,7 +130,7 @@ public final class Suggester: Sendable {
 
   func search(_ query: IndexQuery, limit: Int) throws -> [IndexHit] {
     try readers.withReader { index in
-      try index.search(query, limit: limit, k1: weights.k1, b: weights.b, matchingTerms: false)
+      try index.search(query, limit: limit, k1: weights.k1, b: weights.b)
     }
   }
 

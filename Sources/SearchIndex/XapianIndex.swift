@@ -107,14 +107,15 @@ final class XapianIndex {
     return String(cString: value)
   }
 
-  /// Runs a query; `matchingTerms` asks Xapian which of the query's own terms each hit matched.
-  func search(_ query: IndexQuery, offset: Int = 0, limit: Int, k1: Double, b: Double, matchingTerms: Bool)
-    throws(IndexError) -> [IndexHit]
+  /// Runs a query. (Why a hit matched is found by analysing the shown texts, see `Highlighter`: Xapian's
+  /// matching terms cost a term list per hit and leave out prefix expansions.)
+  func search(_ query: IndexQuery, offset: Int = 0, limit: Int, k1: Double, b: Double) throws(IndexError)
+    -> [IndexHit]
   {
     let built = try query.build()
     defer { rk_query_free(built) }
     var error = rk_error()
-    var options = rk_search_options(k1: k1, b: b, matching_terms: matchingTerms ? 1 : 0, value_slots: 3)
+    var options = rk_search_options(k1: k1, b: b, matching_terms: 0, value_slots: 3)
     guard let results = rk_search(handle, built, UInt32(offset), UInt32(limit), &options, &error) else {
       throw IndexError(error)
     }
@@ -123,11 +124,8 @@ final class XapianIndex {
       var length = 0
       let data = rk_results_data(results, index, &length)!
       let bytes = Data(bytes: data, count: length)
-      let terms = rk_results_matching_terms(results, index, &length)!
-      let joined = String(decoding: UnsafeRawBufferPointer(start: terms, count: length), as: UTF8.self)
       return IndexHit(
         docid: rk_results_docid(results, index), weight: rk_results_weight(results, index), data: bytes,
-        matchingTerms: joined.isEmpty ? [] : joined.split(separator: "\n").map(String.init),
         usage: rk_results_value(results, index, ValueSlot.usage),
         scopeRank: rk_results_value(results, index, ValueSlot.scopeRank))
     }
@@ -183,7 +181,6 @@ struct IndexHit {
   var docid: UInt32
   var weight: Double
   var data: Data
-  var matchingTerms: [String]
   /// The usage and scope values of the document, for rescoring.
   var usage: Double = 0
   var scopeRank: Double = 0
