@@ -69,12 +69,7 @@ extension KnowledgeStore {
   /// Logs a pick and counts it as a use of the item, in one transaction.
   public func recordPick(_ pick: Pick) throws(KnowledgeStoreError) {
     try write { db in
-      try db.execute(
-        sql: """
-          UPDATE knowledge_item SET usage_count = usage_count + 1, last_used_at = ?
-          WHERE tenant = ? AND source = ? AND id = ?
-          """, arguments: [pick.at, pick.tenant, pick.source.rawValue, pick.itemId])
-      guard db.changesCount == 1 else { throw KnowledgeStoreError.notFound(source: pick.source, id: pick.itemId) }
+      try Self.countUse(db, tenant: pick.tenant, source: pick.source, id: pick.itemId, at: pick.at)
       try db.execute(
         sql: """
           INSERT INTO pick_log (tenant, agent, input, source, item_id, position, shown, at)
@@ -84,7 +79,6 @@ extension KnowledgeStore {
           pick.tenant, pick.agent, pick.input, pick.source.rawValue, pick.itemId, pick.position,
           JSONText.encode(pick.shown), pick.at,
         ])
-      try Self.log(db, tenant: pick.tenant, source: pick.source, id: pick.itemId, kind: .usage, at: pick.at)
     }
   }
 

@@ -158,15 +158,18 @@ public final class KnowledgeStore: Sendable {
   public func recordUse(tenant: String, source: KnowledgeSource, id: String, at now: Date = Date())
     throws(KnowledgeStoreError)
   {
-    try write { db in
-      try db.execute(
-        sql: """
-          UPDATE knowledge_item SET usage_count = usage_count + 1, last_used_at = ?
-          WHERE tenant = ? AND source = ? AND id = ?
-          """, arguments: [now, tenant, source.rawValue, id])
-      guard db.changesCount == 1 else { throw KnowledgeStoreError.notFound(source: source, id: id) }
-      try Self.log(db, tenant: tenant, source: source, id: id, kind: .usage, at: now)
-    }
+    try write { db in try Self.countUse(db, tenant: tenant, source: source, id: id, at: now) }
+  }
+
+  /// One more use of an item, and its change in the log (what ranking reads); `notFound` when it is not there.
+  static func countUse(_ db: Database, tenant: String, source: KnowledgeSource, id: String, at now: Date) throws {
+    try db.execute(
+      sql: """
+        UPDATE knowledge_item SET usage_count = usage_count + 1, last_used_at = ?
+        WHERE tenant = ? AND source = ? AND id = ?
+        """, arguments: [now, tenant, source.rawValue, id])
+    guard db.changesCount == 1 else { throw KnowledgeStoreError.notFound(source: source, id: id) }
+    try log(db, tenant: tenant, source: source, id: id, kind: .usage, at: now)
   }
 
   /// The enabled items of a source with the most picks (then the most recent picks, then the newest), among
