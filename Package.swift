@@ -17,6 +17,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"4.0.0"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
   ],
   targets: [
     // ICU's C API (break iterators, normalizers, transliterators) behind plain names.
@@ -38,11 +40,17 @@ let package = Package(
       name: "SearchIndex",
       dependencies: ["CXapian", "TextAnalysis", "Knowledge"]
     ),
-    // The HTTP service: routes, API keys, errors as JSON.
+    // Conversations of the agent workbench: customers, sessions, messages, summaries, the outbox.
+    .target(
+      name: "Sessions",
+      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // The HTTP service: routes, API keys, errors as JSON, live events.
     .target(
       name: "ReplyServer",
       dependencies: [
-        "SearchIndex", "Knowledge", "TextAnalysis",
+        "SearchIndex", "Knowledge", "TextAnalysis", "Sessions",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -57,8 +65,9 @@ let package = Package(
     .executableTarget(
       name: "replykit",
       dependencies: [
-        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation",
+        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]
     ),
@@ -67,14 +76,19 @@ let package = Package(
       dependencies: ["Knowledge"]
     ),
     .testTarget(
+      name: "SessionsTests",
+      dependencies: ["Sessions"]
+    ),
+    .testTarget(
       name: "EvaluationTests",
       dependencies: ["Evaluation", "SearchIndex", "Knowledge"]
     ),
     .testTarget(
       name: "ReplyServerTests",
       dependencies: [
-        "ReplyServer", "SearchIndex", "Knowledge",
+        "ReplyServer", "SearchIndex", "Knowledge", "Sessions",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     .testTarget(

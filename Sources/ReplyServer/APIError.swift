@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Knowledge
 import SearchIndex
+import Sessions
 import TextAnalysis
 
 /// What the API answers when a request fails: a status and `{"error": {"code": ..., "message": ...}}`.
@@ -52,6 +53,14 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       case .invalid: return APIError(.badRequest, error.code, error.description)
       case .alreadyExists: return APIError(.conflict, error.code, error.description)
       case .database: return APIError(.internalServerError, error.code, "the store failed")
+      }
+    case let error as SessionStoreError:
+      switch error {
+      case .notFound: return APIError(.notFound, error.code, error.description)
+      case .invalid: return APIError(.badRequest, error.code, error.description)
+      case .forbidden, .blocked: return APIError(.forbidden, error.code, error.description)
+      case .conflict: return APIError(.conflict, error.code, error.description)
+      case .database: return APIError(.internalServerError, error.code, "the session store failed")
       }
     case let error as TextAnalysisError:
       switch error {

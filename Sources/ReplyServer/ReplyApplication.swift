@@ -16,7 +16,8 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The routes of the service, so that tests build exactly what `replykit serve` runs.
-public func buildRouter(engine: SuggestionEngine) -> Router<ReplyRequestContext> {
+public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
+  let engine = workbench.engine
   _ = ServiceMetrics.registry
   let router = Router(context: ReplyRequestContext.self)
   router.add(middleware: MetricsMiddleware())
@@ -24,27 +25,30 @@ public func buildRouter(engine: SuggestionEngine) -> Router<ReplyRequestContext>
   router.get("healthz") { _, _ in HealthJSON(status: "ok") }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
-  SuggestionRoutes(engine: engine).register(on: v1)
+  SuggestionRoutes(engine: engine, sessions: workbench.sessions).register(on: v1)
   for (path, source) in KnowledgeRoutes.paths {
     KnowledgeRoutes(engine: engine, source: source).register(on: v1, path: path)
   }
   TenantRoutes(engine: engine).register(on: v1)
   ImportRoutes(engine: engine).register(on: v1)
+  SessionRoutes(workbench: workbench).register(on: v1)
   return router
 }
 
-/// The service over an engine. It stops gracefully on SIGTERM or SIGINT (swift-service-lifecycle): requests in
-/// flight finish; every change is already committed to the store and the index when its response is sent.
-public func buildApplication(engine: SuggestionEngine, configuration: ServerConfiguration, logger: Logger? = nil)
+/// The service over a workbench. It stops gracefully on SIGTERM or SIGINT (swift-service-lifecycle): live event
+/// streams close, requests in flight finish; every change is already committed to the store and the index when
+/// its response is sent.
+public func buildApplication(workbench: Workbench, configuration: ServerConfiguration, logger: Logger? = nil)
   -> some ApplicationProtocol
 {
   // Imports a previous run left "running" were cut off by its stop.
-  _ = try? engine.store.failInterruptedImports()
+  _ = try? workbench.engine.store.failInterruptedImports()
   var logger = logger ?? Logger(label: "replykit")
   if logger.logLevel > .info { logger.logLevel = .info }
   return Application(
-    router: buildRouter(engine: engine),
+    router: buildRouter(workbench: workbench),
     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "replykit"),
+    services: [SessionSweeper(workbench: workbench, logger: logger)],
     logger: logger)
 }
 

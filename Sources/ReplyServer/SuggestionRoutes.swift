@@ -2,10 +2,13 @@ import Foundation
 import Hummingbird
 import Knowledge
 import SearchIndex
+import Sessions
 
 /// `#` completion, smart replies, and picks.
 struct SuggestionRoutes {
   let engine: SuggestionEngine
+  /// Conversations, for `conversation=ID`: its customer's language, and its last customer message.
+  let sessions: SessionStore
   static let maxQueryLength = 256
 
   func register(on group: RouterGroup<ReplyRequestContext>) {
@@ -27,16 +30,19 @@ struct SuggestionRoutes {
     guard query.count <= Self.maxQueryLength else {
       throw APIError(.badRequest, "query_too_long", "q is over \(Self.maxQueryLength) characters")
     }
+    let conversation = try parameters.get("conversation").map { try Self.conversation($0, caller, sessions) }
     let options = SuggestOptions(
       agent: caller.agent, limit: try Self.limit(parameters, default: 5), sources: try Self.sources(parameters),
-      language: parameters.get("lang"))
+      language: try parameters.get("lang") ?? conversation.flatMap { try language(of: $0, tenant: caller.tenant) })
     let started = ContinuousClock.now
     let suggestions = try engine.suggester.suggest(query, tenant: caller.tenant, options: options)
     return SuggestResponse(query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: suggestions)
   }
 
   struct SmartReplyRequest: Decodable {
-    var message: String
+    /// The customer's message; without it, the last customer message of `conversation`.
+    var message: String?
+    var conversation: Int64?
     var limit: Int?
     var lang: String?
   }
@@ -50,18 +56,27 @@ struct SuggestionRoutes {
   @Sendable func smartReplies(_ request: Request, context: ReplyRequestContext) async throws -> SmartReplyResponse {
     let caller = try context.caller()
     let body = try await RequestBody.decode(SmartReplyRequest.self, request, context: context)
-    guard !body.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+    let conversation = try body.conversation.map { try Self.conversation(String($0), caller, sessions) }
+    guard
+      let message = try body.message
+        ?? conversation.flatMap({ try sessions.lastCustomerMessage(session: $0.id, tenant: caller.tenant)?.body })
+    else {
+      throw body.conversation == nil
+        ? APIError.missing("message") : APIError.invalid("field \"conversation\": the session has no customer message")
+    }
+    guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw APIError.invalid("field \"message\" must not be empty")
     }
-    guard body.message.utf8.count <= 64 * 1024 else {
+    guard message.utf8.count <= 64 * 1024 else {
       throw APIError(.badRequest, "message_too_long", "field \"message\" is over 64 KiB")
     }
     let limit = body.limit ?? 3
     guard (1...50).contains(limit) else { throw APIError.invalid("field \"limit\" must be between 1 and 50") }
     let started = ContinuousClock.now
+    let language = try body.lang ?? conversation.flatMap { try self.language(of: $0, tenant: caller.tenant) }
     let result = try engine.suggester.smartReply(
-      body.message, tenant: caller.tenant,
-      options: SuggestOptions(agent: caller.agent, limit: limit, sources: [.bot, .internal], language: body.lang))
+      message, tenant: caller.tenant,
+      options: SuggestOptions(agent: caller.agent, limit: limit, sources: [.bot, .internal], language: language))
     return SmartReplyResponse(
       tookMs: (ContinuousClock.now - started).milliseconds, answers: result.answers, noGoodAnswer: result.noGoodAnswer)
   }
@@ -104,6 +119,19 @@ struct SuggestionRoutes {
     try await engine.catchUp()
     let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id)
     return PickResponse(id: id, source: source, usageCount: stored?.usageCount ?? 0)
+  }
+
+  /// The session a request names as its conversation (of the caller's tenant).
+  static func conversation(_ text: String, _ caller: Identity, _ sessions: SessionStore) throws -> Session {
+    guard let id = Int64(text), let session = try sessions.session(tenant: caller.tenant, id: id) else {
+      throw APIError.notFound("no conversation with id \(text)")
+    }
+    return session
+  }
+
+  /// The conversation's language: its customer's.
+  func language(of session: Session, tenant: String) throws -> String? {
+    try sessions.customer(tenant: tenant, id: session.customerId)?.language
   }
 
   static func limit(_ parameters: Parameters, default value: Int, max: Int = 50) throws -> Int {

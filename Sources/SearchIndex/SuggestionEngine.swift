@@ -38,6 +38,9 @@ public final class SuggestionEngine: Sendable {
     openReport = OpenReport(caughtUp: applied, rebuilt: rebuild)
   }
 
+  /// The tenant's analyzer (with its user dictionary), for other text the service searches (conversations).
+  public func analyzer(for tenant: String) throws -> Analyzer { try analyzers.analyzer(for: tenant) }
+
   /// Applies the store's changes the index has not seen (call after writing to the store).
   @discardableResult
   public func catchUp() async throws -> Int { try await writer.catchUp() }

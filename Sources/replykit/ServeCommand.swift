@@ -25,7 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
 
   func run() async throws {
     let engine = try await SuggestionEngine(dataFolder: data)
-    let app = buildApplication(engine: engine, configuration: ServerConfiguration(host: host, port: port))
+    let workbench = try Workbench(engine: engine, dataFolder: data)
+    let app = buildApplication(workbench: workbench, configuration: ServerConfiguration(host: host, port: port))
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
     try await app.runService()
   }

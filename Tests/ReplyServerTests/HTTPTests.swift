@@ -153,8 +153,8 @@ import Testing
       let page = try await client.call(.get, "/v1/quick-replies?per_page=2&page=1", key: fixture.agentA)
       #expect(page.status == .ok)
       #expect((page.body["items"] as? [Any])?.count == 2)
-      // agent-a sees the company replies (3 incl. the disabled one) and its own, not agent-b's.
-      #expect(page.body["total"] as? Int == 4)
+      // agent-a sees the company replies (5 incl. the disabled one) and its own, not agent-b's.
+      #expect(page.body["total"] as? Int == 6)
       let folder = try await client.call(.get, "/v1/quick-replies?folder=\(percentEncoded("售后"))", key: fixture.agentA)
       #expect((folder.body["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["qr-refund"])
       let tag = try await client.call(.get, "/v1/quick-replies?tag=\(percentEncoded("退款"))", key: fixture.agentA)
@@ -271,7 +271,7 @@ import Testing
       _ = try await client.call(.get, "/v1/suggest?q=x")  // 401, counted as an error
       let metrics = try await client.call(.get, "/metrics")
       #expect(metrics.status == .ok)
-      #expect(metrics.raw.contains("replykit_index_documents 8"))  // seven items of acme, one of other
+      #expect(metrics.raw.contains("replykit_index_documents 10"))  // nine items of acme, one of other
       #expect(metrics.raw.contains("http_server_request_duration_bucket"))
       #expect(metrics.raw.contains("/v1/suggest"))
       #expect(metrics.raw.contains("# TYPE"))

@@ -6,11 +6,15 @@ import Knowledge
 import NIOCore
 import ReplyServer
 import SearchIndex
+import Sessions
 
 /// A data folder with a small help desk, agents and keys, and the service over it.
 struct ServerFixture {
   let folder: URL
   let engine: SuggestionEngine
+  let workbench: Workbench
+  /// The sessions' clock: tests move it forward (recall window, alarms, timeouts).
+  let clock = SessionClock()
   let agentA: String
   let agentB: String
   let admin: String
@@ -26,16 +30,20 @@ struct ServerFixture {
     KnowledgeItem(
       id: "bot-refund", source: .bot, title: "怎么申请退款？", similar: ["如何退款", "退款怎么弄"], body: "在订单详情页点击申请退款即可。"),
     KnowledgeItem(id: "kb-refund", source: .internal, title: "退款政策", body: "退款原则上原路退回。"),
+    KnowledgeItem(
+      id: "qr-greet", source: .quick, title: "问候", body: "{{visitor.name|您}}好，我是{{agent.name}}，会话号{{session.id}}。"),
+    KnowledgeItem(id: "qr-code", source: .quick, title: "会员码", body: "您的会员码是{{visitor.vip_code}}。"),
   ]
 
   init() async throws {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent("replykit-http-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     engine = try await SuggestionEngine(dataFolder: folder.path)
+    workbench = try Workbench(engine: engine, dataFolder: folder.path, clock: clock)
     try engine.store.upsert(Self.items, tenant: "acme")
     try engine.store.upsert(
       [KnowledgeItem(id: "qr-secret", source: .quick, title: "退款秘籍", body: "另一家")], tenant: "other")
-    try engine.setAgent(Agent(tenant: "acme", id: "agent-a", groups: ["vip"]))
+    try engine.setAgent(Agent(tenant: "acme", id: "agent-a", name: "小安", groups: ["vip"]))
     try engine.setAgent(Agent(tenant: "acme", id: "agent-b", groups: []))
     try await engine.catchUp()
     agentA = try APIKeys.create(for: .init(tenant: "acme", agent: "agent-a", isAdmin: false), in: engine.store)
@@ -49,7 +57,8 @@ struct ServerFixture {
   /// Runs `body` against the service on 127.0.0.1 (a real server on a free port).
   func withServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let app = Application(
-      router: buildRouter(engine: engine), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+      router: buildRouter(workbench: workbench), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+      services: [SessionSweeper(workbench: workbench)])
     try await app.test(.live) { client in try await body(client) }
   }
 }

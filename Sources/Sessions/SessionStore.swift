@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The conversations of the agent workbench: customers, sessions, messages, their history of actions, service
+/// summaries and the outbox, in SQLite beside the knowledge store (`sessions.sqlite` in the data folder).
+///
+/// Every action is one transaction, and a message is acknowledged only after its transaction committed with
+/// `synchronous=FULL` in WAL mode, so a killed process loses no acknowledged message. Times are stored as
+/// seconds since 1970 so that SQL can compare them (alarms, the last 24 hours).
+public final class SessionStore: Sendable {
+  let database: any DatabaseWriter
+  /// The store's clock; tests move it forward to cross the recall window without waiting.
+  public let clock: SessionClock
+
+  /// How long an agent may recall its own message.
+  public static let recallWindow: TimeInterval = 120
+
+  public init(path: String, clock: SessionClock = SessionClock()) throws(SessionStoreError) {
+    self.clock = clock
+    do {
+      var configuration = Configuration()
+      configuration.busyMode = .timeout(10)
+      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+      database = try DatabasePool(path: path, configuration: configuration)
+      try Self.migrator.migrate(database)
+    } catch {
+      throw Self.mapped(error)
+    }
+  }
+
+  /// A store in memory (tests).
+  public init(clock: SessionClock = SessionClock()) throws(SessionStoreError) {
+    self.clock = clock
+    do {
+      database = try DatabaseQueue()
+      try Self.migrator.migrate(database)
+    } catch {
+      throw Self.mapped(error)
+    }
+  }
+
+  static func mapped(_ error: any Error) -> SessionStoreError {
+    if let error = error as? SessionStoreError { return error }
+    if let error = error as? DatabaseError { return .database("\(error.resultCode): \(error.message ?? "")") }
+    return .database(String(describing: error))
+  }
+
+  func read<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
+    do { return try database.read(body) } catch { throw Self.mapped(error) }
+  }
+
+  func write<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {
+    do { return try database.write(body) } catch { throw Self.mapped(error) }
+  }
+
+  var now: Date { clock.now }
+}
+
+/// The wall clock, plus an offset that tests can move forward.
+public final class SessionClock: Sendable {
+  private let offset = Mutex(0.0)
+
+  public init() {}
+
+  public var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+  /// Moves the clock forward (tests: a recall after the window, an alarm, a timeout).
+  public func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}

@@ -1,0 +1,36 @@
+/// Why the session store refused or failed. Each case says what the caller can do about it.
+public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// No such customer, session, message or group for this tenant (another tenant's ids are not there either).
+  case notFound(String)
+  /// A field has a value the store cannot take.
+  case invalid(field: String, message: String)
+  /// The caller may see the thing but not do this to it (another agent's message or conversation).
+  case forbidden(String)
+  /// The thing is not in a state that allows it (recall after the window, a message to an ended session).
+  case conflict(code: String, message: String)
+  /// The customer is blocked: new sessions and messages from it are refused.
+  case blocked(customer: String)
+  case database(String)
+
+  public var code: String {
+    switch self {
+    case .notFound: "not_found"
+    case .invalid: "invalid_argument"
+    case .forbidden: "forbidden"
+    case .conflict(let code, _): code
+    case .blocked: "customer_blocked"
+    case .database: "store_failed"
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .notFound(let what): what
+    case .invalid(let field, let message): "field \"\(field)\": \(message)"
+    case .forbidden(let message): message
+    case .conflict(_, let message): message
+    case .blocked(let customer): "customer \(customer) is blocked"
+    case .database(let message): "the session store failed: \(message)"
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Sessions
+import Testing
+
+/// The session store on a real SQLite file in a temporary folder.
+struct SessionStoreTests {
+  let folder: URL
+  let store: SessionStore
+  let clock = SessionClock()
+  let admin = Caller(tenant: "acme", agent: nil, isAdmin: true)
+  let agentA = Caller(tenant: "acme", agent: "agent-a", isAdmin: false)
+
+  init() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("replykit-sessions-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    store = try SessionStore(path: folder.appendingPathComponent("sessions.sqlite").path, clock: clock)
+  }
+
+  func activeSession(customer: String = "c-1") throws -> Session {
+    try store.upsertCustomer(Customer(id: customer, name: "王女士"), tenant: "acme")
+    let session = try store.createSession(customer: customer, by: admin)
+    return try store.assign(session: session.id, to: "agent-a", by: agentA)
+  }
+
+  @Test func aRetriedMessageIsStoredOnce() throws {
+    let session = try activeSession()
+    let first = try store.addMessage(
+      NewMessage(sender: .customer, body: "你好", clientId: "k-1"), session: session.id, by: admin)
+    let again = try store.addMessage(
+      NewMessage(sender: .customer, body: "你好", clientId: "k-1"), session: session.id, by: admin)
+    #expect(!first.isRetry)
+    #expect(again.isRetry)
+    #expect(again.message.id == first.message.id)
+    #expect(try store.messageCount(tenant: "acme") == 1)
+    // Without a client id, two posts are two messages.
+    _ = try store.addMessage(NewMessage(sender: .customer, body: "你好"), session: session.id, by: admin)
+    _ = try store.addMessage(NewMessage(sender: .customer, body: "你好"), session: session.id, by: admin)
+    #expect(try store.messageCount(tenant: "acme") == 3)
+  }
+
+  @Test func messagesSurviveReopeningTheFile() throws {
+    let session = try activeSession()
+    let posted = try store.addMessage(
+      NewMessage(sender: .agent, body: "您好", clientId: "a-1"), session: session.id, by: agentA)
+    let reopened = try SessionStore(path: folder.appendingPathComponent("sessions.sqlite").path)
+    #expect(try reopened.messages(session: session.id, tenant: "acme").map(\.id) == [posted.message.id])
+    #expect(try reopened.session(tenant: "acme", id: session.id)?.firstAgentReplyAt != nil)
+    #expect(try reopened.pendingOutbox(tenant: "acme").map(\.messageId) == [posted.message.id])
+  }
+
+  @Test func idleSessionsEndByTimeoutAndWaitingCustomersRaiseOneAlarm() throws {
+    try store.setSettings(SessionSettings(alarmAfterSeconds: 30, idleTimeoutSeconds: 600), tenant: "acme")
+    let session = try activeSession()
+    _ = try store.addMessage(NewMessage(sender: .customer, body: "在吗"), session: session.id, by: admin)
+    #expect(try store.sweep().alarms.isEmpty)
+    clock.advance(by: 31)
+    #expect(try store.sweep().alarms.map(\.id) == [session.id])
+    // Reported once per wait; an agent's reply ends the wait.
+    #expect(try store.sweep().alarms.isEmpty)
+    _ = try store.addMessage(NewMessage(sender: .agent, body: "在的"), session: session.id, by: agentA)
+    clock.advance(by: 601)
+    let swept = try store.sweep()
+    #expect(swept.alarms.isEmpty)
+    #expect(swept.timedOut.map(\.id) == [session.id])
+    let ended = try #require(try store.session(tenant: "acme", id: session.id))
+    #expect(ended.state == .ended)
+    #expect(ended.endReason == .timeout)
+    let passive = try store.list(.endedPassive, caller: agentA, groups: [])
+    #expect(passive.sessions.map(\.session.id) == [session.id])
+    // A day later it has left the list.
+    clock.advance(by: 24 * 3600 + 1)
+    #expect(try store.list(.endedPassive, caller: agentA, groups: []).total == 0)
+  }
+
+  @Test func anOfflineSessionResumesWhenTheCustomerWrites() throws {
+    let session = try activeSession()
+    #expect(try store.setOffline(session: session.id, by: admin).state == .offline)
+    #expect(try store.list(.offline, caller: agentA, groups: []).total == 1)
+    let posted = try store.addMessage(NewMessage(sender: .customer, body: "我回来了"), session: session.id, by: admin)
+    #expect(posted.session.state == .active)
+    #expect(try store.events(session: session.id, tenant: "acme").map(\.kind).suffix(2) == [.offline, .resumed])
+  }
+
+  @Test func historyMatchesTheStoredTerms() throws {
+    let session = try activeSession()
+    _ = try store.addMessage(
+      NewMessage(sender: .customer, body: "申請退款", searchTerms: "申请 退款"), session: session.id, by: admin)
+    _ = try store.end(session: session.id, reason: .agent, by: agentA)
+    #expect(try store.history(HistoryQuery(match: "\"退款\""), tenant: "acme").total == 1)
+    #expect(try store.history(HistoryQuery(match: "\"退\"*"), tenant: "acme").total == 1)
+    #expect(try store.history(HistoryQuery(match: "\"发货\""), tenant: "acme").total == 0)
+    #expect(try store.history(HistoryQuery(match: "\"退款\""), tenant: "other").total == 0)
+  }
+
+  @Test func templatesFillWithFallbacksAndReportWhatTheyCannot() {
+    let known: Set<String> = ["visitor.name", "agent.name"]
+    let values = ["agent.name": "小安"]
+    #expect(ReplyTemplate("{{visitor.name|您}}好，我是{{ agent.name }}").fill(values, known: known) == .text("您好，我是小安"))
+    #expect(ReplyTemplate("{{visitor.name|}}好").fill(values, known: known) == .text("好"))
+    #expect(
+      ReplyTemplate("{{visitor.name}}，{{order.id}}").fill(values, known: known)
+        == .unresolved([.init(name: "visitor.name", reason: "empty"), .init(name: "order.id", reason: "unknown")]))
+    #expect(ReplyTemplate("没有变量 {{ 也没有结尾").fill(values, known: known) == .text("没有变量 {{ 也没有结尾"))
+    #expect(ReplyTemplate("{{a}}{{b|x}}{{a}}").variables == ["a", "b"])
+  }
+
+  @Test func conversationValuesIncludeCustomAttributes() throws {
+    let session = try activeSession()
+    let customer = Customer(id: "c-1", name: nil, attributes: ["order": "A-1001", "name": "shadowed"])
+    let (values, known) = ReplyTemplate.values(session: session, customer: customer, agentId: "agent-a", agentName: nil)
+    #expect(values["visitor.order"] == "A-1001")
+    #expect(values["visitor.attributes.name"] == "shadowed")
+    #expect(values["visitor.name"] == nil)
+    #expect(values["agent.name"] == "agent-a")
+    #expect(values["session.id"] == String(session.id))
+    #expect(known.contains("visitor.name"))
+  }
+}
