@@ -6,7 +6,7 @@ import Sessions
 /// Times as the API writes them: ISO 8601 in UTC with milliseconds.
 enum APITime {
   static func string(_ date: Date?) -> String? {
-    date.map { $0.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) + "" }
+    date.map { $0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
   }
 
   /// Parses `2026-11-25T10:00:00Z`, with or without fractional seconds, or a date alone (midnight UTC).

@@ -9,6 +9,8 @@ struct SuggestionRoutes {
   let engine: SuggestionEngine
   /// Conversations, for `conversation=ID`: its customer's language, and its last customer message.
   let sessions: SessionStore
+  /// Answers of the current index commit, for the prefixes agents type again and again.
+  let cache = SuggestionCache()
   static let maxQueryLength = 256
 
   func register(on group: RouterGroup<ReplyRequestContext>) {
@@ -21,6 +23,8 @@ struct SuggestionRoutes {
     var query: String
     var tookMs: Double
     var suggestions: [Suggestion]
+    /// Answered from the results of the current index commit.
+    var cached: Bool
   }
 
   @Sendable func suggest(_ request: Request, context: ReplyRequestContext) async throws -> SuggestResponse {
@@ -35,8 +39,17 @@ struct SuggestionRoutes {
       agent: caller.agent, limit: try Self.limit(parameters, default: 5), sources: try Self.sources(parameters),
       language: try parameters.get("lang") ?? conversation.flatMap { try language(of: $0, tenant: caller.tenant) })
     let started = ContinuousClock.now
+    // The version is read before the search, so an answer is never filed under a newer commit than it saw.
+    let version = engine.resultsVersion
+    let key = SuggestionCache.key(query: query, tenant: caller.tenant, options: options)
+    if let cached = cache.lookup(key, version: version) {
+      return SuggestResponse(
+        query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: cached, cached: true)
+    }
     let suggestions = try engine.suggester.suggest(query, tenant: caller.tenant, options: options)
-    return SuggestResponse(query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: suggestions)
+    cache.store(suggestions, for: key, version: version)
+    return SuggestResponse(
+      query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: suggestions, cached: false)
   }
 
   struct SmartReplyRequest: Decodable {

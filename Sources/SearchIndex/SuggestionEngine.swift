@@ -1,5 +1,6 @@
 import Foundation
 import Knowledge
+import Synchronization
 import TextAnalysis
 
 /// A data folder at work: the SQLite store (the source of truth, `replykit.sqlite`), the Xapian index that
@@ -52,6 +53,14 @@ public final class SuggestionEngine: Sendable {
   @discardableResult
   public func reindex() async throws -> Int { try await writer.resetAndRebuild() }
 
+  /// Bumped when a tenant's agents, synonyms, dictionary or settings change.
+  private let tenantState = Atomic<Int>(0)
+
+  /// Changes whenever any suggestion could change: a commit of the index (items, usage), or a tenant's agents,
+  /// synonyms, dictionary or settings. A cache of results is valid while it stays the same. (Both counters only
+  /// grow, so their sum changes whenever either does.)
+  public var resultsVersion: Int { readers.currentGeneration &+ tenantState.load(ordering: .acquiring) }
+
   /// Documents in the index (language versions count apart).
   public func indexedDocumentCount() async throws -> Int { try await writer.documentCount }
 
@@ -63,11 +72,13 @@ public final class SuggestionEngine: Sendable {
   public func setAgent(_ agent: Agent) throws {
     try store.setAgent(agent)
     suggester.forget(tenant: agent.tenant)
+    tenantState.add(1, ordering: .releasing)
   }
 
   public func addSynonyms(tenant: String, _ terms: [String]) async throws {
     try store.addSynonyms(tenant: tenant, terms)
     suggester.forget(tenant: tenant)
+    tenantState.add(1, ordering: .releasing)
     try await catchUp()
   }
 
@@ -76,6 +87,7 @@ public final class SuggestionEngine: Sendable {
   public func addWords(tenant: String, _ words: [String]) async throws -> [String] {
     let added = try store.addWords(tenant: tenant, words)
     suggester.forget(tenant: tenant)
+    tenantState.add(1, ordering: .releasing)
     try await catchUp()
     return added
   }
@@ -83,6 +95,7 @@ public final class SuggestionEngine: Sendable {
   public func setSettings(_ settings: TenantSettings) async throws {
     try store.setSettings(settings)
     suggester.forget(tenant: settings.tenant)
+    tenantState.add(1, ordering: .releasing)
     try await catchUp()
   }
 

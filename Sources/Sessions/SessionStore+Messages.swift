@@ -187,6 +187,14 @@ extension SessionStore {
     }
   }
 
+  /// The client ids of a tenant's messages, one per stored message (the load test checks them).
+  public func clientIds(tenant: String) throws(SessionStoreError) -> [String] {
+    try read { db in
+      try String.fetchAll(
+        db, sql: "SELECT coalesce(client_id, '') FROM message WHERE tenant = ? ORDER BY id", arguments: [tenant])
+    }
+  }
+
   /// How many messages a tenant has (the load test counts them).
   public func messageCount(tenant: String) throws(SessionStoreError) -> Int {
     try read { db in

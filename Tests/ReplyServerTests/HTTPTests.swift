@@ -40,6 +40,31 @@ import Testing
     }
   }
 
+  @Test func repeatedSuggestionsComeFromTheCacheUntilTheIndexChanges() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let path = "/v1/suggest?q=\(percentEncoded("退款"))&limit=10"
+      let first = try await client.call(.get, path, key: fixture.agentA)
+      let second = try await client.call(.get, path, key: fixture.agentA)
+      #expect(first.body["cached"] as? Bool == false)
+      #expect(second.body["cached"] as? Bool == true)
+      #expect(
+        (second.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+          == (first.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+      // Another agent sees other personal replies: its answers are its own.
+      #expect(try await client.call(.get, path, key: fixture.agentB).body["cached"] as? Bool == false)
+      // A new item is a new commit: the next answer is computed again and has it.
+      let created = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin,
+        json: #"{"id": "qr-new", "title": "退款加急", "content": "已为您加急处理退款。"}"#)
+      #expect(created.status == .created)
+      let third = try await client.call(.get, path, key: fixture.agentA)
+      #expect(third.body["cached"] as? Bool == false)
+      #expect((third.body["suggestions"] as? [[String: Any]])?.contains { $0["id"] as? String == "qr-new" } == true)
+    }
+  }
+
   @Test func suggestErrors() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

@@ -108,7 +108,8 @@ import Testing
       #expect(transfer["fromAgent"] as? String == "agent-a")
       #expect(transfer["toAgent"] as? String == "agent-b")
       #expect(transfer["actor"] as? String == "agent-a")
-      #expect(transfer["at"] is String)
+      // ISO 8601 in UTC with milliseconds.
+      #expect((transfer["at"] as? String)?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil)
 
       // Passive ends: the customer left (administrator key) shows in the agent's ended-passive list; the
       // agent's own end does not.
