@@ -77,11 +77,34 @@ import Testing
       #expect(moved.status == .ok)
       #expect(moved.body["agent"] as? String == "agent-b")
 
+      // Back to a group's queue and taken again; offline and back when the customer writes.
+      let requeued = try await client.call(
+        .post, "/v1/sessions/\(open)/transfer", key: fixture.admin, json: Self.body(["group": "vip"]))
+      #expect(requeued.body["state"] as? String == "queued")
+      #expect(requeued.body["agent"] == nil)
+      #expect(Self.ids(try await client.call(.get, "/v1/sessions?view=queued", key: fixture.agentB)).isEmpty)
+      #expect(try await Self.assign(client, open, key: fixture.agentA).status == .ok)
+      #expect(try await client.call(.post, "/v1/sessions/\(open)/offline", key: fixture.agentA).status == .forbidden)
+      let away = try await client.call(.post, "/v1/sessions/\(open)/offline", key: fixture.admin)
+      #expect(away.body["state"] as? String == "offline")
+      #expect(Self.ids(try await client.call(.get, "/v1/sessions?view=offline", key: fixture.agentA)) == [open])
+      let back = try await client.call(
+        .post, "/v1/sessions/\(open)/messages", key: fixture.admin,
+        json: Self.body(["sender": "customer", "body": "我回来了"]))
+      #expect((back.body["session"] as? [String: Any])?["state"] as? String == "active")
+      let handBack = try await client.call(
+        .post, "/v1/sessions/\(open)/transfer", key: fixture.agentA, json: Self.body(["agent": "agent-b"]))
+      #expect(handBack.status == .ok)
+
       // Star, end, and the summary afterwards; the history says who did what.
       #expect(try await client.call(.post, "/v1/sessions/\(vip)/star", key: fixture.agentA).status == .forbidden)
       let starred = try await client.call(.post, "/v1/sessions/\(vip)/star", key: fixture.agentB)
       #expect(starred.body["starred"] as? Bool == true)
       #expect(Self.ids(try await client.call(.get, "/v1/sessions?view=starred", key: fixture.agentB)) == [vip])
+      let unstarred = try await client.call(.post, "/v1/sessions/\(vip)/unstar", key: fixture.agentB)
+      #expect(unstarred.body["starred"] as? Bool == false)
+      #expect(Self.ids(try await client.call(.get, "/v1/sessions?view=starred", key: fixture.agentB)).isEmpty)
+      _ = try await client.call(.post, "/v1/sessions/\(vip)/star", key: fixture.agentB)
       let ended = try await client.call(.post, "/v1/sessions/\(vip)/end", key: fixture.agentB)
       #expect(ended.body["state"] as? String == "ended")
       #expect(ended.body["endReason"] as? String == "agent")
@@ -102,7 +125,7 @@ import Testing
       let events = try #require(full.body["events"] as? [[String: Any]])
       #expect(
         events.compactMap { $0["kind"] as? String } == [
-          "created", "assigned", "transferred", "starred", "ended", "summary",
+          "created", "assigned", "transferred", "starred", "unstarred", "starred", "ended", "summary",
         ])
       let transfer = events[2]
       #expect(transfer["fromAgent"] as? String == "agent-a")
@@ -113,7 +136,6 @@ import Testing
 
       // Passive ends: the customer left (administrator key) shows in the agent's ended-passive list; the
       // agent's own end does not.
-      #expect(try await Self.assign(client, open, key: fixture.agentB).status == .ok)
       let left = try await client.call(
         .post, "/v1/sessions/\(open)/end", key: fixture.admin, json: Self.body(["reason": "customer"]))
       #expect(left.body["endReason"] as? String == "customer")
