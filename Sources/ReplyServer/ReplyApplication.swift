@@ -25,7 +25,8 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   router.get("healthz") { _, _ in HealthJSON(status: "ok") }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
-  SuggestionRoutes(engine: engine, sessions: workbench.sessions).register(on: v1)
+  SuggestionRoutes(engine: engine, sessions: workbench.sessions, cacheCapacity: workbench.suggestCacheCapacity)
+    .register(on: v1)
   for (path, source) in KnowledgeRoutes.paths {
     KnowledgeRoutes(engine: engine, source: source).register(on: v1, path: path)
   }

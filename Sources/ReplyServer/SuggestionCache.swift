@@ -35,11 +35,13 @@ final class SuggestionCache: Sendable {
 
   /// The cached answer, if it was computed at `version`.
   func lookup(_ key: Key, version: Int) -> [Suggestion]? {
-    state.withLock { state in state.version == version ? state.entries[key]?.suggestions : nil }
+    guard capacity > 0 else { return nil }
+    return state.withLock { state in state.version == version ? state.entries[key]?.suggestions : nil }
   }
 
   /// Keeps an answer computed at `version` (an answer of an older version than the cache holds is dropped).
   func store(_ suggestions: [Suggestion], for key: Key, version: Int) {
+    guard capacity > 0 else { return }
     state.withLock { state in
       if version != state.version {
         guard version > state.version else { return }

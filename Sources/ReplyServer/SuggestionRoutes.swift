@@ -10,7 +10,13 @@ struct SuggestionRoutes {
   /// Conversations, for `conversation=ID`: its customer's language, and its last customer message.
   let sessions: SessionStore
   /// Answers of the current index commit, for the prefixes agents type again and again.
-  let cache = SuggestionCache()
+  let cache: SuggestionCache
+
+  init(engine: SuggestionEngine, sessions: SessionStore, cacheCapacity: Int) {
+    self.engine = engine
+    self.sessions = sessions
+    cache = SuggestionCache(capacity: cacheCapacity)
+  }
   static let maxQueryLength = 256
 
   func register(on group: RouterGroup<ReplyRequestContext>) {

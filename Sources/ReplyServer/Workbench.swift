@@ -14,18 +14,25 @@ public final class Workbench: Sendable {
   public let events: EventHub
   /// Picks made while sending replies reach the index in the background (usage ranking within a second).
   let usage: BackgroundCatchUp
+  /// How many `#` completions of the current index commit the service keeps (0: none).
+  public let suggestCacheCapacity: Int
 
-  public init(engine: SuggestionEngine, sessions: SessionStore) {
+  public init(engine: SuggestionEngine, sessions: SessionStore, suggestCacheCapacity: Int = 20_000) {
     self.engine = engine
     self.sessions = sessions
+    self.suggestCacheCapacity = suggestCacheCapacity
     events = EventHub()
     usage = engine.backgroundCatchUp()
   }
 
   /// Opens the conversations beside the engine's store, in `dataFolder/sessions.sqlite`.
-  public convenience init(engine: SuggestionEngine, dataFolder: String, clock: SessionClock = SessionClock()) throws {
+  public convenience init(
+    engine: SuggestionEngine, dataFolder: String, clock: SessionClock = SessionClock(),
+    suggestCacheCapacity: Int = 20_000
+  ) throws {
     let path = (dataFolder as NSString).appendingPathComponent("sessions.sqlite")
-    self.init(engine: engine, sessions: try SessionStore(path: path, clock: clock))
+    self.init(
+      engine: engine, sessions: try SessionStore(path: path, clock: clock), suggestCacheCapacity: suggestCacheCapacity)
   }
 
   /// The words the history search finds a message by: the tenant analyzer's terms (and compounds' parts).

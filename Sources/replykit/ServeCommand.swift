@@ -19,13 +19,17 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "The port.")
   var port = 8080
 
+  @Option(help: "How many `#` completions of the current index commit to keep for repeats (0 turns it off).")
+  var suggestCache = 20_000
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
+    guard suggestCache >= 0 else { throw ValidationError("--suggest-cache must be 0 or more") }
   }
 
   func run() async throws {
     let engine = try await SuggestionEngine(dataFolder: data)
-    let workbench = try Workbench(engine: engine, dataFolder: data)
+    let workbench = try Workbench(engine: engine, dataFolder: data, suggestCacheCapacity: suggestCache)
     let app = buildApplication(workbench: workbench, configuration: ServerConfiguration(host: host, port: port))
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
     try await app.runService()

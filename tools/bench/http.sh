@@ -4,6 +4,9 @@
 #
 #   tools/bench/http.sh [DATA_DIR] [DURATION]
 #
+# SUGGEST_CACHE=0 turns off the service's cache of answers of the current index commit, so that every request
+# runs the engine (the default, 20000, is what `replykit serve` does).
+#
 # Needs a release build (make release) and wrk (apt-get install wrk). Prints wrk's report (requests/s and
 # the latency distribution with p50 and p99).
 set -euo pipefail
@@ -19,10 +22,10 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 "$BIN" agents set --data "$DATA" --tenant bench agent-7 --groups g1,g2 >/dev/null
 KEY=$("$BIN" keys create --data "$DATA" --tenant bench --agent agent-7 | tail -1)
 
-"$BIN" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" 2>/dev/null &
+"$BIN" serve --data "$DATA" --host 127.0.0.1 --port "$PORT" --suggest-cache "${SUGGEST_CACHE:-20000}" 2>/dev/null &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
-echo "cores: $(nproc)  corpus: 100000 items  connections: 50  duration: ${DURATION}s"
+echo "cores: $(nproc)  corpus: 100000 items  connections: 50  duration: ${DURATION}s  suggest cache: ${SUGGEST_CACHE:-20000}"
 wrk -t2 -c50 -d"${DURATION}s" --latency -s tools/bench/suggest.lua "http://127.0.0.1:$PORT" -- "$KEY" "$DATA/queries.txt"
