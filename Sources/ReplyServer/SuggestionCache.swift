@@ -1,3 +1,4 @@
+import Foundation
 import Knowledge
 import SearchIndex
 import Synchronization
@@ -18,7 +19,7 @@ final class SuggestionCache: Sendable {
 
   private struct State {
     var version = Int.min
-    var entries: [Key: (order: Int, suggestions: [Suggestion])] = [:]
+    var entries: [Key: (order: Int, suggestions: [UInt8])] = [:]
     var next = 0
   }
 
@@ -33,14 +34,21 @@ final class SuggestionCache: Sendable {
       sources: options.sources.sorted { $0.rawValue < $1.rawValue }, language: options.language)
   }
 
-  /// The cached answer, if it was computed at `version`.
-  func lookup(_ key: Key, version: Int) -> [Suggestion]? {
+  /// How suggestions are encoded for the API (as the request context's encoder does it).
+  static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return encoder
+  }()
+
+  /// The cached answer (the suggestions as JSON), if it was computed at `version`.
+  func lookup(_ key: Key, version: Int) -> [UInt8]? {
     guard capacity > 0 else { return nil }
     return state.withLock { state in state.version == version ? state.entries[key]?.suggestions : nil }
   }
 
   /// Keeps an answer computed at `version` (an answer of an older version than the cache holds is dropped).
-  func store(_ suggestions: [Suggestion], for key: Key, version: Int) {
+  func store(_ suggestions: [UInt8], for key: Key, version: Int) {
     guard capacity > 0 else { return }
     state.withLock { state in
       if version != state.version {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Knowledge
+import NIOCore
 import SearchIndex
 import Sessions
 
@@ -25,12 +26,27 @@ struct SuggestionRoutes {
     group.post("suggestions/{id}/picked", use: picked)
   }
 
-  struct SuggestResponse: ResponseEncodable {
+  /// The answer of `GET /v1/suggest`: `{"cached", "query", "suggestions", "tookMs"}`. The suggestions arrive
+  /// already encoded (the cache keeps them that way, so that a repeat costs no JSON encoding).
+  struct SuggestResponse: ResponseGenerator {
     var query: String
     var tookMs: Double
-    var suggestions: [Suggestion]
+    var suggestions: [UInt8]
     /// Answered from the results of the current index commit.
     var cached: Bool
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+      var buffer = ByteBuffer()
+      buffer.reserveCapacity(suggestions.count + query.utf8.count + 64)
+      buffer.writeString(cached ? #"{"cached":true,"query":"# : #"{"cached":false,"query":"#)
+      buffer.writeBytes(try SuggestionCache.encoder.encode(query))
+      buffer.writeString(#","suggestions":"#)
+      buffer.writeBytes(suggestions)
+      buffer.writeString(#","tookMs":"#)
+      buffer.writeString("\(tookMs)}")
+      return Response(
+        status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+    }
   }
 
   @Sendable func suggest(_ request: Request, context: ReplyRequestContext) async throws -> SuggestResponse {
@@ -53,9 +69,10 @@ struct SuggestionRoutes {
         query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: cached, cached: true)
     }
     let suggestions = try engine.suggester.suggest(query, tenant: caller.tenant, options: options)
-    cache.store(suggestions, for: key, version: version)
+    let encoded = Array(try SuggestionCache.encoder.encode(suggestions))
+    cache.store(encoded, for: key, version: version)
     return SuggestResponse(
-      query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: suggestions, cached: false)
+      query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: encoded, cached: false)
   }
 
   struct SmartReplyRequest: Decodable {
