@@ -4,6 +4,7 @@
 #
 #   tools/bench/http.sh [DATA_DIR] [DURATION]
 #
+# WARMUP=seconds of an unshown warm-up run first (default 5; 0 for none).
 # SUGGEST_CACHE=0 turns off the service's cache of answers of the current index commit, so that every request
 # runs the engine (the default, 20000, is what `replykit serve` does).
 #
@@ -27,5 +28,11 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
-echo "cores: $(nproc)  corpus: 100000 items  connections: 50  duration: ${DURATION}s  suggest cache: ${SUGGEST_CACHE:-20000}"
+# A warm-up run first (its figures are not shown): the OS page cache, Xapian's blocks, and the service's cache.
+WARMUP=${WARMUP:-5}
+if [ "$WARMUP" -gt 0 ]; then
+  wrk -t2 -c50 -d"${WARMUP}s" -s tools/bench/suggest.lua "http://127.0.0.1:$PORT" -- "$KEY" "$DATA/queries.txt" >/dev/null
+fi
+
+echo "cores: $(nproc)  corpus: 100000 items  connections: 50  duration: ${DURATION}s  suggest cache: ${SUGGEST_CACHE:-20000}  warm-up: ${WARMUP}s"
 wrk -t2 -c50 -d"${DURATION}s" --latency -s tools/bench/suggest.lua "http://127.0.0.1:$PORT" -- "$KEY" "$DATA/queries.txt"
