@@ -134,15 +134,8 @@ extension SessionStore {
       case .lastMessage: "coalesce(s.last_message_at, s.created_at) DESC, s.id DESC"
       case .lastCustomerMessage: "coalesce(s.last_customer_message_at, s.created_at) DESC, s.id DESC"
       }
-    let from = "FROM session s LEFT JOIN customer c ON c.tenant = s.tenant AND c.id = s.customer_id"
-    let filter = conditions.joined(separator: " AND ")
-    return try read { db in
-      let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from) WHERE \(filter)", arguments: arguments) ?? 0
-      let rows = try Row.fetchAll(
-        db, sql: "SELECT s.*, \(alarmSQL) AS alarm \(from) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
-        arguments: arguments + [limit, offset])
-      return SessionPage(sessions: try Self.listed(db, rows), total: total)
-    }
+    return try page(
+      conditions, arguments, alarm: alarmSQL, order: order, limit: limit, offset: offset)
   }
 
   /// Ended sessions that match a history query, most recently ended first.
@@ -177,24 +170,30 @@ extension SessionStore {
       conditions.append("s.summary_status = ?")
       arguments += [status.rawValue]
     }
+    return try page(
+      conditions, arguments, alarm: "0", order: "s.ended_at DESC, s.id DESC", limit: query.limit,
+      offset: query.offset)
+  }
+
+  /// One page of the sessions that meet `conditions` (over `s`, the session, and `c`, its customer), with the
+  /// total and each session's customer, in one read transaction.
+  func page(
+    _ conditions: [String], _ arguments: StatementArguments, alarm: String, order: String, limit: Int, offset: Int
+  ) throws(SessionStoreError) -> SessionPage {
     let from = "FROM session s LEFT JOIN customer c ON c.tenant = s.tenant AND c.id = s.customer_id"
     let filter = conditions.joined(separator: " AND ")
     return try read { db in
       let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from) WHERE \(filter)", arguments: arguments) ?? 0
       let rows = try Row.fetchAll(
-        db, sql: "SELECT s.*, 0 AS alarm \(from) WHERE \(filter) ORDER BY s.ended_at DESC, s.id DESC LIMIT ? OFFSET ?",
-        arguments: arguments + [query.limit, query.offset])
-      return SessionPage(sessions: try Self.listed(db, rows), total: total)
-    }
-  }
-
-  /// Sessions with their customers, read in the same transaction.
-  static func listed(_ db: Database, _ rows: [Row]) throws -> [ListedSession] {
-    try rows.map { row in
-      let session = SessionRows.session(row)
-      return ListedSession(
-        session: session, customer: try fetchCustomer(db, tenant: session.tenant, id: session.customerId),
-        alarm: row["alarm"])
+        db, sql: "SELECT s.*, \(alarm) AS alarm \(from) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+        arguments: arguments + [limit, offset])
+      return SessionPage(
+        sessions: try rows.map { row in
+          let session = SessionRows.session(row)
+          return ListedSession(
+            session: session, customer: try Self.fetchCustomer(db, tenant: session.tenant, id: session.customerId),
+            alarm: row["alarm"])
+        }, total: total)
     }
   }
 
