@@ -12,8 +12,8 @@ public struct WorkbenchEvent: Sendable {
   public var agent: String?
   /// The group a queued session waits in.
   public var group: String?
-  /// The event's JSON (`data:` of the server-sent event).
-  public var json: String
+  /// The event's JSON (`data:` of the server-sent event), made only when someone listens.
+  public var json: @Sendable () -> String
 }
 
 /// Fans events out to the agents' live streams (`GET /v1/events`). An agent hears about the sessions assigned to
@@ -52,10 +52,11 @@ public final class EventHub: Sendable {
   }
 
   public func publish(_ event: WorkbenchEvent) {
-    let frame = "event: \(event.type)\ndata: \(event.json)\n\n"
     let readers = subscribers.withLock { subscribers in
       subscribers.values.filter { Self.hears($0, event) }.map(\.continuation)
     }
+    guard !readers.isEmpty else { return }
+    let frame = "event: \(event.type)\ndata: \(event.json())\n\n"
     for reader in readers { reader.yield(frame) }
   }
 

@@ -95,7 +95,8 @@ struct MessageJSON: Codable {
   /// For a customer's message: the smart replies computed when it arrived.
   var smartReplies: SmartReplyResult?
 
-  init(_ message: Message) {
+  /// `smartReplies`: the ones just computed for a new message; nil reads them from the stored message.
+  init(_ message: Message, smartReplies: SmartReplyResult? = nil) {
     id = message.id
     session = message.sessionId
     sender = message.sender
@@ -108,7 +109,8 @@ struct MessageJSON: Codable {
     recalledAt = APITime.string(message.recalledAt)
     clientId = message.clientId
     origin = message.origin
-    smartReplies = message.smartReplies.flatMap { try? JSONDecoder().decode(SmartReplyResult.self, from: $0) }
+    self.smartReplies =
+      smartReplies ?? message.smartReplies.flatMap { try? JSONDecoder().decode(SmartReplyResult.self, from: $0) }
   }
 }
 

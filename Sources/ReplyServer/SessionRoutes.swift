@@ -178,7 +178,7 @@ struct SessionRoutes {
     var body = try json(session, tenant: caller.tenant)
     let customerView = request.uri.queryParameters.get("view") == "customer"
     body.messages = try sessions.messages(session: session.id, tenant: caller.tenant, includeRecalled: !customerView)
-      .map(MessageJSON.init)
+      .map { MessageJSON($0) }
     body.events = try sessions.events(session: session.id, tenant: caller.tenant).map(SessionEventJSON.init)
     return body
   }
@@ -294,7 +294,7 @@ struct SessionRoutes {
     let customerView = request.uri.queryParameters.get("view") == "customer"
     return MessagesJSON(
       messages: try sessions.messages(session: session.id, tenant: caller.tenant, includeRecalled: !customerView)
-        .map(MessageJSON.init))
+        .map { MessageJSON($0) })
   }
 
   struct MessagesJSON: ResponseEncodable {
@@ -368,9 +368,10 @@ struct SessionRoutes {
         try engine.store.recordPick(pick)
         workbench.usage.poke()
       }
-      Self.publishMessage(posted, on: workbench)
     }
-    let message = MessageJSON(posted.message)
+    // The smart replies just computed, not decoded again from what was stored (a retry reads the stored ones).
+    let message = MessageJSON(posted.message, smartReplies: posted.isRetry ? nil : smartReplies)
+    if !posted.isRetry { Self.publishMessage(message, session: posted.session, on: workbench) }
     return EditedResponse(
       status: posted.isRetry ? .ok : .created,
       response: PostedMessageJSON(
@@ -423,7 +424,7 @@ struct SessionRoutes {
       workbench.events.publish(
         WorkbenchEvent(
           type: "message.recalled", tenant: caller.tenant, agent: session.agent, group: session.group,
-          json: Self.encode(MessageJSON(message))))
+          json: { Self.encode(MessageJSON(message)) }))
     }
     return MessageJSON(message)
   }
@@ -566,7 +567,7 @@ struct SessionRoutes {
       entries: try entries.map { entry in
         OutboxJSON.Entry(
           id: entry.id, session: entry.sessionId, channel: entry.channel, createdAt: APITime.string(entry.createdAt),
-          message: try sessions.message(id: entry.messageId, tenant: caller.tenant).map(MessageJSON.init))
+          message: try sessions.message(id: entry.messageId, tenant: caller.tenant).map { MessageJSON($0) })
       })
   }
 
@@ -698,7 +699,7 @@ struct SessionRoutes {
     workbench.events.publish(
       WorkbenchEvent(
         type: type, tenant: session.tenant, agent: agent ?? session.agent, group: session.group,
-        json: encode(SessionEventPayload(session: json))))
+        json: { encode(SessionEventPayload(session: json)) }))
   }
 
   struct MessageEventPayload: Encodable {
@@ -706,18 +707,17 @@ struct SessionRoutes {
     var message: MessageJSON
   }
 
-  static func publishMessage(_ posted: SessionStore.PostedMessage, on workbench: Workbench) {
-    let message = MessageJSON(posted.message)
+  static func publishMessage(_ message: MessageJSON, session: Session, on workbench: Workbench) {
     workbench.events.publish(
       WorkbenchEvent(
-        type: "message", tenant: posted.session.tenant, agent: posted.session.agent, group: posted.session.group,
-        json: encode(MessageEventPayload(session: posted.session.id, message: message))))
+        type: "message", tenant: session.tenant, agent: session.agent, group: session.group,
+        json: { encode(MessageEventPayload(session: session.id, message: message)) }))
     if let replies = message.smartReplies {
       workbench.events.publish(
         WorkbenchEvent(
-          type: "smart-replies", tenant: posted.session.tenant, agent: posted.session.agent,
-          group: posted.session.group,
-          json: encode(SmartRepliesPayload(session: posted.session.id, message: message.id, smartReplies: replies))))
+          type: "smart-replies", tenant: session.tenant, agent: session.agent,
+          group: session.group,
+          json: { encode(SmartRepliesPayload(session: session.id, message: message.id, smartReplies: replies)) }))
     }
   }
 
