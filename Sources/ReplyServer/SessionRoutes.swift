@@ -362,7 +362,7 @@ struct SessionRoutes {
       sender: body.sender, kind: kind, body: text, attachments: body.attachments ?? [], clientId: body.clientId,
       origin: origin, searchTerms: try workbench.searchTerms(text, tenant: caller.tenant),
       smartReplies: try smartReplies.map { try JSONEncoder().encode($0) })
-    let posted = try sessions.addMessage(new, session: session.id, by: sessionCaller)
+    let posted = try await sessions.postMessage(new, session: session.id, by: sessionCaller)
     if !posted.isRetry {
       if let pick {
         try engine.store.recordPick(pick)

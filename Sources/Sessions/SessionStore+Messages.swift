@@ -16,80 +16,121 @@ extension SessionStore {
   public func addMessage(_ new: NewMessage, session id: Int64, by caller: Caller) throws(SessionStoreError)
     -> PostedMessage
   {
-    try write { db in
-      guard let session = try Self.fetchSession(db, tenant: caller.tenant, id: id) else {
-        throw SessionStoreError.notFound("no session with id \(id)")
+    try write { db in try insertMessage(db, new, session: id, by: caller) }
+  }
+
+  /// `addMessage` inside a transaction that is already open (one message of a group commit).
+  func insertMessage(_ db: Database, _ new: NewMessage, session id: Int64, by caller: Caller) throws -> PostedMessage {
+    guard let session = try Self.fetchSession(db, tenant: caller.tenant, id: id) else {
+      throw SessionStoreError.notFound("no session with id \(id)")
+    }
+    if let clientId = new.clientId,
+      let stored = try Row.fetchOne(
+        db, sql: "SELECT * FROM message WHERE session_id = ? AND client_id = ?", arguments: [id, clientId])
+    {
+      return PostedMessage(message: try SessionRows.message(stored), session: session, isRetry: true)
+    }
+    guard session.state != .ended else {
+      throw SessionStoreError.conflict(code: "session_ended", message: "session \(id) has ended")
+    }
+    switch new.sender {
+    case .customer:
+      guard caller.isAdmin else {
+        throw SessionStoreError.forbidden("customers' messages arrive with the administrator (channel) key")
       }
-      if let clientId = new.clientId,
-        let stored = try Row.fetchOne(
-          db, sql: "SELECT * FROM message WHERE session_id = ? AND client_id = ?", arguments: [id, clientId])
-      {
-        return PostedMessage(message: try SessionRows.message(stored), session: session, isRetry: true)
+      let customer = try Self.fetchCustomer(db, tenant: caller.tenant, id: session.customerId)
+      if customer?.blocked == true { throw SessionStoreError.blocked(customer: session.customerId) }
+    case .agent:
+      guard let agent = caller.agent, session.agent == agent else {
+        throw SessionStoreError.forbidden("session \(id) is not assigned to you")
       }
-      guard session.state != .ended else {
-        throw SessionStoreError.conflict(code: "session_ended", message: "session \(id) has ended")
+    case .bot, .system:
+      guard caller.isAdmin else {
+        throw SessionStoreError.forbidden("bot and system messages need the administrator key")
       }
-      switch new.sender {
-      case .customer:
-        guard caller.isAdmin else {
-          throw SessionStoreError.forbidden("customers' messages arrive with the administrator (channel) key")
-        }
-        let customer = try Self.fetchCustomer(db, tenant: caller.tenant, id: session.customerId)
-        if customer?.blocked == true { throw SessionStoreError.blocked(customer: session.customerId) }
-      case .agent:
-        guard let agent = caller.agent, session.agent == agent else {
-          throw SessionStoreError.forbidden("session \(id) is not assigned to you")
-        }
-      case .bot, .system:
-        guard caller.isAdmin else {
-          throw SessionStoreError.forbidden("bot and system messages need the administrator key")
-        }
+    }
+    let at = now.timeIntervalSince1970
+    try db.execute(
+      sql: """
+        INSERT INTO message (tenant, session_id, sender, sender_id, kind, body, attachments, created_at, client_id,
+          origin, smart_replies)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        caller.tenant, id, new.sender.rawValue, new.sender == .agent ? caller.agent : new.senderId,
+        new.kind.rawValue, new.body, SessionRows.json(new.attachments), at, new.clientId,
+        new.origin.map(SessionRows.json), new.smartReplies,
+      ])
+    let messageId = db.lastInsertedRowID
+    if !new.searchTerms.isEmpty {
+      try db.execute(
+        sql: "INSERT INTO message_search (rowid, terms) VALUES (?, ?)", arguments: [messageId, new.searchTerms])
+    }
+    switch new.sender {
+    case .customer:
+      // A customer writing again brings an offline session back (to its agent, or to the queue).
+      if session.state == .offline {
+        try db.execute(sql: "UPDATE session SET state = 'active' WHERE id = ?", arguments: [id])
+        try logEvent(db, tenant: caller.tenant, session: id, kind: .resumed, actor: "customer")
       }
-      let at = now.timeIntervalSince1970
+      try db.execute(
+        sql: "UPDATE session SET last_message_at = ?, last_customer_message_at = ? WHERE id = ?",
+        arguments: [at, at, id])
+    case .agent:
       try db.execute(
         sql: """
-          INSERT INTO message (tenant, session_id, sender, sender_id, kind, body, attachments, created_at, client_id,
-            origin, smart_replies)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          caller.tenant, id, new.sender.rawValue, new.sender == .agent ? caller.agent : new.senderId,
-          new.kind.rawValue, new.body, SessionRows.json(new.attachments), at, new.clientId,
-          new.origin.map(SessionRows.json), new.smartReplies,
-        ])
-      let messageId = db.lastInsertedRowID
-      if !new.searchTerms.isEmpty {
-        try db.execute(
-          sql: "INSERT INTO message_search (rowid, terms) VALUES (?, ?)", arguments: [messageId, new.searchTerms])
-      }
-      switch new.sender {
-      case .customer:
-        // A customer writing again brings an offline session back (to its agent, or to the queue).
-        if session.state == .offline {
-          try db.execute(sql: "UPDATE session SET state = 'active' WHERE id = ?", arguments: [id])
-          try logEvent(db, tenant: caller.tenant, session: id, kind: .resumed, actor: "customer")
+          UPDATE session SET last_message_at = ?, last_agent_message_at = ?, alarm_notified_at = NULL,
+            first_agent_reply_at = coalesce(first_agent_reply_at, ?) WHERE id = ?
+          """, arguments: [at, at, at, id])
+    case .bot, .system:
+      try db.execute(sql: "UPDATE session SET last_message_at = ? WHERE id = ?", arguments: [at, id])
+    }
+    if new.sender != .customer {
+      try db.execute(
+        sql: "INSERT INTO outbox (tenant, message_id, session_id, channel, created_at) VALUES (?, ?, ?, ?, ?)",
+        arguments: [caller.tenant, messageId, id, session.channel.rawValue, at])
+    }
+    let stored = try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [messageId])!
+    return PostedMessage(
+      message: try SessionRows.message(stored), session: try Self.fetchSession(db, tenant: caller.tenant, id: id)!,
+      isRetry: false)
+  }
+
+  /// `addMessage` with group commit: messages posted at the same moment share one transaction, so that one
+  /// sync of the log acknowledges them all (a sync costs milliseconds; one per message would cap the store at a
+  /// few hundred messages a second). Each message is applied in its own savepoint: one refused message does
+  /// not undo the others, and each caller gets its own answer once the shared transaction is committed.
+  public func postMessage(_ new: NewMessage, session id: Int64, by caller: Caller) async throws -> PostedMessage {
+    try await withCheckedThrowingContinuation { continuation in
+      let job = PendingMessage(new: new, session: id, caller: caller, continuation: continuation)
+      // The first caller of a round drains the queue; the others wait for it.
+      if commits.enqueue(job) { drainCommits() }
+    }
+  }
+
+  private func drainCommits() {
+    while let jobs = commits.takeAll() {
+      var results: [Result<PostedMessage, any Error>] = []
+      do {
+        try database.write { db in
+          results = []
+          for job in jobs {
+            do {
+              var posted: PostedMessage?
+              try db.inSavepoint {
+                posted = try insertMessage(db, job.new, session: job.session, by: job.caller)
+                return .commit
+              }
+              results.append(.success(posted!))
+            } catch {
+              results.append(.failure(Self.mapped(error)))
+            }
+          }
         }
-        try db.execute(
-          sql: "UPDATE session SET last_message_at = ?, last_customer_message_at = ? WHERE id = ?",
-          arguments: [at, at, id])
-      case .agent:
-        try db.execute(
-          sql: """
-            UPDATE session SET last_message_at = ?, last_agent_message_at = ?, alarm_notified_at = NULL,
-              first_agent_reply_at = coalesce(first_agent_reply_at, ?) WHERE id = ?
-            """, arguments: [at, at, at, id])
-      case .bot, .system:
-        try db.execute(sql: "UPDATE session SET last_message_at = ? WHERE id = ?", arguments: [at, id])
+        for (job, result) in zip(jobs, results) { job.continuation.resume(with: result) }
+      } catch {
+        for job in jobs { job.continuation.resume(throwing: Self.mapped(error)) }
       }
-      if new.sender != .customer {
-        try db.execute(
-          sql: "INSERT INTO outbox (tenant, message_id, session_id, channel, created_at) VALUES (?, ?, ?, ?, ?)",
-          arguments: [caller.tenant, messageId, id, session.channel.rawValue, at])
-      }
-      let stored = try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [messageId])!
-      return PostedMessage(
-        message: try SessionRows.message(stored), session: try Self.fetchSession(db, tenant: caller.tenant, id: id)!,
-        isRetry: false)
     }
   }
 

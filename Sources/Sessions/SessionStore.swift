@@ -13,6 +13,9 @@ public final class SessionStore: Sendable {
   /// The store's clock; tests move it forward to cross the recall window without waiting.
   public let clock: SessionClock
 
+  /// Messages waiting for the next group commit.
+  let commits = CommitQueue()
+
   /// How long an agent may recall its own message.
   public static let recallWindow: TimeInterval = 120
 
@@ -67,4 +70,39 @@ public final class SessionClock: Sendable {
 
   /// Moves the clock forward (tests: a recall after the window, an alarm, a timeout).
   public func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}
+
+/// A message waiting for its group commit, and the caller waiting for its answer.
+struct PendingMessage: Sendable {
+  var new: NewMessage
+  var session: Int64
+  var caller: Caller
+  var continuation: CheckedContinuation<SessionStore.PostedMessage, any Error>
+}
+
+/// The queue of a group commit: who is waiting, and whether someone is already committing.
+final class CommitQueue: Sendable {
+  private let state = Mutex<(pending: [PendingMessage], draining: Bool)>(([], false))
+
+  /// Adds a message; true when the caller has to drain the queue (nobody else is).
+  func enqueue(_ job: PendingMessage) -> Bool {
+    state.withLock { state in
+      state.pending.append(job)
+      if state.draining { return false }
+      state.draining = true
+      return true
+    }
+  }
+
+  /// Everything waiting, or nil (and the drainer stops) when nothing is.
+  func takeAll() -> [PendingMessage]? {
+    state.withLock { state in
+      guard !state.pending.isEmpty else {
+        state.draining = false
+        return nil
+      }
+      defer { state.pending = [] }
+      return state.pending
+    }
+  }
 }

@@ -38,6 +38,36 @@ struct SessionStoreTests {
     #expect(try store.messageCount(tenant: "acme") == 3)
   }
 
+  @Test func concurrentPostsShareCommitsAndFailAlone() async throws {
+    let session = try activeSession()
+    let store = store
+    let admin = admin
+    let results = await withTaskGroup(of: Result<Int64, SessionStoreError>.self) { group in
+      for number in 0..<100 {
+        group.addTask {
+          // Every tenth message goes to a session that does not exist.
+          let target = number % 10 == 9 ? session.id + 1_000 : session.id
+          do {
+            let posted = try await store.postMessage(
+              NewMessage(sender: .customer, body: "第\(number)条", clientId: "k-\(number)"), session: target, by: admin)
+            return .success(posted.message.id)
+          } catch let error as SessionStoreError {
+            return .failure(error)
+          } catch {
+            return .failure(.database("\(error)"))
+          }
+        }
+      }
+      return await group.reduce(into: []) { $0.append($1) }
+    }
+    let stored = results.compactMap { try? $0.get() }
+    #expect(stored.count == 90)
+    #expect(Set(stored).count == 90)
+    #expect(results.filter { if case .failure(.notFound) = $0 { true } else { false } }.count == 10)
+    #expect(try store.messageCount(tenant: "acme") == 90)
+    #expect(try store.session(tenant: "acme", id: session.id)?.lastCustomerMessageAt != nil)
+  }
+
   @Test func messagesSurviveReopeningTheFile() throws {
     let session = try activeSession()
     let posted = try store.addMessage(
