@@ -395,7 +395,8 @@ def run_peer(cls, lang, work, segmenter, docs, query_sets, k):
     row["docs_per_s"] = len(docs) / seconds if seconds > 0 else float("nan")
     for (mode, _, qrels), table in zip(query_sets, results):
         latencies = [ns / 1e6 for ns, _ in table.values()]
-        row[mode] = {"p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99)}
+        row[mode] = {"p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+                     "no_result": sum(1 for _, ids in table.values() if not ids) / max(1, len(table))}
         if qrels is not None:
             mrr, ndcg = score({qid: ids for qid, (_, ids) in table.items()}, qrels)
             row[mode].update(mrr10=mrr, ndcg10=ndcg)
@@ -452,12 +453,14 @@ def scale_run(binary, items, engines, work, segmenter):
     text = done.stdout
     print(text, file=sys.stderr)
     suggest = re.search(r"suggest: (\d+) requests, p50 ([\d.]+) ms, p99 ([\d.]+) ms", text)
+    empty = re.search(r"(\d+) with no suggestion", text)
     imported = re.search(r"= (\d+) items/s", text)
     index = re.search(r"index: \d+ documents, ([\d.]+) MB", text)
     rows.append({"engine": "replykit", "config": "replykit bench suggest (agent-7, limit 5)",
                  "docs_per_s": float(imported.group(1)) if imported else float("nan"),
                  "index_mb": float(index.group(1)) if index else float("nan"),
-                 "prefix": {"p50_ms": float(suggest.group(2)), "p99_ms": float(suggest.group(3))}})
+                 "prefix": {"p50_ms": float(suggest.group(2)), "p99_ms": float(suggest.group(3)),
+                            "no_result": int(empty.group(1)) / int(suggest.group(1)) if empty else float("nan")}})
     docs = read_corpus(corpus)
     with open(queries_path, encoding="utf-8") as f:
         typed = [("b%d" % n, urllib.parse.unquote(line.strip())) for n, line in enumerate(f) if line.strip()]
@@ -544,6 +547,7 @@ def main():
 
     work = tempfile.mkdtemp(prefix="replykit-peers-")
     started = time.time()
+    load_before = os.getloadavg()[0]
     segmenter = Segmenter() if any(e in engines for e in ("fts5-unicode61", "tantivy")) else None
     sections = []
     everything = {"replykit_binary": binary, "replykit_commit": replykit_version(binary), "datasets": {}}
@@ -578,10 +582,11 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     header = ["## ReplyKit and its peers", "",
-              "replykit %s (commit %s); %d cores; %s; %.0f s in all." % (
-                  binary, everything["replykit_commit"], os.cpu_count(), time.strftime("%Y-%m-%d %H:%M UTC",
-                                                                                        time.gmtime()),
-                  time.time() - started), "", ""]
+              "replykit %s (commit %s); %d cores; %s; %.0f s in all; load average %.1f before, %.1f after "
+              "(above 1, other work shared the cores and the tails are noisier)." % (
+                  binary, everything["replykit_commit"], os.cpu_count(),
+                  time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), time.time() - started, load_before,
+                  os.getloadavg()[0]), "", ""]
     notes = ["", "Configurations:", ""] + ["- %s: %s" % (k, v) for k, v in configs.items()]
     table = "\n".join(header) + "\n\n".join(sections) + "\n" + "\n".join(notes) + "\n"
     print(table)
