@@ -67,8 +67,9 @@ let package = Package(
       dependencies: [
         "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
+        // `bench http` and `bench sessions` drive the service over real loopback connections.
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     .testTarget(

@@ -68,6 +68,47 @@ struct BenchCorpus {
   }
 }
 
+extension BenchCorpus {
+  /// What agents type after `#`: prefixes of 1 to 6 characters of titles, a fifth of them pinyin initials.
+  /// Seeded, so that `bench suggest`, `bench http` and tools/peers ask the same prefixes.
+  static func typedPrefixes(of items: [KnowledgeItem], count: Int) throws -> [String] {
+    var random = SplitMix64(seed: 7)
+    var typed: [String] = []
+    let analyzer = try Analyzer()
+    while typed.count < count {
+      let item = items[Int(random.next() % UInt64(items.count))]
+      let title = Array(item.title)
+      let length = Int(random.next() % 6) + 1
+      if random.next() % 5 == 0, let keys = try analyzer.pinyin(of: String(title.prefix(4))) {
+        typed.append(String(keys.initials.prefix(length)))
+      } else {
+        typed.append(String(title.prefix(length)))
+      }
+    }
+    return typed
+  }
+
+  /// Writes items as an evaluation corpus, so that other engines index the same text: the body holds the
+  /// similar questions and the content, one a line.
+  static func write(_ items: [KnowledgeItem], to path: String) throws {
+    struct Entry: Encodable {
+      var id: String
+      var title: String
+      var body: String
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    var out = Data()
+    for item in items {
+      out.append(
+        try encoder.encode(
+          Entry(id: item.id, title: item.title, body: (item.similar + [item.body]).joined(separator: "\n"))))
+      out.append(0x0A)
+    }
+    try out.write(to: URL(fileURLWithPath: path))
+  }
+}
+
 /// SplitMix64: a small, fast, seeded generator, so that benchmark corpora are the same on every run.
 struct SplitMix64: RandomNumberGenerator {
   private var state: UInt64

@@ -26,6 +26,9 @@ struct BenchSuggest: AsyncParsableCommand {
   @Option(help: "Also write the typed prefixes, URL-encoded, one per line (for tools/bench/http.sh).")
   var writeQueries: String?
 
+  @Option(help: "Also write the generated items as {\"id\", \"title\", \"body\"} lines (for tools/peers).")
+  var writeCorpus: String?
+
   func run() async throws {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-bench-\(UUID().uuidString)").path
@@ -63,20 +66,8 @@ struct BenchSuggest: AsyncParsableCommand {
           + " (\(batch) per batch; \(BenchFormat.fixed(storeSeconds)) s of it writing the store)")
     }
 
-    // Queries: prefixes of 1 to 6 characters of titles, as agents type them, plus pinyin initials.
-    var random = SplitMix64(seed: 7)
-    var typed: [String] = []
-    let analyzer = try Analyzer()
-    while typed.count < queries {
-      let item = generated[Int(random.next() % UInt64(items))]
-      let title = Array(item.title)
-      let length = Int(random.next() % 6) + 1
-      if random.next() % 5 == 0, let keys = try analyzer.pinyin(of: String(title.prefix(4))) {
-        typed.append(String(keys.initials.prefix(length)))
-      } else {
-        typed.append(String(title.prefix(length)))
-      }
-    }
+    let typed = try BenchCorpus.typedPrefixes(of: generated, count: queries)
+    if let path = writeCorpus { try BenchCorpus.write(generated, to: path) }
     if let path = writeQueries {
       let encoded = typed.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 }
       try (encoded.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
