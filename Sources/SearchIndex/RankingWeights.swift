@@ -30,8 +30,23 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   public var maxPrefixExpansion: UInt32 = 30
   /// Smart reply: below this confidence there is no good answer.
   public var minimumConfidence = 0.35
-  /// Smart reply ranks by (1 - this) x the engine's score (relative to the best) + this x the confidence.
-  public var smartReplyConfidence = 0.9
+  /// Smart reply: how many index hits the question model re-ranks.
+  public var smartReplyCandidates = 60
+  /// Han character pairs of titles and questions (`TermPrefix.bigram`), relative to a word match.
+  public var bigram = 1.0
+  /// Smart reply subtracts this from an internal article's model score.
+  public var internalPenalty = 0.5
+  /// The question model: a bias, then one weight per `QuestionMatch.names` feature (log-odds that the
+  /// stored question answers the one asked), fitted by `tools/eval/fit-question-model.py`.
+  public var questionModel: [Double] = [
+    -6.305, 1.962, 0.512, 0.316, 0.483, 1.802, 1.371, 0.233, 0.093, 0.952, 0.46, -0.004, -2.757, -0.618,
+  ]
+  /// Suggest ranks typed text of at least this many words with `typedQuestionModel` (like smart reply).
+  public var questionWords = 2
+  /// The question model for typed text (its last word unfinished), fitted on prefixes of questions.
+  public var typedQuestionModel: [Double] = [
+    -5.256, 1.496, 1.56, 0.121, 0.066, 1.987, 0.336, 0.853, 0.593, 0.067, 0.462, -0.504, 0.182, 0.117,
+  ]
 
   public init() {}
 
@@ -60,7 +75,12 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.scope, &scope)
     try read(.maxPrefixExpansion, &maxPrefixExpansion)
     try read(.minimumConfidence, &minimumConfidence)
-    try read(.smartReplyConfidence, &smartReplyConfidence)
+    try read(.smartReplyCandidates, &smartReplyCandidates)
+    try read(.bigram, &bigram)
+    try read(.internalPenalty, &internalPenalty)
+    try read(.questionModel, &questionModel)
+    try read(.questionWords, &questionWords)
+    try read(.typedQuestionModel, &typedQuestionModel)
   }
 
   public static let standard = RankingWeights()
