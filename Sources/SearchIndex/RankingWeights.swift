@@ -42,7 +42,13 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     -6.305, 1.962, 0.512, 0.316, 0.483, 1.802, 1.371, 0.233, 0.093, 0.952, 0.46, -0.004, -2.757, -0.618,
   ]
   /// Suggest ranks typed text of at least this many words with `typedQuestionModel` (like smart reply).
-  public var questionWords = 2
+  public var questionWords = 3
+  /// How many index hits suggest re-ranks for such text, and its character-pair weight (see `bigram`): fewer
+  /// and cheaper than smart reply's, as suggest answers every keystroke.
+  public var typedQuestionCandidates = 20
+  public var typedBigram = 1.0
+  /// Suggest takes its candidates from items with every typed word when there are enough of them.
+  public var typedQuestionAllWordsFirst = true
   /// The question model for typed text (its last word unfinished), fitted on prefixes of questions.
   public var typedQuestionModel: [Double] = [
     -5.256, 1.496, 1.56, 0.121, 0.066, 1.987, 0.336, 0.853, 0.593, 0.067, 0.462, -0.504, 0.182, 0.117,
@@ -81,6 +87,9 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.questionModel, &questionModel)
     try read(.questionWords, &questionWords)
     try read(.typedQuestionModel, &typedQuestionModel)
+    try read(.typedQuestionCandidates, &typedQuestionCandidates)
+    try read(.typedBigram, &typedBigram)
+    try read(.typedQuestionAllWordsFirst, &typedQuestionAllWordsFirst)
   }
 
   public static let standard = RankingWeights()

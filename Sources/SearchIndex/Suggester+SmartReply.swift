@@ -74,14 +74,22 @@ extension Suggester {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
-    let candidates = max(options.limit, weights.smartReplyCandidates)
+    // Typed text asks for fewer candidates: suggest answers on every keystroke.
+    let candidates = max(options.limit, partial ? weights.typedQuestionCandidates : weights.smartReplyCandidates)
     var queries = plan.fullQueries
     // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
     let bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
-    if weights.bigram > 0 && !bigrams.isEmpty {
-      queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: weights.bigram))
+    let bigramWeight = partial ? weights.typedBigram : weights.bigram
+    if bigramWeight > 0 && !bigrams.isEmpty {
+      queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
-    let hits = try search(.filter(.or(queries), filter), limit: candidates)
+    var hits: [IndexHit] = []
+    if partial && weights.typedQuestionAllWordsFirst {
+      // Every word first (short posting lists): on a large index, any-word queries over typed text's common
+      // words cost ten times more, and are needed only when few items have every word.
+      hits = try search(.filter(.and(plan.fullQueries), filter), limit: candidates)
+    }
+    if hits.count < candidates { hits = try search(.filter(.or(queries), filter), limit: candidates) }
     // The items are read from the store once, for their questions (and then to show them).
     let resolved = try resolve(hits, limit: candidates)
     guard let top = resolved.first?.weight, top > 0 else { return [] }
