@@ -67,23 +67,44 @@ struct QuestionMatch {
   static let names = [
     "engine", "queryCoverage", "questionCoverage", "wordDice", "pairDice", "queryPairCoverage",
     "questionPairCoverage", "queryLCS", "questionLCS", "lengthRatio", "exact", "missingInQuestion",
-    "missingInQuery",
+    "missingInQuery", "queryPairWeightedCoverage", "questionPairWeightedCoverage", "support", "engineRank",
   ]
+  /// Where the item-level `support` feature stands (the mean query coverage of the item's best three
+  /// questions, which `Suggester.questionRanked` fills in: several close examples are more evidence than one).
+  static let supportIndex = names.firstIndex(of: "support")!
+  static let queryCoverageIndex = names.firstIndex(of: "queryCoverage")!
 
   let asked: AnalyzedQuestion
   let idf: (String) -> Double
+  /// The IDF of a character pair (from the index's `N` terms).
+  let pairIDF: (String) -> Double
   private let askedWeights: [String: Double]
   private let askedMass: Double
+  private let askedPairWeights: [String: Double]
+  private let askedPairMass: Double
 
-  init(asked: AnalyzedQuestion, idf: @escaping (String) -> Double) {
+  init(asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 }) {
     self.asked = asked
     self.idf = idf
+    self.pairIDF = pairIDF
+    askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0)) })
+    askedPairMass = askedPairWeights.values.reduce(0, +)
     askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
     askedMass = askedWeights.values.reduce(0, +) + (asked.unfinished.map { idf($0) * 0.5 } ?? 0)
   }
 
   /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
-  func features(of question: AnalyzedQuestion, engine: Double) -> [Double] {
+  func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> [Double] {
+    var sharedPairMass = 0.0
+    var questionPairMass = 0.0
+    for pair in question.pairs {
+      if let weight = askedPairWeights[pair] {
+        sharedPairMass += weight
+        questionPairMass += weight
+      } else {
+        questionPairMass += pairIDF(pair)
+      }
+    }
     var shared = 0.0
     var missingInQuestion = 0.0
     for (word, weight) in askedWeights {
@@ -120,6 +141,10 @@ struct QuestionMatch {
       !asked.folded.isEmpty && asked.folded == question.folded ? 1 : 0,
       missingInQuestion / Self.idfScale,
       missingInQuery / Self.idfScale,
+      ratio(sharedPairMass, askedPairMass),
+      ratio(sharedPairMass, questionPairMass),
+      ratio(shared, askedMass),
+      1 / Double(1 + rank),
     ]
   }
 

@@ -17,7 +17,8 @@ extension Suggester {
     var plan = try plan(for: tokens, analyzer: analyzer, context: context)
     plan.unfinished = nil
     let ranked = try questionRanked(
-      message, tokens: tokens, plan: plan, tenant: tenant, options: options, model: weights.questionModel
+      message, tokens: tokens, plan: plan, tenant: tenant, options: options,
+      model: weights.questionModel(for: tokens, typed: false)
     ).prefix(options.limit)
     // Only the answers shown are highlighted and explained (the candidates are several times more).
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
@@ -50,7 +51,7 @@ extension Suggester {
     if !typed { plan.unfinished = nil }
     return try questionRanked(
       message, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: typed ? weights.typedQuestionModel : weights.questionModel, partial: typed
+      model: weights.questionModel(for: tokens, typed: typed), partial: typed
     ).map { ($0.hit.stored.item.id, $0.features) }
   }
 
@@ -97,7 +98,7 @@ extension Suggester {
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
     let match = questionMatch(asked, tenant: tenant)
     var ranked: [QuestionRanked] = []
-    for hit in resolved {
+    for (rank, hit) in resolved.enumerated() {
       let item = hit.stored.item
       var questions = [item.title]
       if item.source == .bot {
@@ -107,11 +108,16 @@ extension Suggester {
       // The item's score is its best question's: one close paraphrase is the evidence, not how many
       // loosely related phrasings an entry collected (Banking77's entries hold ten each).
       var best = QuestionRanked(hit: hit, score: -.infinity, features: [], question: item.title)
-      for question in questions {
-        let analysed = analysedQuestion(question, tenant: tenant, analyzer: analyzer)
-        let features = match.features(of: analysed, engine: hit.weight / top)
-        let score = QuestionMatch.score(features, model: model)
-        if score > best.score { (best.score, best.features, best.question) = (score, features, question) }
+      var all = questions.map { question in
+        match.features(
+          of: analysedQuestion(question, tenant: tenant, analyzer: analyzer), engine: hit.weight / top, rank: rank)
+      }
+      let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
+      let support = coverages.reduce(0, +) / Double(coverages.count)
+      for index in all.indices {
+        all[index][QuestionMatch.supportIndex] = support
+        let score = QuestionMatch.score(all[index], model: model)
+        if score > best.score { (best.score, best.features, best.question) = (score, all[index], questions[index]) }
       }
       if item.source == .internal { best.score -= weights.internalPenalty }
       ranked.append(best)
@@ -125,15 +131,23 @@ extension Suggester {
   func questionMatch(_ asked: AnalyzedQuestion, tenant: String) -> QuestionMatch {
     let generation = readers.currentGeneration
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
-    return QuestionMatch(asked: asked) { [self] word in
-      questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
-        let frequency =
-          (try? readers.withReader { index in
-            try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
-          }) ?? 0
-        return log((documents + 1) / (Double(frequency) + 0.5))
-      }
-    }
+    return QuestionMatch(
+      asked: asked,
+      idf: { [self] word in
+        questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
+          let frequency =
+            (try? readers.withReader { index in
+              try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
+            }) ?? 0
+          return log((documents + 1) / (Double(frequency) + 0.5))
+        }
+      },
+      pairIDF: { [self] pair in
+        questionCache.idf(tenant + "\u{1F}" + TermPrefix.bigram + pair, generation: generation) {
+          let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
+          return log((documents + 1) / (Double(frequency) + 0.5))
+        }
+      })
   }
 
   func analysedQuestion(_ question: String, tenant: String, analyzer: Analyzer) -> AnalyzedQuestion {

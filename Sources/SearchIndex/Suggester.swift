@@ -65,11 +65,12 @@ public final class Suggester: Sendable {
     guard !tokens.isEmpty else { return try mostUsed(tenant: tenant, options: options, context: context) }
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
-    if tokens.count >= weights.questionWords && weights.typedQuestionModel.count > 1 {
+    let typedModel = weights.questionModel(for: tokens, typed: true)
+    if tokens.count >= weights.questionWords && typedModel.count > 1 {
       // Several words typed: a customer's question being pasted or retyped more than a shortcut. Stored
       // questions are ranked as smart reply ranks them, with a model fitted on typed prefixes of questions.
       let ranked = try questionRanked(
-        text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: weights.typedQuestionModel,
+        text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel,
         partial: true)
       let highlighter = Highlighter(analyzer: analyzer, plan: plan)
       return ranked.prefix(options.limit).map { candidate in
