@@ -86,9 +86,12 @@ extension Suggester {
     }
     var hits: [IndexHit] = []
     if partial && weights.typedQuestionAllWordsFirst {
-      // Every word first (short posting lists): on a large index, any-word queries over typed text's common
-      // words cost ten times more, and are needed only when few items have every word.
-      hits = try search(.filter(.and(plan.fullQueries), filter), limit: candidates)
+      // Every word first, in titles and questions, then in any text (short posting lists): on a large index,
+      // any-word queries over typed text's common words cost ten times more, and are needed only when few
+      // items have every word.
+      for tier in [plan.titleQueries, plan.fullQueries] where hits.count < candidates {
+        hits = try search(.filter(.and(tier), filter), limit: candidates)
+      }
     }
     if hits.count < candidates { hits = try search(.filter(.or(queries), filter), limit: candidates) }
     // The items are read from the store once, for their questions (and then to show them).
