@@ -85,12 +85,35 @@ public struct Evaluator {
     let suggestOptions = SuggestOptions(limit: options.depth, sources: options.sources)
     switch options.mode {
     case .full:
+      // The model's score, which orders the answers (the confidence does not).
       return try engine.suggester.smartReply(text, tenant: tenant, options: suggestOptions).answers.map {
-        ($0.suggestion.id, $0.confidence)
+        ($0.suggestion.id, $0.suggestion.score)
       }
     case .prefix:
       return try engine.suggester.suggest(text, tenant: tenant, options: suggestOptions).map { ($0.id, $0.score) }
     }
+  }
+
+  /// For each judged query (whole, or typed in prefix mode), every candidate the question model re-ranks with its question-model features and
+  /// whether it is relevant: `qid<TAB>docid<TAB>grade<TAB>feature...` lines, the input of
+  /// `tools/eval/fit-question-model.py`.
+  public func questionFeatures(_ queries: Queries, qrels: Qrels, options: Options, progress: (Int) -> Void = { _ in })
+    throws -> String
+  {
+    var lines = ["# qid\tdocid\tgrade\t" + Suggester.questionFeatureNames.joined(separator: "\t")]
+    let suggestOptions = SuggestOptions(limit: options.depth, sources: options.sources)
+    for (index, query) in queries.items.enumerated() {
+      let relevant = qrels.relevant(query.id)
+      guard !relevant.isEmpty else { continue }
+      let candidates = try engine.suggester.smartReplyFeatures(
+        query.text, tenant: tenant, options: suggestOptions, typed: options.mode == .prefix)
+      for candidate in candidates {
+        let values = candidate.features.map { String(format: "%.5f", $0) }
+        lines.append(([query.id, candidate.id, String(relevant[candidate.id] ?? 0)] + values).joined(separator: "\t"))
+      }
+      if index % 50 == 49 { progress(index + 1) }
+    }
+    return lines.joined(separator: "\n") + "\n"
   }
 
   /// Reciprocal rank (cut at 10) by typed length, in characters.

@@ -76,7 +76,11 @@ struct KnowledgeDocumentBuilder {
     }
 
     let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
-    for question in texts.similar { _ = try addField(TermPrefix.similar, question) }
+    var bigrams = AnalyzedQuestion.hanBigrams(titleTokens)
+    for question in texts.similar {
+      bigrams.formUnion(AnalyzedQuestion.hanBigrams(try addField(TermPrefix.similar, question)))
+    }
+    document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }
     _ = try addField(TermPrefix.body, texts.body, positions: false)
     for tag in item.tags { _ = try addField(TermPrefix.tag, tag, positions: false) }
     addTitlePrefixes(titleTokens, to: &document)

@@ -1,3 +1,5 @@
+import TextAnalysis
+
 /// Every weight of the ranking in one value, so that evaluation can compare settings side by side.
 public struct RankingWeights: Codable, Hashable, Sendable {
   /// BM25 parameters (term frequency saturation, length normalisation).
@@ -30,8 +32,42 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   public var maxPrefixExpansion: UInt32 = 30
   /// Smart reply: below this confidence there is no good answer.
   public var minimumConfidence = 0.35
-  /// Smart reply ranks by (1 - this) x the engine's score (relative to the best) + this x the confidence.
-  public var smartReplyConfidence = 0.9
+  /// Smart reply: how many index hits the question model re-ranks.
+  public var smartReplyCandidates = 60
+  /// Han character pairs of titles and questions (`TermPrefix.bigram`), relative to a word match.
+  public var bigram = 1.0
+  /// Smart reply subtracts this from an internal article's model score.
+  public var internalPenalty = 0.5
+  /// The question model: a bias, then one weight per `QuestionMatch.names` feature (log-odds that the
+  /// stored question answers the one asked), fitted by `tools/eval/fit-question-model.py`: on AFQMC train
+  /// for text with Han words, on Banking77's training examples for Latin text (the evidence differs: Chinese
+  /// leans on character pairs, English on words).
+  public var questionModel: [Double] = [
+    -4.977, 0.5, -0.198, -0.11, 0.847, 1.094, -1.447, 0.133, -0.196, 1.156, 1.045, 0.001, -1.125, 0.469, -0.448,
+    0.368, 0.802, -0.06,
+  ]
+  public var latinQuestionModel: [Double] = [
+    -5.333, 1.347, 0.391, 0.476, 0.284, 1.923, 0.353, 1.315, 0.654, 0.219, 0.65, 0.0, -0.546, -0.341, 0.753, 0.315,
+    2.007, 0.362,
+  ]
+  /// Suggest ranks typed text of at least this many words with `typedQuestionModel` (like smart reply).
+  public var questionWords = 3
+  /// How many index hits suggest re-ranks for such text, and its character-pair weight (see `bigram`): fewer
+  /// and cheaper than smart reply's, as suggest answers every keystroke.
+  public var typedQuestionCandidates = 20
+  public var typedBigram = 1.0
+  /// Suggest takes its candidates from items with every typed word when there are enough of them.
+  public var typedQuestionAllWordsFirst = true
+  /// The question models for typed text (its last word unfinished), fitted on prefixes of the same training
+  /// questions (`replykit eval --mode prefix --features`).
+  public var typedQuestionModel: [Double] = [
+    -4.766, 0.065, -0.024, 0.148, 0.167, 0.362, -0.248, -0.18, 0.238, 0.082, 0.426, 0.003, 0.069, 0.257, 0.262,
+    -0.118, -0.024, 0.178,
+  ]
+  public var latinTypedQuestionModel: [Double] = [
+    -4.724, 0.676, 1.299, -0.15, -0.285, 1.643, 0.712, 0.043, 0.563, 0.204, 0.184, 0.0, 1.151, -0.282, -0.288,
+    0.293, 1.289, 0.306,
+  ]
 
   public init() {}
 
@@ -60,8 +96,24 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.scope, &scope)
     try read(.maxPrefixExpansion, &maxPrefixExpansion)
     try read(.minimumConfidence, &minimumConfidence)
-    try read(.smartReplyConfidence, &smartReplyConfidence)
+    try read(.smartReplyCandidates, &smartReplyCandidates)
+    try read(.bigram, &bigram)
+    try read(.internalPenalty, &internalPenalty)
+    try read(.questionModel, &questionModel)
+    try read(.questionWords, &questionWords)
+    try read(.typedQuestionModel, &typedQuestionModel)
+    try read(.latinQuestionModel, &latinQuestionModel)
+    try read(.latinTypedQuestionModel, &latinTypedQuestionModel)
+    try read(.typedQuestionCandidates, &typedQuestionCandidates)
+    try read(.typedBigram, &typedBigram)
+    try read(.typedQuestionAllWordsFirst, &typedQuestionAllWordsFirst)
   }
 
   public static let standard = RankingWeights()
+
+  /// The question model for text with these tokens: the Latin model when no word is Han.
+  func questionModel(for tokens: [Token], typed: Bool) -> [Double] {
+    let han = tokens.contains { $0.script == .han }
+    return typed ? (han ? typedQuestionModel : latinTypedQuestionModel) : (han ? questionModel : latinQuestionModel)
+  }
 }

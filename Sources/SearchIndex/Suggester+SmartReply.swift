@@ -16,87 +16,170 @@ extension Suggester {
     guard !tokens.isEmpty else { return SmartReplyResult(answers: [], noGoodAnswer: true) }
     var plan = try plan(for: tokens, analyzer: analyzer, context: context)
     plan.unfinished = nil
-    let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
-    let candidates = max(options.limit * 4, 20)
-    let hits = try search(.filter(.or(plan.fullQueries), filter), limit: candidates)
-    // The items are read from the store once: to show them, and for their questions.
-    let resolved = try resolve(hits, limit: candidates)
+    let ranked = try questionRanked(
+      message, tokens: tokens, plan: plan, tenant: tenant, options: options,
+      model: weights.questionModel(for: tokens, typed: false)
+    ).prefix(options.limit)
+    // Only the answers shown are highlighted and explained (the candidates are several times more).
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
-    let shown = SuggestOptions(agent: options.agent, limit: candidates, language: options.language)
-    let suggestions = resolved.map { hit in
-      suggestion(
-        from: hit.stored, matchedLanguage: hit.key.language, score: hit.weight, highlighter: highlighter,
-        options: shown, context: context, explainSimilar: true)
-    }
-    guard let top = suggestions.first?.score, top > 0 else { return SmartReplyResult(answers: [], noGoodAnswer: true) }
-
-    let asked = QuestionSimilarity(message, analyzer: analyzer)
-    var questionsByItem: [String: [String]] = [:]
-    for hit in resolved {
-      let item = hit.stored.item
-      var questions = [item.title] + item.similar
-      for variant in item.variants.values { questions += [variant.title] + variant.similar }
-      questionsByItem[item.source.rawValue + "\u{1F}" + item.id] = item.source == .bot ? questions : [item.title]
-    }
-    var answers: [SmartReplyResult.Answer] = suggestions.map { suggestion in
-      let questions = questionsByItem[suggestion.source.rawValue + "\u{1F}" + suggestion.id] ?? [suggestion.title]
-      var best = (score: 0.0, question: suggestion.title)
-      for question in questions {
-        let score = asked.similarity(to: question)
-        if score > best.score { best = (score, question) }
-      }
+    let answers = ranked.map { candidate in
+      var shown = suggestion(
+        from: candidate.hit.stored, matchedLanguage: candidate.hit.key.language, score: candidate.score,
+        highlighter: highlighter, options: options, context: context, explainSimilar: true)
+      shown.score = candidate.score
       // An article answers a question less directly than a bot entry written for it.
-      let confidence = suggestion.source == .internal ? best.score * 0.8 : best.score
-      return SmartReplyResult.Answer(suggestion: suggestion, confidence: confidence, matchedQuestion: best.question)
+      let confidence =
+        QuestionSimilarity.confidence(candidate.features) * (candidate.hit.stored.item.source == .internal ? 0.8 : 1)
+      return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: candidate.question)
     }
-    // Rank by the engine's score and the confidence together; the confidence alone decides "no good answer".
-    let blend = weights.smartReplyConfidence
-    func rank(_ answer: SmartReplyResult.Answer) -> Double {
-      (1 - blend) * answer.suggestion.score / top + blend * answer.confidence
-    }
-    answers.sort { rank($0) > rank($1) }
-    answers = Array(answers.prefix(options.limit))
+    // Ranked by the learned question match; the confidence alone decides "no good answer".
     return SmartReplyResult(
       answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < weights.minimumConfidence)
+  }
+
+  /// Every candidate smart reply considers, best first, with the question model's features of its best
+  /// question: what `tools/eval/fit-question-model.py` learns the model's weights from.
+  /// `typed`: the text as suggest ranks it (last word unfinished, `typedQuestionModel`).
+  public func smartReplyFeatures(_ message: String, tenant: String, options: SuggestOptions, typed: Bool = false)
+    throws -> [(id: String, features: [Double])]
+  {
+    let context = try context(tenant)
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let tokens = try analyzer.analyze(message, options: typed ? .typedQuery : .document)
+    guard !tokens.isEmpty else { return [] }
+    var plan = try plan(for: tokens, analyzer: analyzer, context: context)
+    if !typed { plan.unfinished = nil }
+    return try questionRanked(
+      message, tokens: tokens, plan: plan, tenant: tenant, options: options,
+      model: weights.questionModel(for: tokens, typed: typed), partial: typed
+    ).map { ($0.hit.stored.item.id, $0.features) }
+  }
+
+  /// The names of the features `smartReplyFeatures` returns, in order.
+  public static var questionFeatureNames: [String] { QuestionMatch.names }
+
+  /// A candidate ranked by the question model: the score and features of its best question.
+  struct QuestionRanked {
+    var hit: ResolvedHit
+    var score: Double
+    var features: [Double]
+    var question: String
+  }
+
+  /// Candidates from the index (any of the words, and Han character pairs), ranked by `model` over their
+  /// questions. `partial`: the last word of `text` may be unfinished (typed text).
+  func questionRanked(
+    _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions, model: [Double],
+    partial: Bool = false
+  ) throws -> [QuestionRanked] {
+    let context = try context(tenant)
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
+    // Typed text asks for fewer candidates: suggest answers on every keystroke.
+    let candidates = max(options.limit, partial ? weights.typedQuestionCandidates : weights.smartReplyCandidates)
+    var queries = plan.fullQueries
+    // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
+    let bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
+    let bigramWeight = partial ? weights.typedBigram : weights.bigram
+    if bigramWeight > 0 && !bigrams.isEmpty {
+      queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
+    }
+    var hits: [IndexHit] = []
+    if partial && weights.typedQuestionAllWordsFirst {
+      // Every word first, in titles and questions, then in any text (short posting lists): on a large index,
+      // any-word queries over typed text's common words cost ten times more, and are needed only when few
+      // items have every word.
+      for tier in [plan.titleQueries, plan.fullQueries] where hits.count < candidates {
+        hits = try search(.filter(.and(tier), filter), limit: candidates)
+      }
+    }
+    if hits.count < candidates { hits = try search(.filter(.or(queries), filter), limit: candidates) }
+    // The items are read from the store once, for their questions (and then to show them).
+    let resolved = try resolve(hits, limit: candidates)
+    guard let top = resolved.first?.weight, top > 0 else { return [] }
+
+    let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
+    let match = questionMatch(asked, tenant: tenant)
+    var ranked: [QuestionRanked] = []
+    for (rank, hit) in resolved.enumerated() {
+      let item = hit.stored.item
+      var questions = [item.title]
+      if item.source == .bot {
+        questions += item.similar
+        for variant in item.variants.values { questions += [variant.title] + variant.similar }
+      }
+      // The item's score is its best question's: one close paraphrase is the evidence, not how many
+      // loosely related phrasings an entry collected (Banking77's entries hold ten each).
+      var best = QuestionRanked(hit: hit, score: -.infinity, features: [], question: item.title)
+      var all = questions.map { question in
+        match.features(
+          of: analysedQuestion(question, tenant: tenant, analyzer: analyzer), engine: hit.weight / top, rank: rank)
+      }
+      let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
+      let support = coverages.reduce(0, +) / Double(coverages.count)
+      for index in all.indices {
+        all[index][QuestionMatch.supportIndex] = support
+        let score = QuestionMatch.score(all[index], model: model)
+        if score > best.score { (best.score, best.features, best.question) = (score, all[index], questions[index]) }
+      }
+      if item.source == .internal { best.score -= weights.internalPenalty }
+      ranked.append(best)
+    }
+    return ranked.enumerated().sorted { a, b in
+      a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  /// The question matcher for `asked`, with word IDFs from the index's title and question fields.
+  func questionMatch(_ asked: AnalyzedQuestion, tenant: String) -> QuestionMatch {
+    let generation = readers.currentGeneration
+    let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
+    return QuestionMatch(
+      asked: asked,
+      idf: { [self] word in
+        questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
+          let frequency =
+            (try? readers.withReader { index in
+              try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
+            }) ?? 0
+          return log((documents + 1) / (Double(frequency) + 0.5))
+        }
+      },
+      pairIDF: { [self] pair in
+        questionCache.idf(tenant + "\u{1F}" + TermPrefix.bigram + pair, generation: generation) {
+          let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
+          return log((documents + 1) / (Double(frequency) + 0.5))
+        }
+      })
+  }
+
+  func analysedQuestion(_ question: String, tenant: String, analyzer: Analyzer) -> AnalyzedQuestion {
+    questionCache.question(tenant + "\u{1F}" + question, generation: readers.currentGeneration) {
+      AnalyzedQuestion(question, analyzer: analyzer)
+    }
   }
 }
 
 /// How close a stored question is to what the customer wrote: the Dice overlap of their words (compounds
 /// counted by their parts) and of their character pairs (which survives segmentation differences), averaged;
-/// identical folded text is 1.
+/// identical folded text is 1. This is the confidence shown with an answer; the ranking uses `QuestionMatch`.
 struct QuestionSimilarity {
+  let asked: AnalyzedQuestion
   let analyzer: Analyzer
-  let words: Set<String>
-  let pairs: Set<String>
-  let folded: String
 
   init(_ text: String, analyzer: Analyzer) {
     self.analyzer = analyzer
-    (words, pairs, folded) = Self.features(text, analyzer: analyzer)
+    asked = AnalyzedQuestion(text, analyzer: analyzer)
   }
 
   func similarity(to question: String) -> Double {
-    let (otherWords, otherPairs, otherFolded) = Self.features(question, analyzer: analyzer)
-    if !folded.isEmpty && folded == otherFolded { return 1 }
-    return (Self.dice(words, otherWords) + Self.dice(pairs, otherPairs)) / 2
+    Self.confidence(
+      QuestionMatch(asked: asked) { _ in 1 }.features(of: AnalyzedQuestion(question, analyzer: analyzer), engine: 0))
   }
 
-  static func features(_ text: String, analyzer: Analyzer) -> (Set<String>, Set<String>, String) {
-    let tokens = (try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: false))) ?? []
-    var words = Set<String>()
-    for token in tokens {
-      if token.parts.isEmpty { words.insert(token.term) } else { words.formUnion(token.parts) }
-    }
-    let folded = tokens.map(\.term).joined()
-    let characters = Array(folded)
-    var pairs = Set<String>()
-    if characters.count == 1 { pairs.insert(String(characters)) }
-    for i in characters.indices.dropLast() { pairs.insert(String(characters[i...i + 1])) }
-    return (words, pairs, folded)
-  }
-
-  static func dice(_ a: Set<String>, _ b: Set<String>) -> Double {
-    guard !a.isEmpty || !b.isEmpty else { return 0 }
-    return 2 * Double(a.intersection(b).count) / Double(a.count + b.count)
+  /// From `QuestionMatch` features: exact text is 1, else the mean of the word and pair Dice overlaps.
+  static func confidence(_ features: [Double]) -> Double {
+    let named = { (name: String) in features[QuestionMatch.names.firstIndex(of: name)!] }
+    return named("exact") == 1 ? 1 : (named("wordDice") + named("pairDice")) / 2
   }
 }

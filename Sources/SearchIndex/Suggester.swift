@@ -15,6 +15,8 @@ public final class Suggester: Sendable {
   let analyzers: TenantAnalyzers
   public let weights: RankingWeights
   private let tenantCache = Mutex<[String: TenantContext]>([:])
+  /// Analysed stored questions and word IDFs for smart reply's question model.
+  let questionCache = QuestionMatch.Cache()
   private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))
 
   /// What a tenant's queries need from the store, cached until `forget(tenant:)`.
@@ -63,6 +65,20 @@ public final class Suggester: Sendable {
     guard !tokens.isEmpty else { return try mostUsed(tenant: tenant, options: options, context: context) }
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
+    let typedModel = weights.questionModel(for: tokens, typed: true)
+    if tokens.count >= weights.questionWords && typedModel.count > 1 {
+      // Several words typed: a customer's question being pasted or retyped more than a shortcut. Stored
+      // questions are ranked as smart reply ranks them, with a model fitted on typed prefixes of questions.
+      let ranked = try questionRanked(
+        text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel,
+        partial: true)
+      let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+      return ranked.prefix(options.limit).map { candidate in
+        suggestion(
+          from: candidate.hit.stored, matchedLanguage: candidate.hit.key.language, score: candidate.score,
+          highlighter: highlighter, options: options, context: context)
+      }
+    }
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
     // A few more than asked: an item's language versions can take several places.
     let window = options.limit + 3

@@ -11,6 +11,9 @@ enum TermPrefix {
   static let similar = "S"
   /// Quick reply content, bot answer, article body.
   static let body = "B"
+  /// Han character pairs of titles and questions, without positions: a fallback for words the segmenter
+  /// split differently in the question and in what was asked.
+  static let bigram = "N"
   /// Tags as text.
   static let tag = "K"
   /// Proper prefixes (1 to 6 characters) of each title word; the whole word is its title term.

@@ -36,6 +36,11 @@ struct EvalCommand: AsyncParsableCommand {
   @Flag(help: "Evaluate the tenant's pick log in --data instead of a corpus.") var picks = false
   @Option(help: "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard).")
   var weights: String?
+  @Option(
+    help: ArgumentHelp(
+      "Also write each candidate's question-model features (tools/eval/fit-question-model.py).",
+      visibility: .hidden))
+  var features: String?
   @Flag(help: "Print JSON.") var json = false
   @Option(
     parsing: .upToNextOption,
@@ -104,6 +109,12 @@ struct EvalCommand: AsyncParsableCommand {
       judgments = try Qrels(path: qrels!)
     }
     let full = judged
+    if let path = features {
+      let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)
+      let sources: Set<KnowledgeSource> = corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? [.bot, .internal]
+      try evaluator.questionFeatures(judged, qrels: judgments, options: .init(sources: sources, mode: mode))
+        .write(toFile: path, atomically: true, encoding: .utf8)
+    }
     if let percentages = try percentages() { judged = judged.cut(at: percentages) }
 
     let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)

@@ -1,0 +1,215 @@
+import Synchronization
+import TextAnalysis
+
+/// A text as the question matcher compares it: its words (compounds by their parts), its folded characters
+/// and their pairs. Analysed once per distinct stored question and cached (see `QuestionMatch.Cache`).
+struct AnalyzedQuestion: Sendable {
+  var words: Set<String>
+  var characters: [Character]
+  /// The folded text's Unicode scalars, which the longest common subsequence compares (fast, unlike Characters).
+  var scalars: [UInt32]
+  var pairs: Set<String>
+  var folded: String
+  /// The unfinished last word of typed text (matches any word it starts).
+  var unfinished: String?
+
+  init(_ text: String, analyzer: Analyzer, partial: Bool = false) {
+    let options = AnalysisOptions(pinyinKeys: false, partial: partial)
+    let tokens = (try? analyzer.analyze(text, options: options)) ?? []
+    var words = Set<String>()
+    for token in tokens {
+      if token.isUnfinished {
+        unfinished = token.term
+        continue
+      }
+      if token.parts.isEmpty { words.insert(token.term) } else { words.formUnion(token.parts) }
+    }
+    self.words = words
+    folded = tokens.map(\.term).joined()
+    characters = Array(folded)
+    scalars = folded.unicodeScalars.map(\.value)
+    pairs = Self.pairs(of: characters)
+  }
+
+  /// Han character bigrams of runs of adjacent Han words (the index's fallback terms, see `TermPrefix.bigram`).
+  static func hanBigrams(_ tokens: [Token]) -> Set<String> {
+    var bigrams = Set<String>()
+    var run: [Character] = []
+    var end = -1
+    func flush() {
+      for i in run.indices.dropLast() { bigrams.insert(String(run[i...i + 1])) }
+      run = []
+    }
+    for token in tokens {
+      if token.script != .han || token.range.lowerBound != end { flush() }
+      if token.script == .han { run += Array(token.term) }
+      end = token.range.upperBound
+    }
+    flush()
+    return bigrams
+  }
+
+  static func pairs(of characters: [Character]) -> Set<String> {
+    var pairs = Set<String>()
+    if characters.count == 1 { pairs.insert(String(characters)) }
+    for i in characters.indices.dropLast() { pairs.insert(String(characters[i...i + 1])) }
+    return pairs
+  }
+}
+
+/// How well a stored question matches what was asked, as the numbers a linear model weighs
+/// (`RankingWeights.questionModel`, fitted on the AFQMC train pairs and Banking77's training examples by
+/// `tools/eval/fit-question-model.py`). Plain overlap counts every word alike; AFQMC's non-answers were chosen
+/// to share most words with the question, so the model needs how rare the shared and the missing words
+/// are (IDF from the index), and order (the longest common subsequence).
+struct QuestionMatch {
+  /// Feature names, in the order of `features` and of the model's weights (after the bias).
+  static let names = [
+    "engine", "queryCoverage", "questionCoverage", "wordDice", "pairDice", "queryPairCoverage",
+    "questionPairCoverage", "queryLCS", "questionLCS", "lengthRatio", "exact", "missingInQuestion",
+    "missingInQuery", "queryPairWeightedCoverage", "questionPairWeightedCoverage", "support", "engineRank",
+  ]
+  /// Where the item-level `support` feature stands (the mean query coverage of the item's best three
+  /// questions, which `Suggester.questionRanked` fills in: several close examples are more evidence than one).
+  static let supportIndex = names.firstIndex(of: "support")!
+  static let queryCoverageIndex = names.firstIndex(of: "queryCoverage")!
+
+  let asked: AnalyzedQuestion
+  let idf: (String) -> Double
+  /// The IDF of a character pair (from the index's `N` terms).
+  let pairIDF: (String) -> Double
+  private let askedWeights: [String: Double]
+  private let askedMass: Double
+  private let askedPairWeights: [String: Double]
+  private let askedPairMass: Double
+
+  init(asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 }) {
+    self.asked = asked
+    self.idf = idf
+    self.pairIDF = pairIDF
+    askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0)) })
+    askedPairMass = askedPairWeights.values.reduce(0, +)
+    askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
+    askedMass = askedWeights.values.reduce(0, +) + (asked.unfinished.map { idf($0) * 0.5 } ?? 0)
+  }
+
+  /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
+  func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> [Double] {
+    var sharedPairMass = 0.0
+    var questionPairMass = 0.0
+    for pair in question.pairs {
+      if let weight = askedPairWeights[pair] {
+        sharedPairMass += weight
+        questionPairMass += weight
+      } else {
+        questionPairMass += pairIDF(pair)
+      }
+    }
+    var shared = 0.0
+    var missingInQuestion = 0.0
+    for (word, weight) in askedWeights {
+      if question.words.contains(word) { shared += weight } else { missingInQuestion = max(missingInQuestion, weight) }
+    }
+    var questionMass = 0.0
+    var missingInQuery = 0.0
+    for word in question.words {
+      let weight = askedWeights[word] ?? idf(word)
+      questionMass += weight
+      if askedWeights[word] == nil { missingInQuery = max(missingInQuery, weight) }
+    }
+    if let unfinished = asked.unfinished, question.words.contains(where: { $0.hasPrefix(unfinished) }) {
+      // A word still being typed counts half: it may become another word.
+      shared += idf(unfinished) * 0.5
+    }
+    let sharedWords = Double(asked.words.intersection(question.words).count)
+    let sharedPairs = Double(asked.pairs.intersection(question.pairs).count)
+    let lcs = Double(Self.longestCommonSubsequence(asked.scalars, question.scalars))
+    let askedLength = Double(max(asked.characters.count, 1))
+    let questionLength = Double(max(question.characters.count, 1))
+    func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
+    return [
+      engine,
+      ratio(shared, askedMass),
+      ratio(shared, questionMass),
+      ratio(2 * sharedWords, Double(asked.words.count + question.words.count)),
+      ratio(2 * sharedPairs, Double(asked.pairs.count + question.pairs.count)),
+      ratio(sharedPairs, Double(asked.pairs.count)),
+      ratio(sharedPairs, Double(question.pairs.count)),
+      lcs / askedLength,
+      lcs / questionLength,
+      min(askedLength, questionLength) / max(askedLength, questionLength),
+      !asked.folded.isEmpty && asked.folded == question.folded ? 1 : 0,
+      missingInQuestion / Self.idfScale,
+      missingInQuery / Self.idfScale,
+      ratio(sharedPairMass, askedPairMass),
+      ratio(sharedPairMass, questionPairMass),
+      ratio(shared, askedMass),
+      1 / Double(1 + rank),
+    ]
+  }
+
+  /// The model's score: bias plus weights times features (a logistic regression's log-odds).
+  static func score(_ features: [Double], model: [Double]) -> Double {
+    guard model.count == features.count + 1 else { return features.first ?? 0 }
+    var sum = model[0]
+    for (weight, feature) in zip(model.dropFirst(), features) { sum += weight * feature }
+    return sum
+  }
+
+  /// Brings IDFs (up to about 11 for a 57k-document index) near the other features' range.
+  static let idfScale = 10.0
+
+  /// Bounded: questions are short, and a long article title is cut rather than made quadratic.
+  static func longestCommonSubsequence(_ a: [UInt32], _ b: [UInt32]) -> Int {
+    let a = a.prefix(96)
+    let b = Array(b.prefix(96))
+    guard !a.isEmpty && !b.isEmpty else { return 0 }
+    var previous = [Int](repeating: 0, count: b.count + 1)
+    var current = previous
+    for x in a {
+      for (j, y) in b.enumerated() {
+        current[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], current[j])
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+
+  /// Analysed stored questions and word IDFs, reused across queries until the index changes.
+  final class Cache: Sendable {
+    private struct State {
+      var generation = -1
+      var questions: [String: AnalyzedQuestion] = [:]
+      var idf: [String: Double] = [:]
+    }
+    private let state = Mutex(State())
+    /// Entries kept before the cache starts over (a few MB).
+    static let capacity = 200_000
+
+    func question(_ key: String, generation: Int, make: () -> AnalyzedQuestion) -> AnalyzedQuestion {
+      if let cached = state.withLock({ $0.generation == generation ? $0.questions[key] : nil }) { return cached }
+      let made = make()
+      state.withLock { state in
+        reset(&state, generation)
+        state.questions[key] = made
+      }
+      return made
+    }
+
+    func idf(_ term: String, generation: Int, make: () -> Double) -> Double {
+      if let cached = state.withLock({ $0.generation == generation ? $0.idf[term] : nil }) { return cached }
+      let made = make()
+      state.withLock { state in
+        reset(&state, generation)
+        state.idf[term] = made
+      }
+      return made
+    }
+
+    private func reset(_ state: inout State, _ generation: Int) {
+      if state.generation != generation || state.questions.count + state.idf.count > Self.capacity {
+        state = State(generation: generation)
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Knowledge
+import Testing
+import TextAnalysis
+
+@testable import SearchIndex
+
+@Suite(.serialized) struct QuestionMatchTests {
+  @Test(arguments: [
+    ("花呗怎么还款", ["花呗", "呗怎", "怎么", "么还", "还款"]),
+    // Punctuation ends a run: no pair spans it.
+    ("花呗，还款", ["花呗", "还款"]),
+    // Latin words are not paired.
+    ("iPhone退货", ["退货"]),
+    ("refund status", []),
+  ])
+  func hanBigramsStayInsideRunsOfHan(text: String, expected: [String]) throws {
+    let tokens = try TextAnalysisFixture.analyzer().analyze(text)
+    #expect(AnalyzedQuestion.hanBigrams(tokens) == Set(expected))
+  }
+
+  @Test func longestCommonSubsequence() {
+    func lcs(_ a: String, _ b: String) -> Int {
+      QuestionMatch.longestCommonSubsequence(a.unicodeScalars.map(\.value), b.unicodeScalars.map(\.value))
+    }
+    #expect(lcs("花呗怎么还款", "花呗如何还款") == 4)
+    #expect(lcs("", "花呗") == 0)
+    #expect(lcs("abc", "abc") == 3)
+  }
+
+  @Test func rareSharedWordsOutweighCommonOnes() throws {
+    let analyzer = try TextAnalysisFixture.analyzer()
+    let idf: (String) -> Double = { ["花呗": 5, "借呗": 5][$0] ?? 1 }
+    let match = QuestionMatch(asked: AnalyzedQuestion("我的花呗怎么还款", analyzer: analyzer), idf: idf)
+    let same = match.features(of: AnalyzedQuestion("花呗怎么还款", analyzer: analyzer), engine: 1)
+    let other = match.features(of: AnalyzedQuestion("借呗怎么还款", analyzer: analyzer), engine: 1)
+    #expect(QuestionMatch.names.count == same.count)
+    let model = RankingWeights.standard.questionModel
+    #expect(QuestionMatch.score(same, model: model) > QuestionMatch.score(other, model: model))
+  }
+
+  static func engine() async throws -> (SuggestionEngine, TestDataFolder) {
+    let folder = try TestDataFolder()
+    let engine = try await folder.open()
+    try engine.store.upsert(
+      [
+        KnowledgeItem(
+          id: "bot-card", source: .bot, title: "card arrival",
+          similar: ["when will my new card arrive", "my card has still not arrived"], body: ""),
+        KnowledgeItem(
+          id: "bot-pin", source: .bot, title: "change pin",
+          similar: [
+            "how do i change my card pin", "can i reset my card pin at an atm", "my card pin is blocked",
+            "i want a new pin for my card",
+          ], body: ""),
+      ], tenant: "acme")
+    try await engine.catchUp()
+    return (engine, folder)
+  }
+
+  @Test func anEntryScoresAsItsBestQuestion() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    // bot-pin says "card" four times over its questions; one of bot-card's questions is the one asked.
+    let answer = try engine.suggester.smartReply("my new card has not arrived", tenant: "acme")
+    #expect(answer.answers.first?.suggestion.id == "bot-card")
+    #expect(answer.answers.first?.matchedQuestion == "my card has still not arrived")
+  }
+
+  @Test func typedQuestionsAreRankedByTheirQuestions() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    let typed = try engine.suggester.suggest(
+      "how do i change my ca", tenant: "acme", options: SuggestOptions(sources: [.bot]))
+    #expect(typed.first?.id == "bot-pin")
+    let arrival = try engine.suggester.suggest(
+      "when will my new card ar", tenant: "acme", options: SuggestOptions(sources: [.bot]))
+    #expect(arrival.first?.id == "bot-card")
+  }
+}
