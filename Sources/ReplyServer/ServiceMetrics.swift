@@ -22,6 +22,14 @@ enum ServiceMetrics {
 
   static let indexDocuments = Gauge(label: "replykit_index_documents")
 
+  /// Messages stored, by sender; acknowledged retries are not counted again.
+  static func messagePosted(_ sender: String) {
+    Counter(label: "replykit_messages_total", dimensions: [("sender", sender)]).increment()
+  }
+
+  /// Customers who waited past their tenant's limit (alarms raised by the sweeper).
+  static func alarmRaised() { Counter(label: "replykit_session_alarms_total").increment() }
+
   static func importFinished(_ state: String) {
     Counter(label: "replykit_import_jobs_total", dimensions: [("state", state)]).increment()
   }

@@ -371,7 +371,10 @@ struct SessionRoutes {
     }
     // The smart replies just computed, not decoded again from what was stored (a retry reads the stored ones).
     let message = MessageJSON(posted.message, smartReplies: posted.isRetry ? nil : smartReplies)
-    if !posted.isRetry { Self.publishMessage(message, session: posted.session, on: workbench) }
+    if !posted.isRetry {
+      ServiceMetrics.messagePosted(body.sender.rawValue)
+      Self.publishMessage(message, session: posted.session, on: workbench)
+    }
     return EditedResponse(
       status: posted.isRetry ? .ok : .created,
       response: PostedMessageJSON(

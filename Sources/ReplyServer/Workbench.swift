@@ -80,7 +80,10 @@ public struct SessionSweeper: Service {
         try? await Task.sleep(for: .seconds(1))
         do {
           let result = try workbench.sessions.sweep()
-          for session in result.alarms { SessionRoutes.publish("alarm", session, on: workbench) }
+          for session in result.alarms {
+            ServiceMetrics.alarmRaised()
+            SessionRoutes.publish("alarm", session, on: workbench)
+          }
           for session in result.timedOut { SessionRoutes.publish("session.ended", session, on: workbench) }
         } catch {
           logger.error("session sweep failed: \(error)")

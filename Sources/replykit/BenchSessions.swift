@@ -25,6 +25,8 @@ struct BenchSessions: AsyncParsableCommand {
   @Option(help: "Agents serving the sessions.") var agents = 20
   @Option(help: "Knowledge items in the generated help desk.") var items = 10_000
   @Option(help: "Kill the server with SIGKILL after this many seconds, then restart it.") var killAfter: Double?
+  @Option(help: "Each session waits this many milliseconds before each message, as people type (0: none).")
+  var thinkMs = 0
   @Option(help: "The port the server listens on (127.0.0.1).") var port = 18_181
   @Option(help: "Give up after this many seconds.") var timeLimit: Double = 300
   @Option(help: "A data folder to use (default: a new temporary one, removed afterwards).") var data: String?
@@ -33,6 +35,7 @@ struct BenchSessions: AsyncParsableCommand {
     guard (1...5_000).contains(sessions) else { throw ValidationError("--sessions must be from 1 to 5000") }
     guard (1...1_000).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 1000") }
     guard (1...1_000).contains(agents) else { throw ValidationError("--agents must be from 1 to 1000") }
+    guard (0...60_000).contains(thinkMs) else { throw ValidationError("--think-ms must be from 0 to 60000") }
   }
 
   func run() async throws {
@@ -42,7 +45,7 @@ struct BenchSessions: AsyncParsableCommand {
     print("replykit bench sessions")
     print(
       "cores: \(ProcessInfo.processInfo.activeProcessorCount)  items: \(items)  sessions: \(sessions)"
-        + "  rounds: \(rounds)  agents: \(agents)")
+        + "  rounds: \(rounds)  agents: \(agents)  think: \(thinkMs) ms")
     let setup = try await Self.prepare(folder: folder, items: items, agents: agents)
     let server = ServerProcess(folder: folder, port: port)
     try await server.start()
@@ -54,7 +57,7 @@ struct BenchSessions: AsyncParsableCommand {
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let load = LoadRun(
       client: client, base: "http://127.0.0.1:\(port)", admin: setup.admin, agentKeys: setup.agentKeys,
-      questions: setup.questions, deadline: .now + .seconds(timeLimit))
+      questions: setup.questions, deadline: .now + .seconds(timeLimit), think: .milliseconds(thinkMs))
 
     let started = ContinuousClock.now
     let killer = Task {
@@ -196,6 +199,8 @@ final class LoadRun: Sendable {
   let agentKeys: [String]
   let questions: [String]
   let deadline: ContinuousClock.Instant
+  /// The pause before each message of a session (a person typing); zero sends as soon as answered.
+  let think: Duration
 
   let requests = Atomic<Int>(0)
   let retries = Atomic<Int>(0)
@@ -206,8 +211,9 @@ final class LoadRun: Sendable {
 
   init(
     client: HTTPClient, base: String, admin: String, agentKeys: [String], questions: [String],
-    deadline: ContinuousClock.Instant
+    deadline: ContinuousClock.Instant, think: Duration = .zero
   ) {
+    self.think = think
     self.client = client
     self.base = base
     self.admin = admin
@@ -249,6 +255,10 @@ final class LoadRun: Sendable {
   }
 
   private func post(_ session: Int, key: String, _ body: [String: Any]) async throws {
+    if think > .zero {
+      // Sessions start out of step, as people do.
+      try await Task.sleep(for: think * Double.random(in: 0.5...1.5))
+    }
     let answer = try await call("message", .POST, "/v1/sessions/\(session)/messages", key: key, body: body)
     guard answer.status == 201 || answer.status == 200, let clientId = body["clientId"] as? String else {
       throw BenchFailure("message refused (\(answer.status)): \(answer.json)")

@@ -216,6 +216,11 @@ import Testing
         json: Self.body(["sender": "agent", "suggestion": "qr-b"]))
       #expect(foreign.status == .badRequest)
 
+      // Stored messages are counted in the metrics (a retry is not counted twice).
+      let metrics = try await client.call(.get, "/metrics")
+      #expect(metrics.raw.contains("replykit_messages_total{sender=\"customer\"}"))
+      #expect(metrics.raw.contains("replykit_messages_total{sender=\"agent\"}"))
+
       // The outbox has the agent's message for the channel.
       let outbox = try await client.call(.get, "/v1/outbox", key: fixture.admin)
       let entries = try #require(outbox.body["entries"] as? [[String: Any]])
