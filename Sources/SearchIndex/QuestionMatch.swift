@@ -143,17 +143,29 @@ struct QuestionMatch {
       if asked.unfinished != nil { words.formUnion(question.words) }
       length += Double(question.words.count)
       for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
+      if let unfinished = asked.unfinished, let stem = unfinishedStem,
+        question.words.contains(where: { $0.hasPrefix(unfinished) })
+          || question.stems.contains(where: { $0.hasPrefix(stem) })
+      {
+        frequencies[Self.unfinishedKey, default: 0] += 1
+      }
     }
     return ItemEvidence(
       stemCoverage: stemCoverage(stems: stems, words: words), frequencies: frequencies, length: length)
   }
 
-  /// BM25 (k1 1.2, b 0.75) of the asked stems over an entry's questions as one text.
+  /// Where `ItemEvidence.frequencies` counts the questions with a word the unfinished word starts.
+  static let unfinishedKey = "\u{1}"
+
+  /// BM25 (k1 1.2, b 0.75) of the asked stems over an entry's questions as one text (the unfinished word,
+  /// half, as a prefix of their words or stems).
   func bm25(_ item: ItemEvidence, averageLength: Double) -> Double {
     let norm = 1.2 * (0.25 + 0.75 * item.length / max(averageLength, 1))
     var sum = 0.0
     for (stem, frequency) in item.frequencies {
-      sum += (askedStemWeights[stem] ?? 0) * frequency * 2.2 / (frequency + norm)
+      let weight =
+        stem == Self.unfinishedKey ? asked.unfinished.map { idf($0) * 0.5 } ?? 0 : askedStemWeights[stem] ?? 0
+      sum += weight * frequency * 2.2 / (frequency + norm)
     }
     return sum
   }
