@@ -10,6 +10,8 @@ struct AnalyzedQuestion: Sendable {
   var scalars: [UInt32]
   var pairs: Set<String>
   var folded: String
+  /// The words' English stems (`EnglishStemmer`; other words as they are), for the stemmed-word features.
+  var stems: Set<String>
   /// The unfinished last word of typed text (matches any word it starts).
   var unfinished: String?
 
@@ -25,6 +27,7 @@ struct AnalyzedQuestion: Sendable {
       if token.parts.isEmpty { words.insert(token.term) } else { words.formUnion(token.parts) }
     }
     self.words = words
+    stems = Set(words.map(EnglishStemmer.stem))
     folded = tokens.map(\.term).joined()
     characters = Array(folded)
     scalars = folded.unicodeScalars.map(\.value)
@@ -68,11 +71,18 @@ struct QuestionMatch {
     "engine", "queryCoverage", "questionCoverage", "wordDice", "pairDice", "queryPairCoverage",
     "questionPairCoverage", "queryLCS", "questionLCS", "lengthRatio", "exact", "missingInQuestion",
     "missingInQuery", "queryPairWeightedCoverage", "questionPairWeightedCoverage", "support", "engineRank",
+    "stemCoverage", "itemStemCoverage", "itemBM25",
   ]
   /// Where the item-level `support` feature stands (the mean query coverage of the item's best three
   /// questions, which `Suggester.questionRanked` fills in: several close examples are more evidence than one).
   static let supportIndex = names.firstIndex(of: "support")!
   static let queryCoverageIndex = names.firstIndex(of: "queryCoverage")!
+  /// Where the entry-level features stand, which `Suggester.questionRanked` fills in from all of an item's
+  /// questions together (`ItemEvidence`): the asked words' stems anywhere in the entry, and a BM25 over the
+  /// entry's questions as one text, stemmed, relative to the best candidate's (what engines that index an
+  /// entry's examples concatenated, with an English stemmer, rank by).
+  static let itemStemCoverageIndex = names.firstIndex(of: "itemStemCoverage")!
+  static let itemBM25Index = names.firstIndex(of: "itemBM25")!
 
   let asked: AnalyzedQuestion
   let idf: (String) -> Double
@@ -82,6 +92,9 @@ struct QuestionMatch {
   private let askedMass: Double
   private let askedPairWeights: [String: Double]
   private let askedPairMass: Double
+  /// The asked words' stems with the words' IDFs (a stem shared by two asked words counts once, the rarer).
+  private let askedStemWeights: [String: Double]
+  private let unfinishedStem: String?
 
   init(asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 }) {
     self.asked = asked
@@ -91,6 +104,70 @@ struct QuestionMatch {
     askedPairMass = askedPairWeights.values.reduce(0, +)
     askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
     askedMass = askedWeights.values.reduce(0, +) + (asked.unfinished.map { idf($0) * 0.5 } ?? 0)
+    var stemWeights: [String: Double] = [:]
+    for (word, weight) in askedWeights {
+      let stem = EnglishStemmer.stem(word)
+      stemWeights[stem] = max(stemWeights[stem] ?? 0, weight)
+    }
+    askedStemWeights = stemWeights
+    unfinishedStem = asked.unfinished.map(EnglishStemmer.stem)
+  }
+
+  /// The IDF mass of the asked stems found among `stems` (the unfinished word, half, when it starts one of
+  /// `words` or its stem starts one of `stems`), over the asked words' whole mass.
+  func stemCoverage(stems: Set<String>, words: Set<String>) -> Double {
+    var shared = 0.0
+    for (stem, weight) in askedStemWeights where stems.contains(stem) { shared += weight }
+    if let unfinished = asked.unfinished, let stem = unfinishedStem,
+      words.contains(where: { $0.hasPrefix(unfinished) }) || stems.contains(where: { $0.hasPrefix(stem) })
+    {
+      shared += idf(unfinished) * 0.5
+    }
+    return askedMass > 0 ? shared / askedMass : 0
+  }
+
+  /// An entry's questions taken together: how many of them hold each asked stem, and their length in words.
+  struct ItemEvidence {
+    var stemCoverage: Double
+    var frequencies: [String: Double]
+    var length: Double
+  }
+
+  func itemEvidence(_ questions: [AnalyzedQuestion]) -> ItemEvidence {
+    var stems = Set<String>()
+    var words = Set<String>()
+    var frequencies: [String: Double] = [:]
+    var length = 0.0
+    for question in questions {
+      stems.formUnion(question.stems)
+      if asked.unfinished != nil { words.formUnion(question.words) }
+      length += Double(question.words.count)
+      for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
+      if let unfinished = asked.unfinished, let stem = unfinishedStem,
+        question.words.contains(where: { $0.hasPrefix(unfinished) })
+          || question.stems.contains(where: { $0.hasPrefix(stem) })
+      {
+        frequencies[Self.unfinishedKey, default: 0] += 1
+      }
+    }
+    return ItemEvidence(
+      stemCoverage: stemCoverage(stems: stems, words: words), frequencies: frequencies, length: length)
+  }
+
+  /// Where `ItemEvidence.frequencies` counts the questions with a word the unfinished word starts.
+  static let unfinishedKey = "\u{1}"
+
+  /// BM25 (k1 1.2, b 0.75) of the asked stems over an entry's questions as one text (the unfinished word,
+  /// half, as a prefix of their words or stems).
+  func bm25(_ item: ItemEvidence, averageLength: Double) -> Double {
+    let norm = 1.2 * (0.25 + 0.75 * item.length / max(averageLength, 1))
+    var sum = 0.0
+    for (stem, frequency) in item.frequencies {
+      let weight =
+        stem == Self.unfinishedKey ? asked.unfinished.map { idf($0) * 0.5 } ?? 0 : askedStemWeights[stem] ?? 0
+      sum += weight * frequency * 2.2 / (frequency + norm)
+    }
+    return sum
   }
 
   /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
@@ -145,6 +222,9 @@ struct QuestionMatch {
       ratio(sharedPairMass, questionPairMass),
       ratio(shared, askedMass),
       1 / Double(1 + rank),
+      stemCoverage(stems: question.stems, words: question.words),
+      0,
+      0,
     ]
   }
 

@@ -76,7 +76,9 @@ extension Suggester {
     let analyzer = try analyzers.analyzer(for: tenant)
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
     // Typed text asks for fewer candidates: suggest answers on every keystroke.
-    let candidates = max(options.limit, partial ? weights.typedQuestionCandidates : weights.smartReplyCandidates)
+    let typedCandidates =
+      tokens.contains { $0.script == .han } ? weights.typedQuestionCandidates : weights.latinTypedQuestionCandidates
+    let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
     var queries = plan.fullQueries
     // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
     let bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
@@ -100,7 +102,8 @@ extension Suggester {
 
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
     let match = questionMatch(asked, tenant: tenant)
-    var ranked: [QuestionRanked] = []
+    // Each candidate's questions, their features, and the entry's questions taken together.
+    var candidatesFeatures: [(questions: [String], features: [[Double]], item: QuestionMatch.ItemEvidence)] = []
     for (rank, hit) in resolved.enumerated() {
       let item = hit.stored.item
       var questions = [item.title]
@@ -108,21 +111,32 @@ extension Suggester {
         questions += item.similar
         for variant in item.variants.values { questions += [variant.title] + variant.similar }
       }
+      let analysed = questions.map { analysedQuestion($0, tenant: tenant, analyzer: analyzer) }
+      let features = analysed.map { match.features(of: $0, engine: hit.weight / top, rank: rank) }
+      candidatesFeatures.append((questions, features, match.itemEvidence(analysed)))
+    }
+    let averageLength =
+      candidatesFeatures.map(\.item.length).reduce(0, +) / Double(max(candidatesFeatures.count, 1))
+    let bm25 = candidatesFeatures.map { match.bm25($0.item, averageLength: averageLength) }
+    let topBM25 = bm25.max() ?? 0
+    var ranked: [QuestionRanked] = []
+    for (candidate, hit) in resolved.enumerated() {
+      let (questions, features, item) = candidatesFeatures[candidate]
+      var all = features
       // The item's score is its best question's: one close paraphrase is the evidence, not how many
-      // loosely related phrasings an entry collected (Banking77's entries hold ten each).
-      var best = QuestionRanked(hit: hit, score: -.infinity, features: [], question: item.title)
-      var all = questions.map { question in
-        match.features(
-          of: analysedQuestion(question, tenant: tenant, analyzer: analyzer), engine: hit.weight / top, rank: rank)
-      }
+      // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
+      // features add what all of them say together.
+      var best = QuestionRanked(hit: hit, score: -.infinity, features: [], question: hit.stored.item.title)
       let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
       let support = coverages.reduce(0, +) / Double(coverages.count)
       for index in all.indices {
         all[index][QuestionMatch.supportIndex] = support
+        all[index][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
+        all[index][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[candidate] / topBM25 : 0
         let score = QuestionMatch.score(all[index], model: model)
         if score > best.score { (best.score, best.features, best.question) = (score, all[index], questions[index]) }
       }
-      if item.source == .internal { best.score -= weights.internalPenalty }
+      if hit.stored.item.source == .internal { best.score -= weights.internalPenalty }
       ranked.append(best)
     }
     return ranked.enumerated().sorted { a, b in

@@ -66,7 +66,9 @@ public final class Suggester: Sendable {
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
     let typedModel = weights.questionModel(for: tokens, typed: true)
-    if tokens.count >= weights.questionWords && typedModel.count > 1 {
+    let questionWords =
+      tokens.contains { $0.script == .han } ? weights.questionWords : weights.latinQuestionWords
+    if tokens.count >= questionWords && typedModel.count > 1 {
       // Several words typed: a customer's question being pasted or retyped more than a shortcut. Stored
       // questions are ranked as smart reply ranks them, with a model fitted on typed prefixes of questions.
       let ranked = try questionRanked(

@@ -19,6 +19,27 @@ import TextAnalysis
     #expect(AnalyzedQuestion.hanBigrams(tokens) == Set(expected))
   }
 
+  @Test(arguments: [
+    ("caresses", "caress"), ("ponies", "poni"), ("cards", "card"), ("charged", "charg"), ("charge", "charg"),
+    ("charges", "charg"), ("running", "run"), ("hopping", "hop"), ("hoping", "hope"), ("relational", "relat"),
+    ("activate", "activ"), ("activated", "activ"), ("transferring", "transfer"), ("generalization", "gener"),
+    ("happy", "happi"), ("card's", "card"), ("don't", "don't"), ("atm", "atm"), ("花呗", "花呗"), ("2fa", "2fa"),
+  ])
+  func porterStems(word: String, stem: String) {
+    #expect(EnglishStemmer.stem(word) == stem)
+  }
+
+  @Test func stemmedWordsCountAsTheSameEvidence() throws {
+    let analyzer = try TextAnalysisFixture.analyzer()
+    let match = QuestionMatch(asked: AnalyzedQuestion("my card was charged twice", analyzer: analyzer)) { _ in 1 }
+    let index = QuestionMatch.names.firstIndex(of: "stemCoverage")!
+    let stemmed = match.features(of: AnalyzedQuestion("two charges on my cards", analyzer: analyzer), engine: 1)
+    let plain = match.features(of: AnalyzedQuestion("my pin is blocked", analyzer: analyzer), engine: 1)
+    // my, card and charged of five words.
+    #expect(abs(stemmed[index] - 0.6) < 1e-9)
+    #expect(plain[index] == 0.2)
+  }
+
   @Test func longestCommonSubsequence() {
     func lcs(_ a: String, _ b: String) -> Int {
       QuestionMatch.longestCommonSubsequence(a.unicodeScalars.map(\.value), b.unicodeScalars.map(\.value))

@@ -7,7 +7,9 @@ per candidate, `qid docid grade f1 f2 ...`. The shipped weights come from two sp
 - AFQMC train, on an index the size of afqmc_dev (7,300 entries: the judged entries of 1,400 train queries and
   random others), because features such as the engine score depend on how crowded the index is;
 - Banking77's training examples (`corpus_exemplars.jsonl`) that are not among the ten in its corpus, 3,000 of
-  them as queries against `corpus.jsonl` (prefixes cut at 30, 50 and 70 % of their words).
+  them as queries against `corpus.jsonl` (prefixes cut at 30, 50 and 70 % of their words), with the
+  shipped candidate counts (60 for whole questions, `latinTypedQuestionCandidates` 40 for typed text): the
+  engine-rank features depend on the pool size, so a model is refitted when that changes.
 afqmc_dev and Banking77's test queries are the check, never the input.
 The model is a logistic regression (L2 of 1e-2 per example, Newton steps) on "is this candidate relevant", each file weighted
 equally however many lines it has, then refined by coordinate search on the mean MRR@10 of the files, the
