@@ -70,20 +70,16 @@ struct BenchHTTP: AsyncParsableCommand {
     }
 
     let port = try LoopbackPort.free()
-    let server = try startServer(folder: folder, port: port)
-    defer {
-      if server.isRunning {
-        server.terminate()
-        server.waitUntilExit()
-      }
-    }
+    let server = ServerProcess(folder: folder, port: port, options: ["--suggest-cache", String(suggestCache)])
+    try await server.start()
+    defer { server.stop() }
     var clientConfiguration = HTTPClient.Configuration()
     clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     do {
       let base = "http://127.0.0.1:\(port)"
-      try await waitUntilHealthy(client, base: base, server: server)
-      print("server: replykit serve (pid \(server.processIdentifier)) on 127.0.0.1:\(port)")
+      let pid = server.processIdentifier ?? 0
+      print("server: replykit serve (pid \(pid)) on 127.0.0.1:\(port)")
       let result = try await drive(client, base: base, key: key, paths: paths)
       let seconds = result.seconds
       func ms(_ nanoseconds: UInt64) -> String { BenchFormat.fixed(Double(nanoseconds) / 1e6, 2) }
@@ -94,7 +90,7 @@ struct BenchHTTP: AsyncParsableCommand {
       print(
         "latency: p50 \(ms(histogram.valueAtPercentile(50))) ms, p90 \(ms(histogram.valueAtPercentile(90))) ms,"
           + " p99 \(ms(histogram.valueAtPercentile(99))) ms, max \(ms(histogram.max)) ms")
-      if let peak = BenchProcess.peakMemoryMB(pid: server.processIdentifier) {
+      if let peak = BenchProcess.peakMemoryMB(pid: pid) {
         print("server peak memory: \(BenchFormat.fixed(peak, 0)) MB")
       }
     } catch {
@@ -123,35 +119,6 @@ struct BenchHTTP: AsyncParsableCommand {
     try engine.setAgent(Agent(tenant: "bench", id: "agent-7", groups: ["g1", "g2"]))
     let key = try APIKeys.create(for: .init(tenant: "bench", agent: "agent-7", isAdmin: false), in: engine.store)
     return (key, seconds)
-  }
-
-  private func startServer(folder: String, port: Int) throws -> Process {
-    let process = Process()
-    process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-    process.arguments = [
-      "serve", "--data", folder, "--host", "127.0.0.1", "--port", String(port), "--suggest-cache", String(suggestCache),
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-  }
-
-  private func waitUntilHealthy(_ client: HTTPClient, base: String, server: Process) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
-    while ContinuousClock.now < deadline {
-      guard server.isRunning else {
-        throw ValidationError("replykit serve exited with status \(server.terminationStatus) before it answered")
-      }
-      if let response = try? await client.execute(HTTPClientRequest(url: base + "/healthz"), timeout: .seconds(2)),
-        response.status == .ok
-      {
-        _ = try? await response.body.collect(upTo: 1 << 16)
-        return
-      }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    throw ValidationError("replykit serve did not answer /healthz within 60 s")
   }
 
   struct LoadResult {

@@ -133,64 +133,6 @@ struct BenchSessions: AsyncParsableCommand {
   }
 }
 
-struct BenchFailure: Error, CustomStringConvertible {
-  var description: String
-  init(_ description: String) { self.description = description }
-}
-
-/// A `replykit serve` child process on loopback.
-final class ServerProcess: Sendable {
-  let folder: String
-  let port: Int
-  private let process = Mutex<Process?>(nil)
-
-  init(folder: String, port: Int) {
-    self.folder = folder
-    self.port = port
-  }
-
-  func start() async throws {
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    child.arguments = ["serve", "--data", folder, "--host", "127.0.0.1", "--port", String(port)]
-    child.standardOutput = FileHandle.nullDevice
-    child.standardError = FileHandle.nullDevice
-    try child.run()
-    process.withLock { $0 = child }
-    // Ready when /healthz answers.
-    for _ in 0..<300 {
-      if await Self.healthy(port: port) { return }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    throw BenchFailure("the server did not start on port \(port)")
-  }
-
-  static func healthy(port: Int) async -> Bool {
-    let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
-    guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)) else { return false }
-    return response.status == .ok
-  }
-
-  func kill() {
-    guard let child = process.withLock({ $0 }) else { return }
-    Foundation.kill(child.processIdentifier, SIGKILL)
-    child.waitUntilExit()
-  }
-
-  /// SIGTERM, and wait (the service stops gracefully).
-  func stop() {
-    guard
-      let child = process.withLock({ process -> Process? in
-        defer { process = nil }
-        return process
-      })
-    else { return }
-    guard child.isRunning else { return }
-    child.terminate()
-    child.waitUntilExit()
-  }
-}
-
 /// The clients' side of a load run: requests with retries, latencies, acknowledged messages.
 final class LoadRun: Sendable {
   let client: HTTPClient

@@ -1,5 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
+import Synchronization
 
 /// Loads benchmark text: lines of the given files (the string fields of JSON Lines), repeated to a size.
 enum BenchText {
@@ -62,4 +64,73 @@ enum BenchFormat {
   static func milliseconds(_ duration: Duration) -> String { String(format: "%.1f ms", seconds(duration) * 1000) }
 
   static func fixed(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+}
+
+/// A `replykit serve` child process on loopback, for the benchmarks that drive the service over HTTP.
+final class ServerProcess: Sendable {
+  let folder: String
+  let port: Int
+  /// More `serve` options (`--suggest-cache 0`).
+  let options: [String]
+  private let process = Mutex<Process?>(nil)
+
+  init(folder: String, port: Int, options: [String] = []) {
+    self.folder = folder
+    self.port = port
+    self.options = options
+  }
+
+  var processIdentifier: Int32? { process.withLock { $0?.processIdentifier } }
+
+  /// Starts the server and returns once `/healthz` answers (at most 60 s).
+  func start() async throws {
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    child.arguments = ["serve", "--data", folder, "--host", "127.0.0.1", "--port", String(port)] + options
+    child.standardOutput = FileHandle.nullDevice
+    child.standardError = FileHandle.nullDevice
+    try child.run()
+    process.withLock { $0 = child }
+    let deadline = ContinuousClock.now + .seconds(60)
+    while ContinuousClock.now < deadline {
+      guard child.isRunning else {
+        throw BenchFailure("replykit serve exited with status \(child.terminationStatus) before it answered")
+      }
+      if await Self.healthy(port: port) { return }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw BenchFailure("replykit serve did not answer /healthz on port \(port) within 60 s")
+  }
+
+  static func healthy(port: Int) async -> Bool {
+    let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
+    guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)) else { return false }
+    _ = try? await response.body.collect(upTo: 1 << 16)
+    return response.status == .ok
+  }
+
+  /// SIGKILL, and wait (a crash, for the durability test).
+  func kill() {
+    guard let child = process.withLock({ $0 }) else { return }
+    Foundation.kill(child.processIdentifier, SIGKILL)
+    child.waitUntilExit()
+  }
+
+  /// SIGTERM, and wait (the service stops gracefully).
+  func stop() {
+    guard
+      let child = process.withLock({ process -> Process? in
+        defer { process = nil }
+        return process
+      })
+    else { return }
+    guard child.isRunning else { return }
+    child.terminate()
+    child.waitUntilExit()
+  }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
 }

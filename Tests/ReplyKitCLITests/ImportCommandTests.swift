@@ -103,7 +103,8 @@ import Testing
     let deadline = Date().addingTimeInterval(60)
     var stored = 0
     while Date() < deadline && process.isRunning {
-      if FileManager.default.fileExists(atPath: folder.data + "/replykit.sqlite"),
+      // The index folder comes after the store's migrations: opening the store before would race them.
+      if FileManager.default.fileExists(atPath: folder.data + "/index"),
         let store = try? KnowledgeStore(path: folder.data + "/replykit.sqlite")
       {
         stored = (try? store.count(tenant: "default")) ?? 0
