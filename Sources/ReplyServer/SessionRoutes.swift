@@ -327,7 +327,7 @@ struct SessionRoutes {
       }
       if let suggestion = body.suggestion {
         let item = try pickedItem(suggestion, source: body.source, caller: caller)
-        let language = try language(of: session, tenant: caller.tenant)
+        let language = try sessions.language(of: session)
         let template = body.body ?? Self.text(of: item.item, language: language)
         text = try fill(template, session: session, caller: caller)
         origin = MessageOrigin(source: item.item.source.rawValue, itemId: item.item.id, input: body.input)
@@ -341,7 +341,7 @@ struct SessionRoutes {
       if kind == .text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
         let options = SuggestOptions(
           agent: session.agent, limit: 3, sources: [.bot, .internal],
-          language: try language(of: session, tenant: caller.tenant))
+          language: try sessions.language(of: session))
         smartReplies = try engine.suggester.smartReply(text, tenant: caller.tenant, options: options)
       }
     case .bot, .system: break
@@ -406,7 +406,7 @@ struct SessionRoutes {
     } else if let suggestion = body.suggestion {
       template = Self.text(
         of: try pickedItem(suggestion, source: body.source, caller: caller).item,
-        language: try language(of: session, tenant: caller.tenant))
+        language: try sessions.language(of: session))
     } else {
       throw APIError.missing("suggestion")
     }
@@ -616,11 +616,6 @@ struct SessionRoutes {
     guard try engine.store.agents(tenant: tenant).contains(where: { $0.groups.contains(group) }) else {
       throw APIError(.badRequest, "unknown_group", "field \"group\": no agent is in group \(group)")
     }
-  }
-
-  /// The conversation's language: the customer's, else the tenant's default.
-  func language(of session: Session, tenant: String) throws -> String? {
-    try sessions.customer(tenant: tenant, id: session.customerId)?.language
   }
 
   /// A knowledge item the caller may see, by id (in the given source, or the first source that has it).

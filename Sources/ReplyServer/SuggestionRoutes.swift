@@ -59,7 +59,7 @@ struct SuggestionRoutes {
     let conversation = try parameters.get("conversation").map { try Self.conversation($0, caller, sessions) }
     let options = SuggestOptions(
       agent: caller.agent, limit: try Self.limit(parameters, default: 5), sources: try Self.sources(parameters),
-      language: try parameters.get("lang") ?? conversation.flatMap { try language(of: $0, tenant: caller.tenant) })
+      language: try parameters.get("lang") ?? conversation.flatMap { try sessions.language(of: $0) })
     let started = ContinuousClock.now
     // The version is read before the search, so an answer is never filed under a newer commit than it saw.
     let version = engine.resultsVersion
@@ -109,7 +109,7 @@ struct SuggestionRoutes {
     let limit = body.limit ?? 3
     guard (1...50).contains(limit) else { throw APIError.invalid("field \"limit\" must be between 1 and 50") }
     let started = ContinuousClock.now
-    let language = try body.lang ?? conversation.flatMap { try self.language(of: $0, tenant: caller.tenant) }
+    let language = try body.lang ?? conversation.flatMap { try sessions.language(of: $0) }
     let result = try engine.suggester.smartReply(
       message, tenant: caller.tenant,
       options: SuggestOptions(agent: caller.agent, limit: limit, sources: [.bot, .internal], language: language))
@@ -163,11 +163,6 @@ struct SuggestionRoutes {
       throw APIError.notFound("no conversation with id \(text)")
     }
     return session
-  }
-
-  /// The conversation's language: its customer's.
-  func language(of session: Session, tenant: String) throws -> String? {
-    try sessions.customer(tenant: tenant, id: session.customerId)?.language
   }
 
   static func limit(_ parameters: Parameters, default value: Int, max: Int = 50) throws -> Int {

@@ -62,6 +62,11 @@ extension SessionStore {
     }
   }
 
+  /// A conversation's language: its customer's (nil: the tenant's default applies).
+  public func language(of session: Session) throws(SessionStoreError) -> String? {
+    try customer(tenant: session.tenant, id: session.customerId)?.language
+  }
+
   static func fetchCustomer(_ db: Database, tenant: String, id: String) throws -> Customer? {
     try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE tenant = ? AND id = ?", arguments: [tenant, id])
       .map(SessionRows.customer)
