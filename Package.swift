@@ -43,7 +43,7 @@ let package = Package(
     // Conversations of the agent workbench: customers, sessions, messages, summaries, the outbox.
     .target(
       name: "Sessions",
-      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     // The HTTP service: routes, API keys, errors as JSON, live events.
     .target(
@@ -78,7 +78,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SessionsTests",
-      dependencies: ["Sessions"]
+      dependencies: ["Sessions", "Knowledge"]
     ),
     .testTarget(
       name: "EvaluationTests",

@@ -135,7 +135,7 @@ struct SessionRoutes {
       customerId = try sessions.upsertCustomer(customer, tenant: caller.tenant).id
     }
     let session = try sessions.createSession(
-      customer: customerId, channel: body.channel, group: body.group, by: Self.sessionCaller(caller))
+      customer: customerId, channel: body.channel, group: body.group, by: caller)
     Self.publish("session.queued", session, on: workbench)
     return EditedResponse(status: .created, response: try json(session, tenant: caller.tenant))
   }
@@ -164,7 +164,7 @@ struct SessionRoutes {
     let page = try KnowledgeRoutes.positive(parameters, "page", default: 1, max: 1_000_000)
     let perPage = try KnowledgeRoutes.positive(parameters, "per_page", default: 20, max: 100)
     let result = try sessions.list(
-      view, caller: Self.sessionCaller(caller), groups: try agentGroups(caller), channel: channel,
+      view, caller: caller, groups: try agentGroups(caller), channel: channel,
       group: parameters.get("group"), sort: sort ?? .lastMessage, limit: perPage, offset: (page - 1) * perPage)
     return SessionPageJSON(
       sessions: result.sessions.map { SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm) },
@@ -208,7 +208,7 @@ struct SessionRoutes {
       }
       agent = own
     }
-    let session = try sessions.assign(session: current.id, to: agent, by: Self.sessionCaller(caller))
+    let session = try sessions.assign(session: current.id, to: agent, by: caller)
     Self.publish("session.assigned", session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
@@ -222,7 +222,7 @@ struct SessionRoutes {
     if let agent = body.agent { try validateAgent(agent, tenant: caller.tenant) }
     if let group = body.group { try validateGroup(group, tenant: caller.tenant) }
     let session = try sessions.transfer(
-      session: current.id, toAgent: body.agent, toGroup: body.group, by: Self.sessionCaller(caller))
+      session: current.id, toAgent: body.agent, toGroup: body.group, by: caller)
     // The agent it leaves hears of it as well as the one (or the group) it goes to.
     if let previous = current.agent, previous != session.agent {
       Self.publish("session.transferred", session, on: workbench, to: previous)
@@ -235,21 +235,21 @@ struct SessionRoutes {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
     let reason = body?.reason ?? (caller.isAdmin && caller.agent == nil ? .customer : .agent)
-    let session = try sessions.end(session: try session(context).id, reason: reason, by: Self.sessionCaller(caller))
+    let session = try sessions.end(session: try session(context).id, reason: reason, by: caller)
     Self.publish("session.ended", session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
 
   @Sendable func offline(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try Self.admin(context, "the customer's leaving is reported with the administrator (channel) key")
-    let session = try sessions.setOffline(session: try session(context).id, by: Self.sessionCaller(caller))
+    let session = try sessions.setOffline(session: try session(context).id, by: caller)
     Self.publish("session.offline", session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
 
   func star(_ starred: Bool, _ request: Request, _ context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try context.caller()
-    let session = try sessions.setStarred(starred, session: try session(context).id, by: Self.sessionCaller(caller))
+    let session = try sessions.setStarred(starred, session: try session(context).id, by: caller)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -267,7 +267,7 @@ struct SessionRoutes {
     }
     let session = try sessions.setSummary(
       ServiceSummary(status: body.status, category: body.category, notes: body.notes), session: try session(context).id,
-      by: Self.sessionCaller(caller))
+      by: caller)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -314,7 +314,6 @@ struct SessionRoutes {
     guard (body.body?.utf8.count ?? 0) <= 64 * 1024 else {
       throw APIError(.badRequest, "message_too_long", "field \"body\" is over 64 KiB")
     }
-    let sessionCaller = Self.sessionCaller(caller)
     var text = body.body ?? ""
     var origin: MessageOrigin?
     var pick: Pick?
@@ -362,7 +361,7 @@ struct SessionRoutes {
       sender: body.sender, kind: kind, body: text, attachments: body.attachments ?? [], clientId: body.clientId,
       origin: origin, searchTerms: try workbench.searchTerms(text, tenant: caller.tenant),
       smartReplies: try smartReplies.map { try JSONEncoder().encode($0) })
-    let posted = try await sessions.postMessage(new, session: session.id, by: sessionCaller)
+    let posted = try await sessions.postMessage(new, session: session.id, by: caller)
     if !posted.isRetry {
       if let pick {
         try engine.store.recordPick(pick)
@@ -422,7 +421,7 @@ struct SessionRoutes {
     let caller = try context.caller()
     let text = try context.parameters.require("id")
     guard let id = Int64(text) else { throw APIError.notFound("no message with id \(text)") }
-    let message = try sessions.recall(message: id, by: Self.sessionCaller(caller))
+    let message = try sessions.recall(message: id, by: caller)
     if let session = try sessions.session(tenant: caller.tenant, id: message.sessionId) {
       workbench.events.publish(
         WorkbenchEvent(
@@ -496,7 +495,7 @@ struct SessionRoutes {
 
   @Sendable func savedGroups(_ request: Request, context: ReplyRequestContext) async throws -> GroupsJSON {
     let caller = try context.caller()
-    return GroupsJSON(groups: try sessions.savedGroups(caller: Self.sessionCaller(caller)).map(SavedGroupJSON.init))
+    return GroupsJSON(groups: try sessions.savedGroups(caller: caller).map(SavedGroupJSON.init))
   }
 
   struct SaveGroupBody: Decodable {
@@ -514,7 +513,7 @@ struct SessionRoutes {
     let shared = body.shared ?? (caller.agent == nil)
     if shared && !caller.isAdmin { throw APIError.forbidden("only the administrator saves shared groups") }
     let group = try sessions.saveGroup(
-      name: body.name, filter: body.filter, shared: shared, caller: Self.sessionCaller(caller))
+      name: body.name, filter: body.filter, shared: shared, caller: caller)
     return EditedResponse(status: .created, response: SavedGroupJSON(group))
   }
 
@@ -522,7 +521,7 @@ struct SessionRoutes {
     let caller = try context.caller()
     let text = try context.parameters.require("id")
     guard let id = Int64(text) else { throw APIError.notFound("no saved group with id \(text)") }
-    try sessions.deleteGroup(id: id, caller: Self.sessionCaller(caller))
+    try sessions.deleteGroup(id: id, caller: caller)
     return Response(status: .noContent)
   }
 
@@ -657,10 +656,6 @@ struct SessionRoutes {
         .unprocessableContent, "unresolved_variables",
         "the reply has variables this session cannot fill: \(names); give a fallback such as {{visitor.name|您}}")
     }
-  }
-
-  static func sessionCaller(_ identity: Identity) -> Caller {
-    Caller(tenant: identity.tenant, agent: identity.agent, isAdmin: identity.isAdmin)
   }
 
   static func admin(_ context: ReplyRequestContext, _ why: String) throws -> Identity {

@@ -1,19 +1,12 @@
 import Foundation
 import GRDB
+import Knowledge
 
-/// Who asks the store to act: a tenant's agent, or the tenant's administrator (which also stands for the
-/// channels: customers' messages and their leaving arrive with the administrator's key).
-public struct Caller: Sendable, Hashable {
-  public var tenant: String
-  public var agent: String?
-  public var isAdmin: Bool
+/// Who asks the store to act: the owner of the API key, a tenant's agent or the tenant's administrator (which
+/// also stands for the channels: customers' messages and their leaving arrive with the administrator's key).
+public typealias Caller = APIKeyOwner
 
-  public init(tenant: String, agent: String?, isAdmin: Bool) {
-    self.tenant = tenant
-    self.agent = agent
-    self.isAdmin = isAdmin
-  }
-
+extension APIKeyOwner {
   /// How the history of actions names the caller.
   var name: String { agent ?? (isAdmin ? "admin" : "unknown") }
 }
