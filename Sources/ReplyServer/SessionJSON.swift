@@ -19,31 +19,8 @@ enum APITime {
   }
 }
 
-struct CustomerJSON: Codable {
-  var id: String
-  var name: String?
-  var channel: CustomerChannel
-  var identity: String?
-  var language: String?
-  var level: String?
-  var tags: [String]
-  var attributes: [String: String]
-  var blocked: Bool
-
-  init(_ customer: Customer) {
-    id = customer.id
-    name = customer.name
-    channel = customer.channel
-    identity = customer.identity
-    language = customer.language
-    level = customer.level
-    tags = customer.tags
-    attributes = customer.attributes
-    blocked = customer.blocked
-  }
-}
-
-extension CustomerJSON: ResponseEncodable {}
+/// A customer is answered as the store holds it (its Codable form is the API's).
+extension Customer: ResponseEncodable {}
 
 struct SummaryJSON: Codable {
   var status: ResolutionStatus
@@ -119,7 +96,7 @@ extension MessageJSON: ResponseEncodable {}
 struct SessionJSON: Codable {
   var id: Int64
   var customerId: String
-  var customer: CustomerJSON?
+  var customer: Customer?
   var channel: CustomerChannel
   var group: String?
   var agent: String?
@@ -141,7 +118,7 @@ struct SessionJSON: Codable {
   init(_ session: Session, customer: Customer?, alarm: Bool) {
     id = session.id
     customerId = session.customerId
-    self.customer = customer.map(CustomerJSON.init)
+    self.customer = customer
     channel = session.channel
     group = session.group
     agent = session.agent

@@ -71,30 +71,30 @@ struct SessionRoutes {
   }
 
   @Sendable func putCustomer(_ request: Request, context: ReplyRequestContext) async throws -> EditedResponse<
-    CustomerJSON
+    Customer
   > {
     let caller = try Self.admin(context, "customers are written with the administrator (channel) key")
     let body = try await RequestBody.decode(CustomerBody.self, request, context: context)
     let customer = try body.customer(id: context.parameters.get("id"))
     let created = try sessions.customer(tenant: caller.tenant, id: customer.id) == nil
     let stored = try sessions.upsertCustomer(customer, tenant: caller.tenant)
-    return EditedResponse(status: created ? .created : .ok, response: CustomerJSON(stored))
+    return EditedResponse(status: created ? .created : .ok, response: stored)
   }
 
-  @Sendable func getCustomer(_ request: Request, context: ReplyRequestContext) async throws -> CustomerJSON {
+  @Sendable func getCustomer(_ request: Request, context: ReplyRequestContext) async throws -> Customer {
     let caller = try context.caller()
     let id = try context.parameters.require("id")
     guard let customer = try sessions.customer(tenant: caller.tenant, id: id) else {
       throw APIError.notFound("no customer with id \(id)")
     }
-    return CustomerJSON(customer)
+    return customer
   }
 
-  func setBlocked(_ blocked: Bool, _ request: Request, _ context: ReplyRequestContext) async throws -> CustomerJSON {
+  func setBlocked(_ blocked: Bool, _ request: Request, _ context: ReplyRequestContext) async throws -> Customer {
     let caller = try context.caller()
     let customer = try sessions.setBlocked(
       blocked, customer: try context.parameters.require("id"), tenant: caller.tenant)
-    return CustomerJSON(customer)
+    return customer
   }
 
   // MARK: Sessions
