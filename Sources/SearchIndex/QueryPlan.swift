@@ -5,10 +5,15 @@ import TextAnalysis
 struct QueryPlan {
   /// One query per token over titles, questions, tags and the precomputed prefix terms.
   var titleQueries: [IndexQuery] = []
+  /// The same with similar questions too (what typed text's question model compares; no bodies).
+  var questionQueries: [IndexQuery] = []
+  /// The Han word each of `questionQueries` asks for (empty for other words and the unfinished one).
+  var questionTerms: [String] = []
   /// The same with contents (bodies) too.
   var fullQueries: [IndexQuery] = []
   /// The queries the relaxed (any word) tiers use: without a one-character unfinished word after others.
   var relaxedTitleQueries: [IndexQuery] = []
+  var relaxedQuestionQueries: [IndexQuery] = []
   var relaxedFullQueries: [IndexQuery] = []
   /// Folded terms that count as matched, and how (the typed word, a synonym, a typo's correction).
   var termKinds: [String: MatchKind] = [:]

@@ -56,6 +56,9 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// and cheaper than smart reply's, as suggest answers every keystroke.
   public var typedQuestionCandidates = 20
   public var typedBigram = 1.0
+  /// Typed Chinese text's any-word candidates leave out words and character pairs found in more than this
+  /// share of the titles and questions, when a rarer finished word is typed (1: none left out).
+  public var typedCommonShare = 0.1
   /// Suggest takes its candidates from items with every typed word when there are enough of them.
   public var typedQuestionAllWordsFirst = true
   /// `questionWords` and `typedQuestionCandidates` for typed text without Han words (English): from two
@@ -115,6 +118,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.typedQuestionAllWordsFirst, &typedQuestionAllWordsFirst)
     try read(.latinTypedQuestionCandidates, &latinTypedQuestionCandidates)
     try read(.latinQuestionWords, &latinQuestionWords)
+    try read(.typedCommonShare, &typedCommonShare)
   }
 
   public static let standard = RankingWeights()

@@ -79,19 +79,31 @@ extension Suggester {
     let typedCandidates =
       tokens.contains { $0.script == .han } ? weights.typedQuestionCandidates : weights.latinTypedQuestionCandidates
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
-    var queries = plan.fullQueries
+    let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
+    let match = questionMatch(asked, tenant: tenant)
+    // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
+    // longest on a large index, and the model compares questions.
+    var queries = partial ? plan.questionQueries : plan.fullQueries
     // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
-    let bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
+    var bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
+    let rarest = log(1 / weights.typedCommonShare)
+    func common(_ term: String) -> Bool { !term.isEmpty && match.idf(term) < rarest }
+    if partial && plan.questionTerms.contains(where: { !$0.isEmpty && !common($0) }) {
+      // Typed Chinese with a rarer finished word: the any-word tier leaves out the words and character pairs
+      // found in more than `typedCommonShare` of the titles and questions. Beside a rarer word they cannot
+      // lift an item into the candidates, but they cost the longest posting lists; the model still weighs them.
+      queries = zip(plan.questionQueries, plan.questionTerms).filter { !common($0.1) }.map(\.0)
+      bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
+    }
     let bigramWeight = partial ? weights.typedBigram : weights.bigram
     if bigramWeight > 0 && !bigrams.isEmpty {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
     var hits: [IndexHit] = []
     if partial && weights.typedQuestionAllWordsFirst {
-      // Every word first, in titles and questions, then in any text (short posting lists): on a large index,
-      // any-word queries over typed text's common words cost ten times more, and are needed only when few
-      // items have every word.
-      for tier in [plan.titleQueries, plan.fullQueries] where hits.count < candidates {
+      // Every word first, in titles, then in titles and questions (short posting lists): any-word queries
+      // cost more, and are needed only when few items have every word.
+      for tier in [plan.titleQueries, plan.questionQueries] where hits.count < candidates {
         hits = try search(.filter(.and(tier), filter), limit: candidates)
       }
     }
@@ -100,8 +112,6 @@ extension Suggester {
     let resolved = try resolve(hits, limit: candidates)
     guard let top = resolved.first?.weight, top > 0 else { return [] }
 
-    let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
-    let match = questionMatch(asked, tenant: tenant)
     // Each candidate's questions, their features, and the entry's questions taken together.
     var candidatesFeatures: [(questions: [String], features: [[Double]], item: QuestionMatch.ItemEvidence)] = []
     for (rank, hit) in resolved.enumerated() {

@@ -199,17 +199,21 @@ public final class Suggester: Sendable {
       plan.whole += token.term
       // A repeated word adds nothing but work.
       guard seen.insert(token.term + (token.isUnfinished ? "*" : "")).inserted else { continue }
-      let (title, full) =
+      let queries =
         token.isUnfinished
         ? try prefixQuery(token, alone: tokens.count == 1, pinyinEnabled: pinyinEnabled, plan: &plan)
         : try wordQuery(token, context: context, plan: &plan)
+      let (title, full) = (queries.title, queries.full)
       plan.titleQueries.append(title)
+      plan.questionQueries.append(queries.questions)
+      plan.questionTerms.append(token.isUnfinished || token.script != .han ? "" : token.term)
       plan.fullQueries.append(full)
       // In the relaxed (any word) tiers, a one-character unfinished word after others is the weakest
       // evidence and the longest posting list: it is left out there.
       let weak = token.isUnfinished && token.term.count == 1 && tokens.count > 1
       if !weak {
         plan.relaxedTitleQueries.append(title)
+        plan.relaxedQuestionQueries.append(queries.questions)
         plan.relaxedFullQueries.append(full)
       }
     }
@@ -217,9 +221,7 @@ public final class Suggester: Sendable {
   }
 
   /// A finished word: its term (or its parts, or a synonym, or a typo's correction) in any text field.
-  private func wordQuery(_ token: Token, context: TenantContext, plan: inout QueryPlan) throws -> (
-    IndexQuery, IndexQuery
-  ) {
+  private func wordQuery(_ token: Token, context: TenantContext, plan: inout QueryPlan) throws -> TokenQueries {
     let term = token.term
     plan.match(term, as: .exact)
     var alternatives: [(term: String, weight: Double, kind: MatchKind)] = [(term, 1, .exact)]
@@ -231,8 +233,7 @@ public final class Suggester: Sendable {
       alternatives.append((corrected, weights.typo, .typo))
       plan.match(corrected, as: .typo)
     }
-    var fieldQueries: [IndexQuery] = []
-    var contentQueries: [IndexQuery] = []
+    var queries = TokenQueries()
     for (field, weight) in textFields {
       var options: [IndexQuery] = []
       for alternative in alternatives {
@@ -250,49 +251,44 @@ public final class Suggester: Sendable {
         for part in token.parts { plan.match(part, as: .exact) }
       }
       let query = IndexQuery.scaled(options.count == 1 ? options[0] : .or(options), by: weight)
-      if Self.contentFields.contains(field) { contentQueries.append(query) } else { fieldQueries.append(query) }
+      queries.add(query, in: field)
     }
     if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
       // A whole pinyin word typed and finished with a space: tuikuan, tk.
       plan.pinyinPrefix = term
-      fieldQueries.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
-      fieldQueries.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+      queries.fields.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
+      queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
     }
-    return (.or(fieldQueries), .or(fieldQueries + contentQueries))
+    return queries
   }
 
   /// The unfinished last word: a prefix of title words (precomputed terms), of content words (a bounded
   /// wildcard), and of pinyin keys.
-  private func prefixQuery(_ token: Token, alone: Bool, pinyinEnabled: Bool, plan: inout QueryPlan) throws -> (
-    IndexQuery, IndexQuery
-  ) {
+  private func prefixQuery(_ token: Token, alone: Bool, pinyinEnabled: Bool, plan: inout QueryPlan) throws
+    -> TokenQueries
+  {
     let term = token.term
     plan.unfinished = term
-    var options: [IndexQuery] = []
-    var contentOptions: [IndexQuery] = []
+    var queries = TokenQueries()
     if alone && term.count == 1 && token.script != .latin {
       // One character typed alone: titles that start with it (half the posting list of "any title word
       // starts with it", and what an agent typing one character is after).
-      options.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.titleWordPrefix))
+      queries.fields.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.titleWordPrefix))
     } else if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
-      options.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.titleWordPrefix))
+      queries.fields.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.titleWordPrefix))
     } else {
-      options.append(
+      queries.fields.append(
         .scaled(.prefix(TermPrefix.title + term, maxExpansion: weights.maxPrefixExpansion), by: weights.titleWordPrefix)
       )
     }
     for (field, weight) in textFields {
-      if Self.contentFields.contains(field) {
-        contentOptions.append(.scaled(.term(field + term), by: weight))
-      } else {
-        options.append(.scaled(.term(field + term), by: weight))
-      }
+      queries.add(.scaled(.term(field + term), by: weight), in: field)
     }
     let longEnough = token.script == .latin ? term.count >= 3 : term.count >= 2
     if longEnough {
       for field in [TermPrefix.body, TermPrefix.similar] {
-        contentOptions.append(
-          .scaled(.prefix(field + term, maxExpansion: weights.maxPrefixExpansion), by: weights.bodyPrefix))
+        queries.add(
+          .scaled(.prefix(field + term, maxExpansion: weights.maxPrefixExpansion), by: weights.bodyPrefix), in: field)
       }
     }
     if token.script == .latin && pinyinEnabled && isLetters(term) {
@@ -305,12 +301,13 @@ public final class Suggester: Sendable {
           term.count == 2
             ? .term(prefix + term) : .prefix(prefix + term, maxExpansion: weights.maxPrefixExpansion)
         }
-        options.append(.scaled(pinyin(TermPrefix.pinyin), by: weights.pinyin))
-        options.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+        queries.fields.append(.scaled(pinyin(TermPrefix.pinyin), by: weights.pinyin))
+        queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
         // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
-        options.append(.scaled(pinyin(TermPrefix.titlePinyin), by: weights.pinyin * weights.titlePinyinStart))
+        queries.fields.append(.scaled(pinyin(TermPrefix.titlePinyin), by: weights.pinyin * weights.titlePinyinStart))
       }
-      options.append(.scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
+      queries.fields.append(
+        .scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
     }
     if token.script == .latin && term.count >= 4, try !prefixOccurs(term), let corrected = try spellingCorrection(term)
     {
@@ -318,10 +315,32 @@ public final class Suggester: Sendable {
       plan.match(corrected, as: .typo)
       for (field, weight) in textFields {
         let query = IndexQuery.scaled(.term(field + corrected), by: weight * weights.typo)
-        if Self.contentFields.contains(field) { contentOptions.append(query) } else { options.append(query) }
+        queries.add(query, in: field)
       }
     }
-    return (.or(options), .or(options + contentOptions))
+    return queries
+  }
+
+  /// One token's query over titles (with tags and pinyin keys), over those and similar questions, and over
+  /// every text field.
+  struct TokenQueries {
+
+    /// Queries on titles, tags and pinyin keys; on similar questions; on bodies.
+    var fields: [IndexQuery] = []
+    var similar: [IndexQuery] = []
+    var bodies: [IndexQuery] = []
+
+    var title: IndexQuery { .or(fields) }
+    var questions: IndexQuery { .or(fields + similar) }
+    var full: IndexQuery { .or(fields + similar + bodies) }
+
+    mutating func add(_ query: IndexQuery, in field: String) {
+      switch field {
+      case TermPrefix.body: bodies.append(query)
+      case TermPrefix.similar: similar.append(query)
+      default: fields.append(query)
+      }
+    }
   }
 
   /// Fields searched only in the contents tier: bodies, and the similar questions (phrasings customers use,

@@ -29,6 +29,9 @@ struct BenchSuggest: AsyncParsableCommand {
   @Option(help: "Also write the generated items as {\"id\", \"title\", \"body\"} lines (for tools/peers).")
   var writeCorpus: String?
 
+  @Option(help: "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard).")
+  var weights: String?
+
   func run() async throws {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-bench-\(UUID().uuidString)").path
@@ -40,7 +43,7 @@ struct BenchSuggest: AsyncParsableCommand {
     )
 
     // Import as `replykit import` does: store batches, the index catching up beside them.
-    let engine = try await SuggestionEngine(dataFolder: folder)
+    let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights))
     var generated: [KnowledgeItem] = []
     generated.reserveCapacity(items)
     for number in 0..<items { generated.append(corpus.item(number)) }

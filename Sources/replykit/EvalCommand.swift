@@ -78,14 +78,7 @@ struct EvalCommand: AsyncParsableCommand {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-eval-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-    var rankingWeights = RankingWeights.standard
-    if let path = weights {
-      guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read") }
-      do { rankingWeights = try JSONDecoder().decode(RankingWeights.self, from: data) } catch {
-        throw ValidationError("\(path): not RankingWeights JSON (\(error))")
-      }
-    }
-    let engine = try await SuggestionEngine(dataFolder: folder, weights: rankingWeights)
+    let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights))
     var judged: Queries
     let judgments: Qrels
     let evaluationTenant: String

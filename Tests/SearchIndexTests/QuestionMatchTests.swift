@@ -98,4 +98,38 @@ import TextAnalysis
       "when will my new card ar", tenant: "acme", options: SuggestOptions(sources: [.bot]))
     #expect(arrival.first?.id == "bot-card")
   }
+
+  /// Twenty Huabei questions: 花呗 is in all of them, each other word in one.
+  static func huabei() async throws -> (SuggestionEngine, TestDataFolder) {
+    let folder = try TestDataFolder()
+    let engine = try await folder.open()
+    let topics = [
+      "分期", "还款", "额度", "账单", "逾期", "提前还款", "开通", "关闭", "冻结", "解冻", "收款", "付款", "退款", "充值",
+      "提现", "红包", "积分", "年费", "发票", "客服",
+    ]
+    try engine.store.upsert(
+      topics.enumerated().map { index, topic in
+        KnowledgeItem(id: "hb-\(index)", source: .bot, title: "花呗\(topic)怎么办", body: "")
+      }, tenant: "acme")
+    try await engine.catchUp()
+    return (engine, folder)
+  }
+
+  @Test func typedChineseFindsTheRareWordBesideACommonOne() async throws {
+    let (engine, folder) = try await Self.huabei()
+    defer { folder.remove() }
+    // No question has every typed word (none has 利…): the any-word tier finds 分期 without 花呗's postings.
+    let typed = try engine.suggester.suggest(
+      "花呗分期利", tenant: "acme", options: SuggestOptions(limit: 3, sources: [.bot]))
+    #expect(typed.first?.id == "hb-0")
+  }
+
+  @Test func typedChineseOfCommonWordsOnlyStillFindsItems() async throws {
+    let (engine, folder) = try await Self.huabei()
+    defer { folder.remove() }
+    // 花呗 is in every question and nothing starts with 利: the common word is kept, or nothing would be found.
+    let typed = try engine.suggester.suggest(
+      "花呗怎么利", tenant: "acme", options: SuggestOptions(limit: 3, sources: [.bot]))
+    #expect(typed.count == 3)
+  }
 }
