@@ -95,11 +95,21 @@ struct QuestionMatch {
   /// The asked words' stems with the words' IDFs (a stem shared by two asked words counts once, the rarer).
   private let askedStemWeights: [String: Double]
   private let unfinishedStem: String?
+  /// The tenant's synonyms of each asked word, and how much a synonym counts (`RankingWeights.synonym`).
+  private let askedSynonyms: [String: [String]]
+  private let synonymsOfAsked: Set<String>
+  private let synonymWeight: Double
 
-  init(asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 }) {
+  init(
+    asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 },
+    synonyms: [String: [String]] = [:], synonymWeight: Double = 0.8
+  ) {
     self.asked = asked
     self.idf = idf
     self.pairIDF = pairIDF
+    askedSynonyms = synonyms.isEmpty ? [:] : asked.words.reduce(into: [:]) { $0[$1] = synonyms[$1] }
+    synonymsOfAsked = Set(askedSynonyms.values.joined())
+    self.synonymWeight = synonymWeight
     askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0)) })
     askedPairMass = askedPairWeights.values.reduce(0, +)
     askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
@@ -185,14 +195,21 @@ struct QuestionMatch {
     var shared = 0.0
     var missingInQuestion = 0.0
     for (word, weight) in askedWeights {
-      if question.words.contains(word) { shared += weight } else { missingInQuestion = max(missingInQuestion, weight) }
+      if question.words.contains(word) {
+        shared += weight
+      } else if let synonyms = askedSynonyms[word], synonyms.contains(where: question.words.contains) {
+        // A synonym of the asked word (a tenant's, or one learned from its judged pairs) is most of the evidence.
+        shared += weight * synonymWeight
+      } else {
+        missingInQuestion = max(missingInQuestion, weight)
+      }
     }
     var questionMass = 0.0
     var missingInQuery = 0.0
     for word in question.words {
       let weight = askedWeights[word] ?? idf(word)
       questionMass += weight
-      if askedWeights[word] == nil { missingInQuery = max(missingInQuery, weight) }
+      if askedWeights[word] == nil && !synonymsOfAsked.contains(word) { missingInQuery = max(missingInQuery, weight) }
     }
     if let unfinished = asked.unfinished, question.words.contains(where: { $0.hasPrefix(unfinished) }) {
       // A word still being typed counts half: it may become another word.

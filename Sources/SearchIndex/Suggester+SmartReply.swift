@@ -80,7 +80,7 @@ extension Suggester {
       tokens.contains { $0.script == .han } ? weights.typedQuestionCandidates : weights.latinTypedQuestionCandidates
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
-    let match = questionMatch(asked, tenant: tenant)
+    let match = questionMatch(asked, tenant: tenant, synonyms: context.synonyms)
     // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
     // longest on a large index, and the model compares questions.
     var queries = partial ? plan.questionQueries : plan.fullQueries
@@ -155,7 +155,7 @@ extension Suggester {
   }
 
   /// The question matcher for `asked`, with word IDFs from the index's title and question fields.
-  func questionMatch(_ asked: AnalyzedQuestion, tenant: String) -> QuestionMatch {
+  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, synonyms: [String: [String]] = [:]) -> QuestionMatch {
     let generation = readers.currentGeneration
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
     return QuestionMatch(
@@ -174,7 +174,7 @@ extension Suggester {
           let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
           return log((documents + 1) / (Double(frequency) + 0.5))
         }
-      })
+      }, synonyms: synonyms, synonymWeight: weights.synonym)
   }
 
   func analysedQuestion(_ question: String, tenant: String, analyzer: Analyzer) -> AnalyzedQuestion {

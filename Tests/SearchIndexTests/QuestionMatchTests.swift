@@ -132,4 +132,18 @@ import TextAnalysis
       "花呗怎么利", tenant: "acme", options: SuggestOptions(limit: 3, sources: [.bot]))
     #expect(typed.count == 3)
   }
+
+  @Test func aTenantsSynonymCountsAsTheAskedWord() throws {
+    let analyzer = try Analyzer()
+    let asked = AnalyzedQuestion("退款要多久到账", analyzer: analyzer)
+    let synonym = AnalyzedQuestion("退钱要多久到账", analyzer: analyzer)
+    let plain = QuestionMatch(asked: asked) { _ in 2 }
+    let withSynonyms = QuestionMatch(asked: asked, idf: { _ in 2 }, synonyms: ["退款": ["退钱"], "退钱": ["退款"]])
+    let coverage = QuestionMatch.queryCoverageIndex
+    let missing = QuestionMatch.names.firstIndex(of: "missingInQuery")!
+    #expect(plain.features(of: synonym, engine: 1)[coverage] < 1)
+    // 退钱 stands in for 退款 (at the synonym weight), and is no longer a word the customer did not write.
+    #expect(withSynonyms.features(of: synonym, engine: 1)[coverage] > plain.features(of: synonym, engine: 1)[coverage])
+    #expect(withSynonyms.features(of: synonym, engine: 1)[missing] == 0)
+  }
 }
