@@ -14,6 +14,18 @@ struct AnalyzedQuestion: Sendable {
   var stems: Set<String>
   /// The unfinished last word of typed text (matches any word it starts).
   var unfinished: String?
+  /// The words' IDFs and the summed IDF of the character pairs, when weighed once for a cached stored
+  /// question (`weighed(idf:pairIDF:)`); otherwise `QuestionMatch` looks them up at each comparison.
+  var wordWeights: [String: Double]?
+  var pairMass: Double?
+
+  /// The question with its words' and pairs' IDFs looked up once (they do not depend on what is asked).
+  func weighed(idf: (String) -> Double, pairIDF: (String) -> Double) -> AnalyzedQuestion {
+    var question = self
+    question.wordWeights = Dictionary(uniqueKeysWithValues: words.map { ($0, idf($0)) })
+    question.pairMass = pairs.reduce(0) { $0 + pairIDF($1) }
+    return question
+  }
 
   init(_ text: String, analyzer: Analyzer, partial: Bool = false) {
     let options = AnalysisOptions(pinyinKeys: false, partial: partial)
@@ -95,6 +107,8 @@ struct QuestionMatch {
   /// The asked words' stems with the words' IDFs (a stem shared by two asked words counts once, the rarer).
   private let askedStemWeights: [String: Double]
   private let unfinishedStem: String?
+  /// The asked text as a bit-parallel LCS pattern (when it has at most 64 characters), built once.
+  private let askedLCS: LCSPattern?
   /// The tenant's synonyms of each asked word, and how much a synonym counts (`RankingWeights.synonym`).
   private let askedSynonyms: [String: [String]]
   private let synonymsOfAsked: Set<String>
@@ -121,6 +135,7 @@ struct QuestionMatch {
     }
     askedStemWeights = stemWeights
     unfinishedStem = asked.unfinished.map(EnglishStemmer.stem)
+    askedLCS = LCSPattern(asked.scalars.prefix(96))
   }
 
   /// The IDF mass of the asked stems found among `stems` (the unfinished word, half, when it starts one of
@@ -144,13 +159,9 @@ struct QuestionMatch {
   }
 
   func itemEvidence(_ questions: [AnalyzedQuestion]) -> ItemEvidence {
-    var stems = Set<String>()
-    var words = Set<String>()
     var frequencies: [String: Double] = [:]
     var length = 0.0
     for question in questions {
-      stems.formUnion(question.stems)
-      if asked.unfinished != nil { words.formUnion(question.words) }
       length += Double(question.words.count)
       for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
       if let unfinished = asked.unfinished, let stem = unfinishedStem,
@@ -160,8 +171,12 @@ struct QuestionMatch {
         frequencies[Self.unfinishedKey, default: 0] += 1
       }
     }
+    // An asked stem is in the entry when one of its questions has it: what `stemCoverage` asks of one question.
+    var shared = 0.0
+    for (stem, weight) in askedStemWeights where frequencies[stem] != nil { shared += weight }
+    if let unfinished = asked.unfinished, frequencies[Self.unfinishedKey] != nil { shared += idf(unfinished) * 0.5 }
     return ItemEvidence(
-      stemCoverage: stemCoverage(stems: stems, words: words), frequencies: frequencies, length: length)
+      stemCoverage: askedMass > 0 ? shared / askedMass : 0, frequencies: frequencies, length: length)
   }
 
   /// Where `ItemEvidence.frequencies` counts the questions with a word the unfinished word starts.
@@ -184,19 +199,30 @@ struct QuestionMatch {
   func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> [Double] {
     var sharedPairMass = 0.0
     var questionPairMass = 0.0
-    for pair in question.pairs {
-      if let weight = askedPairWeights[pair] {
+    var sharedPairs = 0.0
+    if let pairMass = question.pairMass {
+      for (pair, weight) in askedPairWeights where question.pairs.contains(pair) {
         sharedPairMass += weight
-        questionPairMass += weight
-      } else {
-        questionPairMass += pairIDF(pair)
+        sharedPairs += 1
+      }
+      questionPairMass = pairMass
+    } else {
+      for pair in question.pairs {
+        let weight = askedPairWeights[pair]
+        if let weight {
+          sharedPairMass += weight
+          sharedPairs += 1
+        }
+        questionPairMass += weight ?? pairIDF(pair)
       }
     }
     var shared = 0.0
+    var sharedWords = 0.0
     var missingInQuestion = 0.0
     for (word, weight) in askedWeights {
       if question.words.contains(word) {
         shared += weight
+        sharedWords += 1
       } else if let synonyms = askedSynonyms[word], synonyms.contains(where: question.words.contains) {
         // A synonym of the asked word (a tenant's, or one learned from its judged pairs) is most of the evidence.
         shared += weight * synonymWeight
@@ -207,7 +233,7 @@ struct QuestionMatch {
     var questionMass = 0.0
     var missingInQuery = 0.0
     for word in question.words {
-      let weight = askedWeights[word] ?? idf(word)
+      let weight = question.wordWeights?[word] ?? askedWeights[word] ?? idf(word)
       questionMass += weight
       if askedWeights[word] == nil && !synonymsOfAsked.contains(word) { missingInQuery = max(missingInQuery, weight) }
     }
@@ -215,9 +241,9 @@ struct QuestionMatch {
       // A word still being typed counts half: it may become another word.
       shared += idf(unfinished) * 0.5
     }
-    let sharedWords = Double(asked.words.intersection(question.words).count)
-    let sharedPairs = Double(asked.pairs.intersection(question.pairs).count)
-    let lcs = Double(Self.longestCommonSubsequence(asked.scalars, question.scalars))
+    let lcs = Double(
+      askedLCS.map { $0.length(with: question.scalars) }
+        ?? Self.longestCommonSubsequence(asked.scalars, question.scalars))
     let askedLength = Double(max(asked.characters.count, 1))
     let questionLength = Double(max(question.characters.count, 1))
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
@@ -256,10 +282,53 @@ struct QuestionMatch {
   /// Brings IDFs (up to about 11 for a 57k-document index) near the other features' range.
   static let idfScale = 10.0
 
-  /// Bounded: questions are short, and a long article title is cut rather than made quadratic.
+  /// Bounded: questions are short, and a long article title is cut rather than made quadratic. Bit-parallel
+  /// (Allison and Dix; Hyyrö 2004) when the shorter text has at most 64 characters: one step per character of
+  /// the longer, not one per pair, and smart reply computes it for every candidate question.
   static func longestCommonSubsequence(_ a: [UInt32], _ b: [UInt32]) -> Int {
     let a = a.prefix(96)
-    let b = Array(b.prefix(96))
+    let b = b.prefix(96)
+    let (pattern, text) = a.count <= b.count ? (a, b) : (b, a)
+    return LCSPattern(pattern)?.length(with: text) ?? dynamicLCS(a, b)
+  }
+
+  /// A text of at most 64 characters as a bit-parallel LCS pattern: for each character, the positions where
+  /// the pattern has it (ASCII in a table, other characters in a dictionary).
+  struct LCSPattern {
+    let count: Int
+    var ascii = [UInt64](repeating: 0, count: 128)
+    var other: [UInt32: UInt64] = [:]
+
+    init?(_ pattern: ArraySlice<UInt32>) {
+      guard pattern.count <= 64 else { return nil }
+      count = pattern.count
+      for (i, character) in pattern.enumerated() {
+        if character < 128 {
+          ascii[Int(character)] |= 1 << UInt64(i)
+        } else {
+          other[character, default: 0] |= 1 << UInt64(i)
+        }
+      }
+    }
+
+    /// The LCS of the pattern and `text` (its first 96 characters): V's zero bits count it.
+    func length<Text: Collection<UInt32>>(with text: Text) -> Int {
+      guard count > 0 else { return 0 }
+      var v = UInt64.max
+      for character in text.prefix(96) {
+        let mask = character < 128 ? ascii[Int(character)] : other[character] ?? 0
+        guard mask != 0 else { continue }
+        let u = v & mask
+        v = (v &+ u) | (v &- u)
+      }
+      let bits = count == 64 ? UInt64.max : (1 << UInt64(count)) - 1
+      return count - (v & bits).nonzeroBitCount
+    }
+  }
+
+  /// The textbook dynamic programme (for texts longer than 64 characters on both sides).
+  static func dynamicLCS(_ a: ArraySlice<UInt32>, _ b: ArraySlice<UInt32>) -> Int {
+    let b = Array(b)
     guard !a.isEmpty && !b.isEmpty else { return 0 }
     var previous = [Int](repeating: 0, count: b.count + 1)
     var current = previous

@@ -121,7 +121,7 @@ extension Suggester {
         questions += item.similar
         for variant in item.variants.values { questions += [variant.title] + variant.similar }
       }
-      let analysed = questions.map { analysedQuestion($0, tenant: tenant, analyzer: analyzer) }
+      let analysed = questions.map { analysedQuestion($0, tenant: tenant, analyzer: analyzer, match: match) }
       let features = analysed.map { match.features(of: $0, engine: hit.weight / top, rank: rank) }
       candidatesFeatures.append((questions, features, match.itemEvidence(analysed)))
     }
@@ -177,9 +177,12 @@ extension Suggester {
       }, synonyms: synonyms, synonymWeight: weights.synonym)
   }
 
-  func analysedQuestion(_ question: String, tenant: String, analyzer: Analyzer) -> AnalyzedQuestion {
+  /// A stored question analysed and weighed (with `match`'s IDFs), cached until the index changes.
+  func analysedQuestion(_ question: String, tenant: String, analyzer: Analyzer, match: QuestionMatch)
+    -> AnalyzedQuestion
+  {
     questionCache.question(tenant + "\u{1F}" + question, generation: readers.currentGeneration) {
-      AnalyzedQuestion(question, analyzer: analyzer)
+      AnalyzedQuestion(question, analyzer: analyzer).weighed(idf: match.idf, pairIDF: match.pairIDF)
     }
   }
 }

@@ -49,6 +49,22 @@ import TextAnalysis
     #expect(lcs("abc", "abc") == 3)
   }
 
+  @Test func bitParallelLCSAgreesWithTheDynamicProgramme() {
+    // Seeded texts over a small alphabet (many matches), lengths on both sides of the 64-character word.
+    var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((seed >> 33) % UInt64(bound))
+    }
+    for _ in 0..<2_000 {
+      let a = (0..<next(100)).map { _ in UInt32(0x4E00 + next(6)) }
+      let b = (0..<next(100)).map { _ in UInt32(0x4E00 + next(6)) }
+      #expect(
+        QuestionMatch.longestCommonSubsequence(a, b) == QuestionMatch.dynamicLCS(a.prefix(96), b.prefix(96)),
+        "\(a) \(b)")
+    }
+  }
+
   @Test func rareSharedWordsOutweighCommonOnes() throws {
     let analyzer = try TextAnalysisFixture.analyzer()
     let idf: (String) -> Double = { ["花呗": 5, "借呗": 5][$0] ?? 1 }
