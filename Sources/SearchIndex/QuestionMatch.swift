@@ -127,7 +127,9 @@ struct QuestionMatch {
     askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0)) })
     askedPairMass = askedPairWeights.values.reduce(0, +)
     askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
-    askedMass = askedWeights.values.reduce(0, +) + (asked.unfinished.map { idf($0) * 0.5 } ?? 0)
+    // The unfinished word weighs as much as a finished one: found whole in a question it counts fully (it is
+    // probably finished, and typed prefixes are mostly cut between words), found as a prefix half.
+    askedMass = askedWeights.values.reduce(0, +) + (asked.unfinished.map(idf) ?? 0)
     var stemWeights: [String: Double] = [:]
     for (word, weight) in askedWeights {
       let stem = EnglishStemmer.stem(word)
@@ -138,15 +140,17 @@ struct QuestionMatch {
     askedLCS = LCSPattern(asked.scalars.prefix(96))
   }
 
-  /// The IDF mass of the asked stems found among `stems` (the unfinished word, half, when it starts one of
-  /// `words` or its stem starts one of `stems`), over the asked words' whole mass.
+  /// The IDF mass of the asked stems found among `stems` (the unfinished word whole, or half when it only
+  /// starts one of `words` or its stem starts one of `stems`), over the asked words' whole mass.
   func stemCoverage(stems: Set<String>, words: Set<String>) -> Double {
     var shared = 0.0
     for (stem, weight) in askedStemWeights where stems.contains(stem) { shared += weight }
-    if let unfinished = asked.unfinished, let stem = unfinishedStem,
-      words.contains(where: { $0.hasPrefix(unfinished) }) || stems.contains(where: { $0.hasPrefix(stem) })
-    {
-      shared += idf(unfinished) * 0.5
+    if let unfinished = asked.unfinished, let stem = unfinishedStem {
+      if words.contains(unfinished) || stems.contains(stem) {
+        shared += idf(unfinished)
+      } else if words.contains(where: { $0.hasPrefix(unfinished) }) || stems.contains(where: { $0.hasPrefix(stem) }) {
+        shared += idf(unfinished) * 0.5
+      }
     }
     return askedMass > 0 ? shared / askedMass : 0
   }
@@ -237,9 +241,14 @@ struct QuestionMatch {
       questionMass += weight
       if askedWeights[word] == nil && !synonymsOfAsked.contains(word) { missingInQuery = max(missingInQuery, weight) }
     }
-    if let unfinished = asked.unfinished, question.words.contains(where: { $0.hasPrefix(unfinished) }) {
-      // A word still being typed counts half: it may become another word.
-      shared += idf(unfinished) * 0.5
+    if let unfinished = asked.unfinished {
+      // A word still being typed counts half when it starts a word of the question: it may become another
+      // word. Found whole, it is probably finished.
+      if question.words.contains(unfinished) {
+        shared += idf(unfinished)
+      } else if question.words.contains(where: { $0.hasPrefix(unfinished) }) {
+        shared += idf(unfinished) * 0.5
+      }
     }
     let lcs = Double(
       askedLCS.map { $0.length(with: question.scalars) }

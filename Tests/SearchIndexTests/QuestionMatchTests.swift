@@ -162,4 +162,17 @@ import TextAnalysis
     #expect(withSynonyms.features(of: synonym, engine: 1)[coverage] > plain.features(of: synonym, engine: 1)[coverage])
     #expect(withSynonyms.features(of: synonym, engine: 1)[missing] == 0)
   }
+
+  @Test func anUnfinishedWordFoundWholeCountsMoreThanAsAPrefix() throws {
+    let analyzer = try Analyzer()
+    let asked = AnalyzedQuestion("where is my card", analyzer: analyzer, partial: true)
+    #expect(asked.unfinished == "card")
+    let match = QuestionMatch(asked: asked) { _ in 2 }
+    let whole = match.features(of: AnalyzedQuestion("where is my card", analyzer: analyzer), engine: 1)
+    let prefix = match.features(of: AnalyzedQuestion("where is my cardholder", analyzer: analyzer), engine: 1)
+    let coverage = QuestionMatch.queryCoverageIndex
+    // Typed text is mostly cut between words: "card" found whole is probably finished, a prefix may not be.
+    #expect(whole[coverage] == 1)
+    #expect(prefix[coverage] < whole[coverage])
+  }
 }
