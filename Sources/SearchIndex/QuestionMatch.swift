@@ -168,32 +168,47 @@ struct QuestionMatch {
     for question in questions {
       length += Double(question.words.count)
       for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
-      if let unfinished = asked.unfinished, let stem = unfinishedStem,
-        question.words.contains(where: { $0.hasPrefix(unfinished) })
+      if let unfinished = asked.unfinished, let stem = unfinishedStem {
+        if question.words.contains(unfinished) || question.stems.contains(stem) {
+          frequencies[Self.unfinishedWholeKey, default: 0] += 1
+        } else if question.words.contains(where: { $0.hasPrefix(unfinished) })
           || question.stems.contains(where: { $0.hasPrefix(stem) })
-      {
-        frequencies[Self.unfinishedKey, default: 0] += 1
+        {
+          frequencies[Self.unfinishedKey, default: 0] += 1
+        }
       }
     }
     // An asked stem is in the entry when one of its questions has it: what `stemCoverage` asks of one question.
     var shared = 0.0
     for (stem, weight) in askedStemWeights where frequencies[stem] != nil { shared += weight }
-    if let unfinished = asked.unfinished, frequencies[Self.unfinishedKey] != nil { shared += idf(unfinished) * 0.5 }
+    if let unfinished = asked.unfinished {
+      if frequencies[Self.unfinishedWholeKey] != nil {
+        shared += idf(unfinished)
+      } else if frequencies[Self.unfinishedKey] != nil {
+        shared += idf(unfinished) * 0.5
+      }
+    }
     return ItemEvidence(
       stemCoverage: askedMass > 0 ? shared / askedMass : 0, frequencies: frequencies, length: length)
   }
 
-  /// Where `ItemEvidence.frequencies` counts the questions with a word the unfinished word starts.
+  /// Where `ItemEvidence.frequencies` counts the questions with a word the unfinished word starts, and those
+  /// with the unfinished word (or its stem) whole.
   static let unfinishedKey = "\u{1}"
+  static let unfinishedWholeKey = "\u{2}"
 
-  /// BM25 (k1 1.2, b 0.75) of the asked stems over an entry's questions as one text (the unfinished word,
-  /// half, as a prefix of their words or stems).
+  /// BM25 (k1 1.2, b 0.75) of the asked stems over an entry's questions as one text (the unfinished word
+  /// whole, or half as a prefix of their words or stems).
   func bm25(_ item: ItemEvidence, averageLength: Double) -> Double {
     let norm = 1.2 * (0.25 + 0.75 * item.length / max(averageLength, 1))
     var sum = 0.0
     for (stem, frequency) in item.frequencies {
       let weight =
-        stem == Self.unfinishedKey ? asked.unfinished.map { idf($0) * 0.5 } ?? 0 : askedStemWeights[stem] ?? 0
+        switch stem {
+        case Self.unfinishedWholeKey: asked.unfinished.map(idf) ?? 0
+        case Self.unfinishedKey: asked.unfinished.map { idf($0) * 0.5 } ?? 0
+        default: askedStemWeights[stem] ?? 0
+        }
       sum += weight * frequency * 2.2 / (frequency + norm)
     }
     return sum
