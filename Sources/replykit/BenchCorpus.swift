@@ -13,7 +13,7 @@ struct BenchCorpus {
     random = SplitMix64(seed: seed)
     var vocabulary = Set<String>()
     let analyzer = try Analyzer()
-    for path in BenchText.fallbackPaths where FileManager.default.fileExists(atPath: path) {
+    for path in BenchText.fallbackPaths.compactMap(BenchText.locate) {
       for line in try BenchText.documents(in: path) {
         for token in try analyzer.analyze(line, options: AnalysisOptions(pinyinKeys: false))
         where token.script == .han && token.term.count >= 2 {

@@ -15,11 +15,26 @@ enum BenchText {
     "corpora/demo/quick_replies.jsonl", "corpora/demo/bot_knowledge.jsonl", "corpora/demo/internal_knowledge.jsonl",
   ]
 
+  /// A path of the checkout (`corpora/...`, `../shared/...`) from the working folder, else from the folder the
+  /// replykit binary was built in (`.build/.../replykit`), so that a benchmark run from elsewhere reads the
+  /// same text and generates the same corpus.
+  static func locate(_ path: String) -> String? {
+    let manager = FileManager.default
+    if manager.fileExists(atPath: path) { return path }
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    while folder.path != "/" {
+      let candidate = folder.appendingPathComponent(path).standardized.path
+      if manager.fileExists(atPath: candidate) { return candidate }
+      folder.deleteLastPathComponent()
+    }
+    return nil
+  }
+
   static func load(paths: [String], megabytes: Double) throws -> [String] {
     var chosen = paths
     if chosen.isEmpty {
-      chosen = defaultPaths.filter { FileManager.default.fileExists(atPath: $0) }
-      if chosen.isEmpty { chosen = fallbackPaths.filter { FileManager.default.fileExists(atPath: $0) } }
+      chosen = defaultPaths.compactMap(locate)
+      if chosen.isEmpty { chosen = fallbackPaths.compactMap(locate) }
     }
     var lines: [String] = []
     for path in chosen { lines += try documents(in: path) }
