@@ -13,7 +13,6 @@ struct QueryPlan {
   var fullQueries: [IndexQuery] = []
   /// The queries the relaxed (any word) tiers use: without a one-character unfinished word after others.
   var relaxedTitleQueries: [IndexQuery] = []
-  var relaxedQuestionQueries: [IndexQuery] = []
   var relaxedFullQueries: [IndexQuery] = []
   /// Folded terms that count as matched, and how (the typed word, a synonym, a typo's correction).
   var termKinds: [String: MatchKind] = [:]

@@ -145,14 +145,25 @@ struct QuestionMatch {
   func stemCoverage(stems: Set<String>, words: Set<String>) -> Double {
     var shared = 0.0
     for (stem, weight) in askedStemWeights where stems.contains(stem) { shared += weight }
-    if let unfinished = asked.unfinished, let stem = unfinishedStem {
-      if words.contains(unfinished) || stems.contains(stem) {
-        shared += idf(unfinished)
-      } else if words.contains(where: { $0.hasPrefix(unfinished) }) || stems.contains(where: { $0.hasPrefix(stem) }) {
-        shared += idf(unfinished) * 0.5
-      }
-    }
+    shared += unfinishedWeight(unfinishedShare(words: words, stems: stems))
     return askedMass > 0 ? shared / askedMass : 0
+  }
+
+  /// How much of the unfinished word `words` (and `stems`, when given) hold: 1 when they hold it (or its
+  /// stem) whole, as it is probably finished; 0.5 when it only starts one of them, as it may become another
+  /// word; else 0.
+  func unfinishedShare(words: Set<String>, stems: Set<String>?) -> Double {
+    guard let unfinished = asked.unfinished, let stem = unfinishedStem else { return 0 }
+    if words.contains(unfinished) || stems?.contains(stem) == true { return 1 }
+    if words.contains(where: { $0.hasPrefix(unfinished) }) || stems?.contains(where: { $0.hasPrefix(stem) }) == true {
+      return 0.5
+    }
+    return 0
+  }
+
+  /// The unfinished word's IDF times `share`.
+  private func unfinishedWeight(_ share: Double) -> Double {
+    share > 0 ? asked.unfinished.map { idf($0) * share } ?? 0 : 0
   }
 
   /// An entry's questions taken together: how many of them hold each asked stem, and their length in words.
@@ -168,26 +179,17 @@ struct QuestionMatch {
     for question in questions {
       length += Double(question.words.count)
       for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
-      if let unfinished = asked.unfinished, let stem = unfinishedStem {
-        if question.words.contains(unfinished) || question.stems.contains(stem) {
-          frequencies[Self.unfinishedWholeKey, default: 0] += 1
-        } else if question.words.contains(where: { $0.hasPrefix(unfinished) })
-          || question.stems.contains(where: { $0.hasPrefix(stem) })
-        {
-          frequencies[Self.unfinishedKey, default: 0] += 1
-        }
+      switch unfinishedShare(words: question.words, stems: question.stems) {
+      case 1: frequencies[Self.unfinishedWholeKey, default: 0] += 1
+      case 0.5: frequencies[Self.unfinishedKey, default: 0] += 1
+      default: break
       }
     }
     // An asked stem is in the entry when one of its questions has it: what `stemCoverage` asks of one question.
     var shared = 0.0
     for (stem, weight) in askedStemWeights where frequencies[stem] != nil { shared += weight }
-    if let unfinished = asked.unfinished {
-      if frequencies[Self.unfinishedWholeKey] != nil {
-        shared += idf(unfinished)
-      } else if frequencies[Self.unfinishedKey] != nil {
-        shared += idf(unfinished) * 0.5
-      }
-    }
+    shared += unfinishedWeight(
+      frequencies[Self.unfinishedWholeKey] != nil ? 1 : frequencies[Self.unfinishedKey] != nil ? 0.5 : 0)
     return ItemEvidence(
       stemCoverage: askedMass > 0 ? shared / askedMass : 0, frequencies: frequencies, length: length)
   }
@@ -205,8 +207,8 @@ struct QuestionMatch {
     for (stem, frequency) in item.frequencies {
       let weight =
         switch stem {
-        case Self.unfinishedWholeKey: asked.unfinished.map(idf) ?? 0
-        case Self.unfinishedKey: asked.unfinished.map { idf($0) * 0.5 } ?? 0
+        case Self.unfinishedWholeKey: unfinishedWeight(1)
+        case Self.unfinishedKey: unfinishedWeight(0.5)
         default: askedStemWeights[stem] ?? 0
         }
       sum += weight * frequency * 2.2 / (frequency + norm)
@@ -256,15 +258,7 @@ struct QuestionMatch {
       questionMass += weight
       if askedWeights[word] == nil && !synonymsOfAsked.contains(word) { missingInQuery = max(missingInQuery, weight) }
     }
-    if let unfinished = asked.unfinished {
-      // A word still being typed counts half when it starts a word of the question: it may become another
-      // word. Found whole, it is probably finished.
-      if question.words.contains(unfinished) {
-        shared += idf(unfinished)
-      } else if question.words.contains(where: { $0.hasPrefix(unfinished) }) {
-        shared += idf(unfinished) * 0.5
-      }
-    }
+    shared += unfinishedWeight(unfinishedShare(words: question.words, stems: nil))
     let lcs = Double(
       askedLCS.map { $0.length(with: question.scalars) }
         ?? Self.longestCommonSubsequence(asked.scalars, question.scalars))

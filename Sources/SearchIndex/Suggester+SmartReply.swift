@@ -155,7 +155,7 @@ extension Suggester {
   }
 
   /// The question matcher for `asked`, with word IDFs from the index's title and question fields.
-  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, synonyms: [String: [String]] = [:]) -> QuestionMatch {
+  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, synonyms: [String: [String]]) -> QuestionMatch {
     let generation = readers.currentGeneration
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
     return QuestionMatch(

@@ -213,7 +213,6 @@ public final class Suggester: Sendable {
       let weak = token.isUnfinished && token.term.count == 1 && tokens.count > 1
       if !weak {
         plan.relaxedTitleQueries.append(title)
-        plan.relaxedQuestionQueries.append(queries.questions)
         plan.relaxedFullQueries.append(full)
       }
     }
