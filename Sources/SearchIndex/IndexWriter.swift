@@ -14,7 +14,7 @@ actor IndexWriter {
   /// The number of the last change the index holds.
   private(set) var lastApplied: Int64
 
-  static let formatVersion = "6"
+  static let formatVersion = "7"
   private enum Key {
     static let analyzer = "replykit.analyzer"
     static let format = "replykit.format"

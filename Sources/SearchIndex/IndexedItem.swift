@@ -1,9 +1,10 @@
 import Foundation
 import Knowledge
 
-/// What a document's data holds: the key of the item (and which language version the document is). The
-/// texts to show come from the store, the source of truth: keeping a copy in the index made it larger and
-/// import slower (Xapian compresses document data), and the store answers a handful of keys in microseconds.
+/// What a document's data holds: the key of the item (and which language version the document is), then the
+/// item's questions as the question model reads them (`StoredQuestions`). The texts to show come from the
+/// store, the source of truth: keeping a copy in the index made it larger and import slower (Xapian
+/// compresses document data), and the store answers a handful of keys in microseconds.
 struct IndexedKey: Hashable, Sendable {
   var tenant: String
   var source: KnowledgeSource
@@ -13,8 +14,16 @@ struct IndexedKey: Hashable, Sendable {
 
   private static let separator: Character = "\u{1F}"
 
-  var data: Data {
-    Data([tenant, source.rawValue, id, language ?? ""].joined(separator: String(Self.separator)).utf8)
+  /// The key alone, as documents' data starts.
+  var data: Data { Data(keyText.utf8) }
+
+  /// A document's data: the key, then the item's encoded questions.
+  func data(questions: String) -> Data {
+    Data((keyText + String(StoredQuestions.questionSeparator) + questions).utf8)
+  }
+
+  private var keyText: String {
+    [tenant, source.rawValue, id, language ?? ""].joined(separator: String(Self.separator))
   }
 
   init(tenant: String, source: KnowledgeSource, id: String, language: String?) {
@@ -25,8 +34,18 @@ struct IndexedKey: Hashable, Sendable {
   }
 
   init(data: Data) throws(IndexError) {
-    let fields = String(decoding: data, as: UTF8.self).split(
-      separator: Self.separator, omittingEmptySubsequences: false)
+    try self.init(keyText: Self.split(data).key)
+  }
+
+  /// A document's data as its key's text and its questions' (nil when the data holds the key alone).
+  static func split(_ data: Data) -> (key: Substring, questions: Substring?) {
+    let text = String(decoding: data, as: UTF8.self)
+    guard let end = text.utf8.firstIndex(of: 0x1E) else { return (text[...], nil) }
+    return (text[..<end], text[text.utf8.index(after: end)...])
+  }
+
+  private init(keyText: Substring) throws(IndexError) {
+    let fields = keyText.split(separator: Self.separator, omittingEmptySubsequences: false)
     guard fields.count == 4, let source = KnowledgeSource(rawValue: String(fields[1])) else {
       throw .corrupt("a document's data is not an item key; run replykit reindex")
     }

@@ -42,14 +42,33 @@ struct KnowledgeDocumentBuilder {
     for language in item.variants.keys.sorted() where language != item.language {
       versions.append((language, item.variants[language]!))
     }
-    return try versions.enumerated().map { index, version in
-      var built = try document(stored: stored, language: version.language, texts: version.1)
-      built.isFirstVersion = index == 0
-      return built
+    let drafts = try versions.map { try document(stored: stored, language: $0.language, texts: $0.1) }
+    // Every version's document carries all the item's questions (`StoredQuestions.questions(of:)`'s order):
+    // the question model ranks an item by its best question in any language.
+    let questions =
+      item.source == .bot ? drafts.flatMap(\.questions) : Array(drafts[0].questions.prefix(1))
+    let encoded = StoredQuestions.encode(questions)
+    return try drafts.enumerated().map { index, draft in
+      var document = draft.document
+      document.data = IndexedKey(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language)
+        .data(questions: encoded)
+      return Built(
+        idTerm: Self.idTerm(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language),
+        itemTerm: Self.itemTerm(tenant: stored.tenant, source: item.source, id: item.id), isFirstVersion: index == 0,
+        document: try PreparedDocument(document), spellingWords: draft.spelling)
     }
   }
 
-  private func document(stored: StoredKnowledge, language: String?, texts: KnowledgeVariant) throws -> Built {
+  /// One language version's document, before its data is set, and its questions' analysed words (title, then
+  /// similar questions).
+  private struct Draft {
+    var language: String?
+    var document: IndexDocument
+    var questions: [[AnalyzedWord]]
+    var spelling: [String]
+  }
+
+  private func document(stored: StoredKnowledge, language: String?, texts: KnowledgeVariant) throws -> Draft {
     let item = stored.item
     var document = IndexDocument()
     var spelling: [String] = []
@@ -77,8 +96,11 @@ struct KnowledgeDocumentBuilder {
 
     let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
     var bigrams = AnalyzedQuestion.hanBigrams(titleTokens)
+    var questions = [titleTokens.map(AnalyzedWord.init)]
     for question in texts.similar {
-      bigrams.formUnion(AnalyzedQuestion.hanBigrams(try addField(TermPrefix.similar, question)))
+      let tokens = try addField(TermPrefix.similar, question)
+      bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
+      questions.append(tokens.map(AnalyzedWord.init))
     }
     document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }
     _ = try addField(TermPrefix.body, texts.body, positions: false)
@@ -100,11 +122,7 @@ struct KnowledgeDocumentBuilder {
     document.values[ValueSlot.scopeRank] = Double(item.scope.rank)
     document.values[ValueSlot.updated] = stored.updatedAt.timeIntervalSince1970
 
-    document.data = IndexedKey(tenant: tenant, source: item.source, id: item.id, language: language).data
-    return Built(
-      idTerm: Self.idTerm(tenant: tenant, source: item.source, id: item.id, language: language),
-      itemTerm: Self.itemTerm(tenant: tenant, source: item.source, id: item.id), isFirstVersion: false,
-      document: try PreparedDocument(document), spellingWords: spelling)
+    return Draft(language: language, document: document, questions: questions, spelling: spelling)
   }
 
   /// Edge prefixes of title words (and their parts), of the whole title, and of their pinyin keys.

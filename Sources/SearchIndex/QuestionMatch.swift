@@ -30,17 +30,23 @@ struct AnalyzedQuestion: Sendable {
   init(_ text: String, analyzer: Analyzer, partial: Bool = false) {
     let options = AnalysisOptions(pinyinKeys: false, partial: partial)
     let tokens = (try? analyzer.analyze(text, options: options)) ?? []
+    self.init(words: tokens.map { AnalyzedWord(term: $0.term, parts: $0.parts, isUnfinished: $0.isUnfinished) })
+  }
+
+  /// From the analysed words of a text, as `init(_:analyzer:partial:)` makes them or the index stores them
+  /// (`StoredQuestions`).
+  init(words analysed: [AnalyzedWord]) {
     var words = Set<String>()
-    for token in tokens {
-      if token.isUnfinished {
-        unfinished = token.term
+    for word in analysed {
+      if word.isUnfinished {
+        unfinished = word.term
         continue
       }
-      if token.parts.isEmpty { words.insert(token.term) } else { words.formUnion(token.parts) }
+      if word.parts.isEmpty { words.insert(word.term) } else { words.formUnion(word.parts) }
     }
     self.words = words
     stems = Set(words.map(EnglishStemmer.stem))
-    folded = tokens.map(\.term).joined()
+    folded = analysed.map(\.term).joined()
     characters = Array(folded)
     scalars = folded.unicodeScalars.map(\.value)
     pairs = Self.pairs(of: characters)

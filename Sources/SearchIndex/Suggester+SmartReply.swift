@@ -18,19 +18,21 @@ extension Suggester {
     plan.unfinished = nil
     let ranked = try questionRanked(
       message, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: weights.questionModel(for: tokens, typed: false)
-    ).prefix(options.limit)
-    // Only the answers shown are highlighted and explained (the candidates are several times more).
+      model: weights.questionModel(for: tokens, typed: false))
+    // Only the answers shown are read from the store, highlighted and explained (the candidates are several
+    // times more).
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
-    let answers = ranked.map { candidate in
+    let answers = try read(ranked, limit: options.limit).map { candidate, stored in
       var shown = suggestion(
-        from: candidate.hit.stored, matchedLanguage: candidate.hit.key.language, score: candidate.score,
+        from: stored, matchedLanguage: candidate.key.language, score: candidate.score,
         highlighter: highlighter, options: options, context: context, explainSimilar: true)
       shown.score = candidate.score
       // An article answers a question less directly than a bot entry written for it.
       let confidence =
-        QuestionSimilarity.confidence(candidate.features) * (candidate.hit.stored.item.source == .internal ? 0.8 : 1)
-      return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: candidate.question)
+        QuestionSimilarity.confidence(candidate.features) * (stored.item.source == .internal ? 0.8 : 1)
+      let questions = StoredQuestions.questions(of: stored.item)
+      let matched = questions.indices.contains(candidate.question) ? questions[candidate.question] : stored.item.title
+      return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: matched)
     }
     // Ranked by the learned question match; the confidence alone decides "no good answer".
     return SmartReplyResult(
@@ -52,18 +54,37 @@ extension Suggester {
     return try questionRanked(
       message, tokens: tokens, plan: plan, tenant: tenant, options: options,
       model: weights.questionModel(for: tokens, typed: typed), partial: typed
-    ).map { ($0.hit.stored.item.id, $0.features) }
+    ).map { ($0.key.id, $0.features) }
   }
 
   /// The names of the features `smartReplyFeatures` returns, in order.
   public static var questionFeatureNames: [String] { QuestionMatch.names }
 
-  /// A candidate ranked by the question model: the score and features of its best question.
+  /// A candidate ranked by the question model: the score and features of its best question (its place in
+  /// `StoredQuestions.questions(of:)`). Not read from the store yet: `read(_:limit:)` reads those shown.
   struct QuestionRanked {
-    var hit: ResolvedHit
+    var key: IndexedKey
     var score: Double
     var features: [Double]
-    var question: String
+    var question: Int
+  }
+
+  /// The first `limit` of `ranked` whose items the store still holds (one deleted since the index last caught
+  /// up is skipped), read in one go, or a few when some were missing.
+  func read(_ ranked: [QuestionRanked], limit: Int) throws -> [(QuestionRanked, StoredKnowledge)] {
+    var found: [(QuestionRanked, StoredKnowledge)] = []
+    var next = ranked[...]
+    while found.count < limit && !next.isEmpty {
+      let batch = next.prefix(limit - found.count)
+      next = next.dropFirst(batch.count)
+      let stored = try store.items(keys: batch.map { ($0.key.tenant, $0.key.source, $0.key.id) })
+      var byKey: [String: StoredKnowledge] = [:]
+      for item in stored { byKey[item.item.source.rawValue + "\u{1F}" + item.item.id] = item }
+      for candidate in batch {
+        if let item = byKey[candidate.key.itemKey] { found.append((candidate, item)) }
+      }
+    }
+    return found
   }
 
   /// Candidates from the index (any of the words, and Han character pairs), ranked by `model` over their
@@ -108,45 +129,47 @@ extension Suggester {
       }
     }
     if hits.count < candidates { hits = try search(.filter(.or(queries), filter), limit: candidates) }
-    // The items are read from the store once, for their questions (and then to show them).
-    let resolved = try resolve(hits, limit: candidates)
-    guard let top = resolved.first?.weight, top > 0 else { return [] }
+    // One hit per item (its language versions are separate documents, with the same questions).
+    var seen = Set<String>()
+    var chosen: [(key: IndexedKey, weight: Double, questions: [AnalyzedQuestion])] = []
+    for hit in hits {
+      let (keyText, encoded) = IndexedKey.split(hit.data)
+      let key = try IndexedKey(data: Data(keyText.utf8))
+      guard seen.insert(key.itemKey).inserted else { continue }
+      guard let encoded else { throw IndexError.corrupt("a document's data has no questions; run replykit reindex") }
+      chosen.append((key, hit.weight, analysedQuestions(encoded, tenant: tenant, match: match)))
+      if chosen.count == candidates { break }
+    }
+    guard let top = chosen.first?.weight, top > 0 else { return [] }
 
-    // Each candidate's questions, their features, and the entry's questions taken together.
-    var candidatesFeatures: [(questions: [String], features: [[Double]], item: QuestionMatch.ItemEvidence)] = []
-    for (rank, hit) in resolved.enumerated() {
-      let item = hit.stored.item
-      var questions = [item.title]
-      if item.source == .bot {
-        questions += item.similar
-        for variant in item.variants.values { questions += [variant.title] + variant.similar }
-      }
-      let analysed = questions.map { analysedQuestion($0, tenant: tenant, analyzer: analyzer, match: match) }
-      let features = analysed.map { match.features(of: $0, engine: hit.weight / top, rank: rank) }
-      candidatesFeatures.append((questions, features, match.itemEvidence(analysed)))
+    // Each candidate's questions' features, and the entry's questions taken together.
+    var candidatesFeatures: [(features: [[Double]], item: QuestionMatch.ItemEvidence)] = []
+    for (rank, candidate) in chosen.enumerated() {
+      let features = candidate.questions.map { match.features(of: $0, engine: candidate.weight / top, rank: rank) }
+      candidatesFeatures.append((features, match.itemEvidence(candidate.questions)))
     }
     let averageLength =
       candidatesFeatures.map(\.item.length).reduce(0, +) / Double(max(candidatesFeatures.count, 1))
     let bm25 = candidatesFeatures.map { match.bm25($0.item, averageLength: averageLength) }
     let topBM25 = bm25.max() ?? 0
     var ranked: [QuestionRanked] = []
-    for (candidate, hit) in resolved.enumerated() {
-      let (questions, features, item) = candidatesFeatures[candidate]
+    for (index, candidate) in chosen.enumerated() {
+      let (features, item) = candidatesFeatures[index]
       var all = features
       // The item's score is its best question's: one close paraphrase is the evidence, not how many
       // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
       // features add what all of them say together.
-      var best = QuestionRanked(hit: hit, score: -.infinity, features: [], question: hit.stored.item.title)
+      var best = QuestionRanked(key: candidate.key, score: -.infinity, features: [], question: 0)
       let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
-      let support = coverages.reduce(0, +) / Double(coverages.count)
-      for index in all.indices {
-        all[index][QuestionMatch.supportIndex] = support
-        all[index][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
-        all[index][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[candidate] / topBM25 : 0
-        let score = QuestionMatch.score(all[index], model: model)
-        if score > best.score { (best.score, best.features, best.question) = (score, all[index], questions[index]) }
+      let support = coverages.reduce(0, +) / Double(max(coverages.count, 1))
+      for question in all.indices {
+        all[question][QuestionMatch.supportIndex] = support
+        all[question][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
+        all[question][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[index] / topBM25 : 0
+        let score = QuestionMatch.score(all[question], model: model)
+        if score > best.score { (best.score, best.features, best.question) = (score, all[question], question) }
       }
-      if hit.stored.item.source == .internal { best.score -= weights.internalPenalty }
+      if candidate.key.source == .internal { best.score -= weights.internalPenalty }
       ranked.append(best)
     }
     return ranked.enumerated().sorted { a, b in
@@ -177,12 +200,15 @@ extension Suggester {
       }, synonyms: synonyms, synonymWeight: weights.synonym)
   }
 
-  /// A stored question analysed and weighed (with `match`'s IDFs), cached until the index changes.
-  func analysedQuestion(_ question: String, tenant: String, analyzer: Analyzer, match: QuestionMatch)
-    -> AnalyzedQuestion
-  {
-    questionCache.question(tenant + "\u{1F}" + question, generation: readers.currentGeneration) {
-      AnalyzedQuestion(question, analyzer: analyzer).weighed(idf: match.idf, pairIDF: match.pairIDF)
+  /// An item's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; each
+  /// cached until the index changes.
+  func analysedQuestions(_ encoded: Substring, tenant: String, match: QuestionMatch) -> [AnalyzedQuestion] {
+    let generation = readers.currentGeneration
+    return encoded.utf8.split(separator: 0x1E, omittingEmptySubsequences: false).map { question in
+      let text = Substring(question)
+      return questionCache.question(tenant + "\u{1F}" + text, generation: generation) {
+        AnalyzedQuestion(words: StoredQuestions.decode(text)[0]).weighed(idf: match.idf, pairIDF: match.pairIDF)
+      }
     }
   }
 }

@@ -75,9 +75,9 @@ public final class Suggester: Sendable {
         text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel,
         partial: true)
       let highlighter = Highlighter(analyzer: analyzer, plan: plan)
-      return ranked.prefix(options.limit).map { candidate in
+      return try read(ranked, limit: options.limit).map { candidate, stored in
         suggestion(
-          from: candidate.hit.stored, matchedLanguage: candidate.hit.key.language, score: candidate.score,
+          from: stored, matchedLanguage: candidate.key.language, score: candidate.score,
           highlighter: highlighter, options: options, context: context)
       }
     }

@@ -138,8 +138,11 @@ final class XapianIndex {
 final class PreparedDocument: @unchecked Sendable {
   // @unchecked: made on one thread, then used by the writer alone; never shared at the same time.
   let handle: OpaquePointer
+  /// The document's data as given (Xapian's copy is not read back before it is written).
+  let data: Data
 
   init(_ document: IndexDocument) throws(IndexError) {
+    data = document.data
     var error = rk_error()
     guard let built = rk_document_new(&error) else { throw IndexError(error) }
     handle = built
