@@ -166,6 +166,15 @@ int rk_database_commit(rk_database *db, rk_error *error) {
   });
 }
 
+int rk_database_compact(rk_database *db, const char *output, rk_error *error) {
+  return guard<int>(error, -1, [&] {
+    require(db, "database");
+    require(output, "output");
+    db->database().compact(output);
+    return 0;
+  });
+}
+
 int64_t rk_database_document_count(rk_database *db, rk_error *error) {
   return guard<int64_t>(error, -1, [&] {
     require(db, "database");

@@ -32,9 +32,11 @@ public final class BackgroundCatchUp: Sendable {
     }
   }
 
-  /// Waits until the index holds everything written before this call.
+  /// Waits until the index holds everything written before this call: the end of a bulk load, when the
+  /// index is compacted if the load wrote much of it (`SuggestionEngine.compactIfWorthIt`).
   public func finish() async throws {
     while let running = state.withLock({ $0.running }) { try await running.value }
     try await engine.catchUp()
+    try await engine.compactIfWorthIt()
   }
 }

@@ -13,6 +13,8 @@ actor IndexWriter {
   private let readers: IndexReaderPool
   /// The number of the last change the index holds.
   private(set) var lastApplied: Int64
+  /// Documents written (added, replaced or deleted) since the index was last compacted or opened.
+  private(set) var writtenSinceCompaction = 0
 
   static let formatVersion = "7"
   private enum Key {
@@ -63,6 +65,39 @@ actor IndexWriter {
     readers.reset()
     lastApplied = -1
     return try rebuild()
+  }
+
+  /// Compacts the index when a bulk load wrote at least a tenth of its documents (and 1,000) since it was
+  /// last compacted; returns whether it did.
+  ///
+  /// Xapian leaves room in the blocks that writes fill; a compacted copy of a bulk-loaded index is half the
+  /// size, and a search reads its posting lists in fewer blocks (measured at 100k items: 167 -> 87 MB, suggest
+  /// p50 -7 %). Compacting 100k documents takes about half a second, so it waits for the end of a bulk load.
+  @discardableResult
+  func compactIfWorthIt() throws -> Bool {
+    let documents = try index.documentCount
+    guard writtenSinceCompaction >= max(1_000, documents / 10) else { return false }
+    try compact()
+    return true
+  }
+
+  /// Writes a compact copy of the last commit beside the index and swaps it in. Readers reopen on the new
+  /// folder; a search already running goes on with the old files (open files outlive their names). A crash
+  /// between the two renames leaves no index, which the next start rebuilds from the store.
+  func compact() throws {
+    let compacted = path + ".compacted"
+    let old = path + ".old"
+    for leftover in [compacted, old] { try? FileManager.default.removeItem(atPath: leftover) }
+    try index.commit()
+    try index.compact(to: compacted)
+    index = try XapianIndex.openWriter(path: path + ".tmp-closing")  // releases the old handle and its lock
+    defer { try? FileManager.default.removeItem(atPath: path + ".tmp-closing") }
+    try FileManager.default.moveItem(atPath: path, toPath: old)
+    try FileManager.default.moveItem(atPath: compacted, toPath: path)
+    index = try XapianIndex.openWriter(path: path, synced: false)
+    readers.reset()
+    try? FileManager.default.removeItem(atPath: old)
+    writtenSinceCompaction = 0
   }
 
   /// Re-indexes every item of the store. Run on an empty index (`SuggestionEngine` empties it first), so
@@ -124,6 +159,7 @@ actor IndexWriter {
     for key in order where current[key] == nil {  // deleted (or gone since)
       let change = items[key]!
       guard let source = change.source, let id = change.itemId else { continue }
+      writtenSinceCompaction += 1
       try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
     }
     try reindex(order.compactMap { current[$0] })
@@ -145,6 +181,7 @@ actor IndexWriter {
   }
 
   private func write(_ built: KnowledgeDocumentBuilder.Built) throws {
+    writtenSinceCompaction += 1
     if built.isFirstVersion { try index.delete(idTerm: built.itemTerm) }
     try index.replace(idTerm: built.idTerm, with: built.document)
     for word in built.spellingWords { try index.addSpelling(word) }

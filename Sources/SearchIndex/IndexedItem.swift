@@ -39,7 +39,8 @@ struct IndexedKey: Hashable, Sendable {
 
   /// A document's data as its key's text and its questions' (nil when the data holds the key alone).
   static func split(_ data: Data) -> (key: Substring, questions: Substring?) {
-    let text = String(decoding: data, as: UTF8.self)
+    // Through the raw bytes: decoding `Data` itself takes the standard library's slow path.
+    let text = data.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     guard let end = text.utf8.firstIndex(of: 0x1E) else { return (text[...], nil) }
     return (text[..<end], text[text.utf8.index(after: end)...])
   }

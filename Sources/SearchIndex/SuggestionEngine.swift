@@ -36,6 +36,8 @@ public final class SuggestionEngine: Sendable {
     let rebuild = await writer.needsRebuild
     let stale = try await writer.documentCount > 0
     let applied = rebuild && stale ? try await writer.resetAndRebuild() : try await writer.catchUp()
+    // A rebuild, or a long backlog caught up, is a bulk load.
+    try await writer.compactIfWorthIt()
     openReport = OpenReport(caughtUp: applied, rebuilt: rebuild)
   }
 
@@ -51,7 +53,19 @@ public final class SuggestionEngine: Sendable {
 
   /// Rebuilds the index from the store (`replykit reindex`).
   @discardableResult
-  public func reindex() async throws -> Int { try await writer.resetAndRebuild() }
+  public func reindex() async throws -> Int {
+    let count = try await writer.resetAndRebuild()
+    try await writer.compactIfWorthIt()
+    return count
+  }
+
+  /// Compacts the index if a bulk load wrote at least a tenth of it since the last compaction (see
+  /// `IndexWriter.compactIfWorthIt`); returns whether it did.
+  @discardableResult
+  public func compactIfWorthIt() async throws -> Bool { try await writer.compactIfWorthIt() }
+
+  /// Compacts the index now (`replykit compact`).
+  public func compactIndex() async throws { try await writer.compact() }
 
   /// Bumped when a tenant's agents, synonyms, dictionary or settings change.
   private let tenantState = Atomic<Int>(0)

@@ -42,6 +42,12 @@ final class XapianIndex {
     if rk_database_commit(handle, &error) != 0 { throw IndexError(error) }
   }
 
+  /// Writes a compact copy of the last commit to the new folder `path`.
+  func compact(to path: String) throws(IndexError) {
+    var error = rk_error()
+    if rk_database_compact(handle, path, &error) != 0 { throw IndexError(error) }
+  }
+
   var documentCount: Int {
     get throws(IndexError) {
       var error = rk_error()

@@ -149,3 +149,24 @@ struct ReindexCommand: AsyncParsableCommand {
     )
   }
 }
+
+struct CompactCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compact",
+    abstract: "Rewrite the index without the spare room writes leave (done after bulk loads by itself).")
+  @OptionGroup var options: DataOptions
+
+  func run() async throws {
+    let engine = try await options.openEngine()
+    let index = (options.data as NSString).appendingPathComponent("index")
+    let before = BenchDisk.size(of: index)
+    let started = ContinuousClock.now
+    try await engine.compactIndex()
+    let took = ContinuousClock.now - started
+    let after = BenchDisk.size(of: index)
+    func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+    print(
+      "compacted the index: \(megabytes(before)) -> \(megabytes(after)) in \(String(format: "%.1f", took.milliseconds / 1000)) s"
+    )
+  }
+}

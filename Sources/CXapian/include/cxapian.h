@@ -53,6 +53,9 @@ int rk_database_reopen(rk_database *db, rk_error *error);
 void rk_database_close(rk_database *db);
 
 int rk_database_commit(rk_database *db, rk_error *error);
+/// Writes a compact copy of the last commit to the new folder `output` (Xapian's full compaction: no spare
+/// room in blocks). Returns 0 or -1.
+int rk_database_compact(rk_database *db, const char *output, rk_error *error);
 /// Document count, or -1 on error.
 int64_t rk_database_document_count(rk_database *db, rk_error *error);
 /// Average document length, or -1 on error.

@@ -1,0 +1,92 @@
+import Foundation
+import Knowledge
+import Testing
+
+@testable import SearchIndex
+
+/// Compacting the index after a bulk load: a smaller folder, the same answers, and the writer and readers
+/// carry on with the new files.
+@Suite(.serialized) struct CompactionTests {
+  /// 1,500 generated quick replies beside the fixture: a bulk load, as far as compaction is concerned.
+  static func bulkItems() -> [KnowledgeItem] {
+    let words = ["退款", "发货", "物流", "发票", "地址", "会员", "积分", "优惠券", "售后", "换货"]
+    return (0..<1_500).map { n in
+      KnowledgeItem(
+        id: "bulk-\(n)", source: .quick, title: words[n % 10] + words[(n / 10) % 10] + "说明\(n)",
+        body: (0..<4).map { words[(n + $0 * 3) % 10] }.joined(separator: "，"))
+    }
+  }
+
+  static func indexSize(_ folder: TestDataFolder) throws -> Int {
+    let index = folder.url.appendingPathComponent("index").path
+    return try FileManager.default.subpathsOfDirectory(atPath: index).reduce(0) { sum, file in
+      sum + ((try FileManager.default.attributesOfItem(atPath: index + "/" + file)[.size] as? Int) ?? 0)
+    }
+  }
+
+  static let queries = ["退款", "发货物", "发票 地", "怎么申请退款", "tk", "會員積"]
+
+  static func answers(_ engine: SuggestionEngine) throws -> [[String]] {
+    try queries.map { query in
+      try engine.suggester.suggest(query, tenant: "acme", options: SuggestOptions(limit: 10)).map(\.id)
+    }
+  }
+
+  @Test func aBulkLoadIsCompactedAndAnswersStayTheSame() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    var before: [[String]] = []
+    var lastApplied: Int64 = 0
+    do {
+      let engine = try await folder.open()
+      try engine.store.upsert(Fixture.items + Self.bulkItems(), tenant: "acme")
+      try await engine.catchUp()
+      before = try Self.answers(engine)
+      let sizeBefore = try Self.indexSize(folder)
+      let documents = try await engine.indexedDocumentCount()
+
+      #expect(try await engine.compactIfWorthIt())
+      #expect(try Self.indexSize(folder) < sizeBefore * 3 / 4)
+      #expect(try Self.answers(engine) == before)
+      #expect(try await engine.indexedDocumentCount() == documents)
+      // Nothing written since: not again.
+      #expect(try await engine.compactIfWorthIt() == false)
+
+      // The writer goes on with the compacted index, and the readers see what it writes.
+      try engine.store.upsert(
+        [KnowledgeItem(id: "qr-new", source: .quick, title: "压缩之后", body: "新写的回复")], tenant: "acme")
+      try await engine.catchUp()
+      #expect(try engine.suggester.suggest("压缩之", tenant: "acme").first?.id == "qr-new")
+      lastApplied = await engine.lastAppliedChange()
+    }
+    // The compacted folder keeps what the index knows about itself: reopened, it is neither rebuilt nor behind.
+    let reopened = try await folder.open()
+    #expect(reopened.openReport.rebuilt == false)
+    #expect(reopened.openReport.caughtUp == 0)
+    #expect(await reopened.lastAppliedChange() == lastApplied)
+    #expect(try Self.answers(reopened) == before)
+  }
+
+  @Test func aFewEditsAreNotWorthACompaction() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    try engine.store.upsert(Fixture.items, tenant: "acme")
+    try await engine.catchUp()
+    #expect(try await engine.compactIfWorthIt() == false)
+  }
+
+  @Test func anImportCompactsWhenItFinishes() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    let session = ImportSession(engine: engine, tenant: "acme", batchSize: 500)
+    for (line, item) in Self.bulkItems().enumerated() {
+      try session.add(ImportRecordResult(line: line + 1, bytesRead: 0, outcome: .success(item)))
+    }
+    _ = try await session.finish()
+    #expect(try await engine.indexedDocumentCount() == 1_500)
+    // 1,500 documents written: worth compacting, unless the import's end already did.
+    #expect(try await engine.compactIfWorthIt() == false)
+  }
+}
