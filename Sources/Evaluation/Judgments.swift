@@ -7,6 +7,12 @@ public struct EvaluationInputError: Error, CustomStringConvertible, Equatable {
   public var reason: String
 
   public var description: String { line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)" }
+
+  public init(file: String, line: Int, reason: String) {
+    self.file = file
+    self.line = line
+    self.reason = reason
+  }
 }
 
 /// TREC relevance judgments: `qid 0 docid grade`, one per line.
@@ -30,7 +36,8 @@ public struct Qrels: Sendable, Equatable {
   /// The documents relevant to a query (grade above 0).
   public func relevant(_ qid: String) -> [String: Int] { (judgments[qid] ?? [:]).filter { $0.value > 0 } }
 
-  static func lines(_ path: String) throws -> [(Int, Substring)] {
+  /// The non-blank lines of a UTF-8 file with their 1-based numbers (a final `\r` dropped).
+  public static func lines(_ path: String) throws -> [(Int, Substring)] {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw EvaluationInputError(file: path, line: 0, reason: "cannot read the file")
     }

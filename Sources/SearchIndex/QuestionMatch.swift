@@ -1,3 +1,4 @@
+import Knowledge
 import Synchronization
 import TextAnalysis
 
@@ -89,7 +90,8 @@ struct QuestionMatch {
     "engine", "queryCoverage", "questionCoverage", "wordDice", "pairDice", "queryPairCoverage",
     "questionPairCoverage", "queryLCS", "questionLCS", "lengthRatio", "exact", "missingInQuestion",
     "missingInQuery", "queryPairWeightedCoverage", "questionPairWeightedCoverage", "support", "engineRank",
-    "stemCoverage", "itemStemCoverage", "itemBM25",
+    "stemCoverage", "itemStemCoverage", "itemBM25", "differsInQuery", "differsInQuestion", "differsSum",
+    "sharesStrongest", "sharesSum",
   ]
   /// Where the item-level `support` feature stands (the mean query coverage of the item's best three
   /// questions, which `Suggester.questionRanked` fills in: several close examples are more evidence than one).
@@ -119,12 +121,15 @@ struct QuestionMatch {
   private let askedSynonyms: [String: [String]]
   private let synonymsOfAsked: Set<String>
   private let synonymWeight: Double
+  /// The tenant's learned word evidence (`WordEvidence`); empty when it has none, and the features it gives are 0.
+  private let evidence: [String: WordEvidence]
 
   init(
     asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 },
-    synonyms: [String: [String]] = [:], synonymWeight: Double = 0.8
+    synonyms: [String: [String]] = [:], synonymWeight: Double = 0.8, evidence: [String: WordEvidence] = [:]
   ) {
     self.asked = asked
+    self.evidence = evidence
     self.idf = idf
     self.pairIDF = pairIDF
     askedSynonyms = synonyms.isEmpty ? [:] : asked.words.reduce(into: [:]) { $0[$1] = synonyms[$1] }
@@ -292,12 +297,41 @@ struct QuestionMatch {
       stemCoverage(stems: question.stems, words: question.words),
       0,
       0,
-    ]
+    ] + evidenceFeatures(question)
+  }
+
+  /// What the tenant's learned word evidence says of the words the two texts do not share (the most decisive
+  /// on each side, and the sum) and of those they share (the most reassuring, and the sum); sums over 5. A
+  /// word the unfinished word starts is not counted as the question's alone: it may be what is being typed.
+  func evidenceFeatures(_ question: AnalyzedQuestion) -> [Double] {
+    guard !evidence.isEmpty else { return [0, 0, 0, 0, 0] }
+    var inQuery = 0.0
+    var inQuestion = 0.0
+    var differs = 0.0
+    var strongest = 0.0
+    var shares = 0.0
+    for word in asked.words {
+      let value = evidence[word]
+      if question.words.contains(word) {
+        strongest = max(strongest, value?.shares ?? 0)
+        shares += value?.shares ?? 0
+      } else {
+        inQuery = max(inQuery, value?.differs ?? 0)
+        differs += value?.differs ?? 0
+      }
+    }
+    for word in question.words where !asked.words.contains(word) {
+      if let unfinished = asked.unfinished, word.hasPrefix(unfinished) { continue }
+      inQuestion = max(inQuestion, evidence[word]?.differs ?? 0)
+      differs += evidence[word]?.differs ?? 0
+    }
+    return [inQuery, inQuestion, differs / 5, strongest, shares / 5]
   }
 
   /// The model's score: bias plus weights times features (a logistic regression's log-odds).
+  /// A model fitted before later features were added has no weights for them: they count 0.
   static func score(_ features: [Double], model: [Double]) -> Double {
-    guard model.count == features.count + 1 else { return features.first ?? 0 }
+    guard !model.isEmpty && model.count <= features.count + 1 else { return features.first ?? 0 }
     var sum = model[0]
     for (weight, feature) in zip(model.dropFirst(), features) { sum += weight * feature }
     return sum

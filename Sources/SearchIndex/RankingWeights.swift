@@ -77,6 +77,17 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     -5.071, 0.539, 0.152, -0.261, -0.359, 1.211, 0.87, 0.713, 0.127, 0.162, 0.142, 0.0, 1.126, -0.786, 0.12, 0.213,
     0.948, 0.561, 0.705, 0.288, 1.006,
   ]
+  /// The Han question models for a tenant with learned word evidence (`replykit learn`): the same features
+  /// and five more from the evidence, fitted on AFQMC train questions with evidence learned from the other
+  /// train questions. Empty: the models above (which is also what a tenant without evidence gets).
+  public var learnedQuestionModel: [Double] = [
+    -4.659, -0.128, 0.04, 0.629, 0.726, 0.075, -1.612, 0.111, 0.939, 0.892, 1.175, -0.999, 0.205, 0.468, 0.54, 0.604,
+    -0.96, 0.163, 0.04, 0.04, 0.883, -0.455, -0.259, -0.41, 0.146, 0.568,
+  ]
+  public var learnedTypedQuestionModel: [Double] = [
+    -4.672, 0.561, 0.08, 0.104, -0.431, 0.644, -0.499, -0.236, 0.494, 0.328, 1.114, 0.002, 0.569, 0.249, 0.759,
+    0.079, -0.27, 0.145, -0.02, -0.02, 1.079, -1.12, -0.19, -0.1, 0.638, 0.806,
+  ]
 
   public init() {}
 
@@ -119,13 +130,20 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.latinTypedQuestionCandidates, &latinTypedQuestionCandidates)
     try read(.latinQuestionWords, &latinQuestionWords)
     try read(.typedCommonShare, &typedCommonShare)
+    try read(.learnedQuestionModel, &learnedQuestionModel)
+    try read(.learnedTypedQuestionModel, &learnedTypedQuestionModel)
   }
 
   public static let standard = RankingWeights()
 
-  /// The question model for text with these tokens: the Latin model when no word is Han.
-  func questionModel(for tokens: [Token], typed: Bool) -> [Double] {
+  /// The question model for text with these tokens: the Latin model when no word is Han; for Han text of a
+  /// tenant with learned word evidence (`learned`), the learned model when there is one.
+  func questionModel(for tokens: [Token], typed: Bool, learned: Bool = false) -> [Double] {
     let han = tokens.contains { $0.script == .han }
+    if learned && han {
+      let model = typed ? learnedTypedQuestionModel : learnedQuestionModel
+      if !model.isEmpty { return model }
+    }
     return typed ? (han ? typedQuestionModel : latinTypedQuestionModel) : (han ? questionModel : latinQuestionModel)
   }
 }

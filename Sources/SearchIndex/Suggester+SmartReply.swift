@@ -18,7 +18,7 @@ extension Suggester {
     plan.unfinished = nil
     let ranked = try questionRanked(
       message, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: weights.questionModel(for: tokens, typed: false))
+      model: weights.questionModel(for: tokens, typed: false, learned: !context.evidence.isEmpty))
     // Only the answers shown are read from the store, highlighted and explained (the candidates are several
     // times more).
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
@@ -53,7 +53,7 @@ extension Suggester {
     if !typed { plan.unfinished = nil }
     return try questionRanked(
       message, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: weights.questionModel(for: tokens, typed: typed), partial: typed
+      model: weights.questionModel(for: tokens, typed: typed, learned: !context.evidence.isEmpty), partial: typed
     ).map { ($0.key.id, $0.features) }
   }
 
@@ -67,6 +67,8 @@ extension Suggester {
     var score: Double
     var features: [Double]
     var question: Int
+    /// The best question's words (what `WordEvidenceLearner` compares with the asked words).
+    var questionWords: Set<String> = []
   }
 
   /// The first `limit` of `ranked` whose items the store still holds (one deleted since the index last caught
@@ -101,7 +103,7 @@ extension Suggester {
       tokens.contains { $0.script == .han } ? weights.typedQuestionCandidates : weights.latinTypedQuestionCandidates
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
-    let match = questionMatch(asked, tenant: tenant, synonyms: context.synonyms)
+    let match = questionMatch(asked, tenant: tenant, context: context)
     // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
     // longest on a large index, and the model compares questions.
     var queries = partial ? plan.questionQueries : plan.fullQueries
@@ -167,7 +169,10 @@ extension Suggester {
         all[question][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
         all[question][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[index] / topBM25 : 0
         let score = QuestionMatch.score(all[question], model: model)
-        if score > best.score { (best.score, best.features, best.question) = (score, all[question], question) }
+        if score > best.score {
+          (best.score, best.features, best.question) = (score, all[question], question)
+          best.questionWords = candidate.questions[question].words
+        }
       }
       if candidate.key.source == .internal { best.score -= weights.internalPenalty }
       ranked.append(best)
@@ -178,7 +183,7 @@ extension Suggester {
   }
 
   /// The question matcher for `asked`, with word IDFs from the index's title and question fields.
-  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, synonyms: [String: [String]]) -> QuestionMatch {
+  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, context: TenantContext) -> QuestionMatch {
     let generation = readers.currentGeneration
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
     return QuestionMatch(
@@ -197,7 +202,7 @@ extension Suggester {
           let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
           return log((documents + 1) / (Double(frequency) + 0.5))
         }
-      }, synonyms: synonyms, synonymWeight: weights.synonym)
+      }, synonyms: context.synonyms, synonymWeight: weights.synonym, evidence: context.evidence)
   }
 
   /// An item's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; each

@@ -24,6 +24,8 @@ public final class Suggester: Sendable {
     var settings: TenantSettings
     var synonyms: [String: [String]]
     var agents: [String: Agent]
+    /// Learned from the tenant's judged questions (`replykit learn`); empty when nothing was.
+    var evidence: [String: WordEvidence] = [:]
   }
 
   init(readers: IndexReaderPool, store: KnowledgeStore, analyzers: TenantAnalyzers, weights: RankingWeights) {
@@ -45,7 +47,9 @@ public final class Suggester: Sendable {
       for term in folded { synonyms[term] = folded.subtracting([term]).sorted() }
     }
     let agents = Dictionary(try store.agents(tenant: tenant).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    let context = TenantContext(settings: try store.settings(tenant: tenant), synonyms: synonyms, agents: agents)
+    let context = TenantContext(
+      settings: try store.settings(tenant: tenant), synonyms: synonyms, agents: agents,
+      evidence: try store.wordEvidence(tenant: tenant))
     tenantCache.withLock { $0[tenant] = context }
     return context
   }
@@ -65,7 +69,7 @@ public final class Suggester: Sendable {
     guard !tokens.isEmpty else { return try mostUsed(tenant: tenant, options: options, context: context) }
 
     let plan = try plan(for: tokens, analyzer: analyzer, context: context)
-    let typedModel = weights.questionModel(for: tokens, typed: true)
+    let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let questionWords =
       tokens.contains { $0.script == .han } ? weights.questionWords : weights.latinQuestionWords
     if tokens.count >= questionWords && typedModel.count > 1 {

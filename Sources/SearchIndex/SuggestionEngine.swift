@@ -106,6 +106,13 @@ public final class SuggestionEngine: Sendable {
     return added
   }
 
+  /// Replaces the tenant's learned word evidence (`WordEvidenceLearner`); the question model uses it at once.
+  public func setWordEvidence(tenant: String, _ evidence: [String: WordEvidence]) throws {
+    try store.setWordEvidence(tenant: tenant, evidence)
+    suggester.forget(tenant: tenant)
+    tenantState.add(1, ordering: .releasing)
+  }
+
   public func setSettings(_ settings: TenantSettings) async throws {
     try store.setSettings(settings)
     suggester.forget(tenant: settings.tenant)

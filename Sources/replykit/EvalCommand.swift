@@ -41,6 +41,8 @@ struct EvalCommand: AsyncParsableCommand {
       "Also write each candidate's question-model features (tools/eval/fit-question-model.py).",
       visibility: .hidden))
   var features: String?
+  @Option(help: "Word evidence learned by `replykit learn --out`, kept for the tenant before the queries run.")
+  var wordEvidence: String?
   @Flag(help: "Print JSON.") var json = false
   @Option(
     parsing: .upToNextOption,
@@ -101,6 +103,7 @@ struct EvalCommand: AsyncParsableCommand {
       judged = try Queries(path: queries!)
       judgments = try Qrels(path: qrels!)
     }
+    if let path = wordEvidence { try engine.setWordEvidence(tenant: evaluationTenant, WordEvidenceFile.read(path)) }
     let full = judged
     if let path = features {
       let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)

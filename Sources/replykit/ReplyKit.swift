@@ -8,7 +8,8 @@ struct ReplyKit: AsyncParsableCommand {
     subcommands: [
       ImportCommand.self, SuggestCommand.self, SmartReplyCommand.self, AgentsCommand.self, SynonymsCommand.self,
       DictionaryCommand.self,
-      ReindexCommand.self, CompactCommand.self, ServeCommand.self, EvalCommand.self, KeysCommand.self, Analyze.self,
+      ReindexCommand.self, CompactCommand.self, LearnCommand.self, ServeCommand.self, EvalCommand.self,
+      KeysCommand.self, Analyze.self,
       Bench.self,
     ]
   )

@@ -97,6 +97,15 @@ extension KnowledgeStore {
         t.primaryKey(["tenant", "id"])
       }
     }
+    migrator.registerMigration("v5-word-evidence") { db in
+      try db.create(table: "word_evidence") { t in
+        t.column("tenant", .text).notNull()
+        t.column("word", .text).notNull()
+        t.column("differs", .double).notNull()
+        t.column("shares", .double).notNull()
+        t.primaryKey(["tenant", "word"])
+      }
+    }
     return migrator
   }
 }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Knowledge
+import SearchIndex
+
+/// `replykit learn`: word evidence from judged questions, for the question model (`WordEvidenceLearner`).
+struct LearnCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "learn",
+    abstract: "Learn which words decide a match from judged questions (or the pick log), for smart reply and #.",
+    discussion: """
+      Each judged question runs through smart reply; its ten best candidates are compared with it word by \
+      word, and the words that separate answers from look-alikes are kept for the tenant (--data) and/or \
+      written to --out (word<TAB>differs<TAB>shares), which `replykit eval --word-evidence` reads. With \
+      --corpus, the corpus is imported into a fresh data folder first, as `replykit eval` does.
+      """)
+
+  @Option(help: "Corpus: {\"id\", \"title\", \"body\"} per line.") var corpus: String?
+  @Option(help: "Judged questions: qid<TAB>text per line.") var queries: String?
+  @Option(help: "Judgments: TREC qrels (qid 0 docid grade).") var qrels: String?
+  @Flag(help: "Learn from the tenant's pick log in --data (each pick's text, judged by the picked item).")
+  var picks = false
+  @Option(name: .customLong("as"), help: "Import the corpus as: bot (default), quick or internal.")
+  var source: KnowledgeSource?
+  @Flag(help: "Bot knowledge: the body's lines become similar questions instead of the answer.")
+  var similarFromBody = false
+  @Option(help: "The data folder; the evidence is kept for --tenant there (default: a temporary one).")
+  var data: String?
+  @Option(help: "The tenant.") var tenant = "default"
+  @Option(help: "Also write the evidence: word<TAB>differs<TAB>shares per line.") var out: String?
+
+  func validate() throws {
+    guard data != nil || out != nil else {
+      throw ValidationError("give --data (to keep the evidence for the tenant) or --out (to write it), or both")
+    }
+    if picks {
+      guard data != nil, corpus == nil else { throw ValidationError("--picks learns from the pick log of --data") }
+    } else {
+      guard queries != nil, qrels != nil, corpus != nil || data != nil else {
+        throw ValidationError("give --queries and --qrels, with --corpus or --data (the knowledge already there)")
+      }
+    }
+  }
+
+  func run() async throws {
+    let folder =
+      data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-learn-\(UUID().uuidString)").path
+    defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
+    let engine = try await SuggestionEngine(dataFolder: folder)
+    var judged: [(text: String, answers: Set<String>)] = []
+    if picks {
+      judged = try engine.store.picks(tenant: tenant).map { ($0.input, [$0.itemId]) }
+    } else {
+      if let corpus {
+        let items = try Evaluator.loadCorpus(corpus, as: source ?? .bot, similarFromBody: similarFromBody)
+        for start in stride(from: 0, to: items.count, by: 5_000) {
+          try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: tenant)
+        }
+        try await engine.catchUp()
+      }
+      let judgments = try Qrels(path: qrels!)
+      for item in try Queries(path: queries!).items {
+        let answers = Set((judgments.judgments[item.id] ?? [:]).filter { $0.value > 0 }.keys)
+        if !answers.isEmpty { judged.append((item.text, answers)) }
+      }
+    }
+    guard !judged.isEmpty else { throw ValidationError("no judged question to learn from") }
+    let sources: Set<KnowledgeSource> =
+      corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? Set(KnowledgeSource.allCases)
+    var learner = WordEvidenceLearner()
+    let progress = ProgressBar(total: judged.count, enabled: Terminal.isInteractive)
+    for (done, question) in judged.enumerated() {
+      try learner.add(
+        question.text, answers: question.answers, suggester: engine.suggester, tenant: tenant, sources: sources)
+      if done % 100 == 0 { progress.update(bytes: done, items: done) }
+    }
+    progress.finish()
+    let evidence = learner.evidence()
+    guard !evidence.isEmpty else {
+      throw ValidationError(
+        "nothing learned: the \(judged.count) questions' candidates held \(learner.answered == 0 ? "no answer" : "only answers")"
+      )
+    }
+    if data != nil { try engine.setWordEvidence(tenant: tenant, evidence) }
+    if let out { try WordEvidenceFile.write(evidence, to: out) }
+    let decisive = evidence.sorted { $0.value.differs > $1.value.differs }.prefix(8)
+    print(
+      "learned \(evidence.count) words from \(learner.questions) judged questions"
+        + " (answer among the \(WordEvidenceLearner.shown) compared candidates for \(learner.answered))")
+    print(
+      "most decisive when only one text has them: "
+        + decisive.map { "\($0.key) \(String(format: "%.2f", $0.value.differs))" }.joined(separator: ", "))
+    if data != nil { print("kept for tenant \(tenant) in \(folder)") }
+    if let out { print("wrote \(out)") }
+  }
+}
+
+/// Word evidence files: `word<TAB>differs<TAB>shares` per line, `#` starts a comment line.
+enum WordEvidenceFile {
+  static func read(_ path: String) throws -> [String: WordEvidence] {
+    var evidence: [String: WordEvidence] = [:]
+    for (number, line) in try Qrels.lines(path) where !line.hasPrefix("#") {
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+      guard fields.count == 3, !fields[0].isEmpty, let differs = Double(fields[1]), let shares = Double(fields[2]),
+        differs.isFinite, shares.isFinite
+      else {
+        throw EvaluationInputError(file: path, line: number, reason: "want `word<TAB>differs<TAB>shares` (two numbers)")
+      }
+      evidence[String(fields[0])] = WordEvidence(differs: differs, shares: shares)
+    }
+    return evidence
+  }
+
+  static func write(_ evidence: [String: WordEvidence], to path: String) throws {
+    var text = "# word\tdiffers\tshares (replykit learn)\n"
+    for (word, value) in evidence.sorted(by: { $0.key < $1.key }) {
+      text += "\(word)\t\(String(format: "%.4f", value.differs))\t\(String(format: "%.4f", value.shares))\n"
+    }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+  }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// `replykit learn` and `replykit eval --word-evidence` as a user runs them: files in, files out.
+@Suite(.serialized) struct LearnCommandTests {
+  /// Look-alike entries that differ by the product (see WordEvidenceTests), and judged questions.
+  static let topics = [
+    ("怎么还款", "如何还钱"), ("额度怎么提升", "额度如何提高"), ("利息怎么计算", "利息如何算"), ("怎么关闭", "如何关掉"),
+    ("逾期了怎么处理", "逾期了如何处理"), ("怎么开通", "如何开启"), ("还款日怎么修改", "还款日如何更改"),
+    ("账单怎么查询", "账单如何查看"),
+  ]
+
+  static var corpus: String {
+    topics.indices.map { t in
+      "{\"id\":\"huabei-\(t)\",\"title\":\"花呗\(topics[t].1)\",\"body\":\"\"}\n"
+        + "{\"id\":\"jiebei-\(t)\",\"title\":\"借呗\(topics[t].0)\",\"body\":\"\"}\n"
+    }.joined()
+  }
+
+  static var queries: String {
+    topics.indices.map { t in
+      let (agent, customer) = topics[t]
+      return "j\(t)\t请问借呗\(customer)\nk\(t)\t我的借呗\(customer)呢\nh\(t)\t请问花呗\(customer)\ni\(t)\t我的花呗\(agent)\n"
+    }.joined()
+  }
+
+  static var qrels: String {
+    topics.indices.map { t in
+      "j\(t) 0 jiebei-\(t) 1\nk\(t) 0 jiebei-\(t) 1\nh\(t) 0 huabei-\(t) 1\ni\(t) 0 huabei-\(t) 1\n"
+    }.joined()
+  }
+
+  @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let corpus = try folder.file("corpus.jsonl", Self.corpus)
+    let queries = try folder.file("queries.tsv", Self.queries)
+    let qrels = try folder.file("qrels.txt", Self.qrels)
+    let out = folder.url.appendingPathComponent("evidence.tsv").path
+    let learned = try CLIProcess.run([
+      "learn", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--out", out,
+    ])
+    #expect(learned.status == 0, "\(learned.stderr)")
+    #expect(learned.stdout.contains("from 32 judged questions"))
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first?.hasPrefix("#") == true)
+    let jiebei = try #require(lines.first { $0.hasPrefix("借呗\t") }).split(separator: "\t")
+    #expect(try #require(Double(jiebei[1])) > 0)
+
+    func mrr(_ extra: [String]) throws -> Double {
+      let evaluated = try CLIProcess.run(
+        ["eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--json"] + extra)
+      #expect(evaluated.status == 0, "\(evaluated.stderr)")
+      let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
+      return try #require((report?["metrics"] as? [String: Any])?["mrr10"] as? Double)
+    }
+    // The 借呗 questions share more words with 花呗's entries: the evidence is what puts their answers first.
+    let plain = try mrr([])
+    let learnedMRR = try mrr(["--word-evidence", out])
+    #expect(learnedMRR > plain + 0.1, "\(plain) -> \(learnedMRR)")
+  }
+
+  @Test func aBadEvidenceFileNamesItsLine() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let corpus = try folder.file("corpus.jsonl", Self.corpus)
+    let queries = try folder.file("queries.tsv", Self.queries)
+    let qrels = try folder.file("qrels.txt", Self.qrels)
+    let bad = try folder.file("evidence.tsv", "# word\tdiffers\tshares\n借呗\t1.5\t0.2\n花呗\tmany\t0.1\n")
+    let evaluated = try CLIProcess.run([
+      "eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--word-evidence", bad,
+    ])
+    #expect(evaluated.status != 0)
+    #expect(evaluated.stderr.contains("evidence.tsv:3: want `word<TAB>differs<TAB>shares`"))
+  }
+
+  @Test func learnWantsSomewhereToKeepWhatItLearns() throws {
+    let result = try CLIProcess.run(["learn", "--queries", "q.tsv", "--qrels", "r.txt", "--corpus", "c.jsonl"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("give --data"))
+  }
+}
