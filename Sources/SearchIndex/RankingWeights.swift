@@ -89,6 +89,16 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     0.079, -0.27, 0.145, -0.02, -0.02, 1.079, -1.12, -0.19, -0.1, 0.638, 0.806,
   ]
 
+  /// The same for Latin text (English), fitted on Banking77's training examples. Empty: the Latin models above.
+  public var learnedLatinQuestionModel: [Double] = [
+    -4.244, 0.82, -1.623, -0.736, 0.671, 1.123, 0.907, 0.717, 0.575, 0.137, 0.554, 0, -0.098, 0.008, 0.657, 0.717,
+    0.192, 0.099, -0.009, 0.798, 1.601, -0.36, -0.39, -0.428, 0.128, 1.89,
+  ]
+  public var learnedLatinTypedQuestionModel: [Double] = [
+    -4.524, 0.486, 0.095, -0.286, -0.138, 0.681, 0.72, 0.172, 0.033, 0.121, 0.108, 0, 1.792, -0.514, 0.72, -0.228,
+    0.672, 0.001, 0.254, 0.667, 0.986, -0.554, -0.096, -0.315, 0.028, 1.585,
+  ]
+
   public init() {}
 
   /// Weights from JSON: any subset of the fields; the rest keep their standard values.
@@ -132,16 +142,21 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.typedCommonShare, &typedCommonShare)
     try read(.learnedQuestionModel, &learnedQuestionModel)
     try read(.learnedTypedQuestionModel, &learnedTypedQuestionModel)
+    try read(.learnedLatinQuestionModel, &learnedLatinQuestionModel)
+    try read(.learnedLatinTypedQuestionModel, &learnedLatinTypedQuestionModel)
   }
 
   public static let standard = RankingWeights()
 
-  /// The question model for text with these tokens: the Latin model when no word is Han; for Han text of a
-  /// tenant with learned word evidence (`learned`), the learned model when there is one.
+  /// The question model for text with these tokens: the Latin model when no word is Han; for a tenant with
+  /// learned word evidence (`learned`), the learned model when there is one.
   func questionModel(for tokens: [Token], typed: Bool, learned: Bool = false) -> [Double] {
     let han = tokens.contains { $0.script == .han }
-    if learned && han {
-      let model = typed ? learnedTypedQuestionModel : learnedQuestionModel
+    if learned {
+      let model =
+        han
+        ? (typed ? learnedTypedQuestionModel : learnedQuestionModel)
+        : (typed ? learnedLatinTypedQuestionModel : learnedLatinQuestionModel)
       if !model.isEmpty { return model }
     }
     return typed ? (han ? typedQuestionModel : latinTypedQuestionModel) : (han ? questionModel : latinQuestionModel)
