@@ -1,4 +1,6 @@
 import Foundation
+import Knowledge
+import SearchIndex
 import Testing
 
 /// `replykit learn` and `replykit eval --word-evidence` as a user runs them: files in, files out.
@@ -58,6 +60,35 @@ import Testing
     let plain = try mrr([])
     let learnedMRR = try mrr(["--word-evidence", out])
     #expect(learnedMRR > plain + 0.1, "\(plain) -> \(learnedMRR)")
+  }
+
+  @Test func learnsFromThePickLogAndKeepsItForTheTenant() async throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    do {
+      let engine = try await SuggestionEngine(dataFolder: folder.data)
+      let items = Self.topics.indices.flatMap { t in
+        [
+          KnowledgeItem(id: "huabei-\(t)", source: .bot, title: "花呗" + Self.topics[t].1, body: ""),
+          KnowledgeItem(id: "jiebei-\(t)", source: .bot, title: "借呗" + Self.topics[t].0, body: ""),
+        ]
+      }
+      try engine.store.upsert(items, tenant: "fin")
+      try await engine.catchUp()
+      for t in Self.topics.indices {
+        for (input, id) in [("请问借呗" + Self.topics[t].1, "jiebei-\(t)"), ("请问花呗" + Self.topics[t].1, "huabei-\(t)")] {
+          try engine.store.recordPick(
+            Pick(tenant: "fin", agent: "a1", input: input, source: .bot, itemId: id, position: nil, shown: []))
+        }
+      }
+    }
+    let learned = try CLIProcess.run(["learn", "--data", folder.data, "--tenant", "fin", "--picks"])
+    #expect(learned.status == 0, "\(learned.stderr)")
+    #expect(learned.stdout.contains("from 16 judged questions"))
+    #expect(learned.stdout.contains("kept for tenant fin"))
+    let store = try KnowledgeStore(path: folder.data + "/replykit.sqlite")
+    #expect(try #require(store.wordEvidence(tenant: "fin")["借呗"]).differs > 0)
+    #expect(try store.wordEvidence(tenant: "default").isEmpty)
   }
 
   @Test func aBadEvidenceFileNamesItsLine() throws {

@@ -10,6 +10,12 @@ per candidate, `qid docid grade f1 f2 ...`. The shipped weights come from two sp
   them as queries against `corpus.jsonl` (prefixes cut at 30, 50 and 70 % of their words), with the
   shipped candidate counts (60 for whole questions, `latinTypedQuestionCandidates` 40 for typed text): the
   engine-rank features depend on the pool size, so a model is refitted when that changes.
+The learned models (`learnedQuestionModel`, `learnedTypedQuestionModel`, `learnedLatinQuestionModel`,
+`learnedLatinTypedQuestionModel`), for tenants with word evidence from `replykit learn`, come from the same
+fitting questions dumped with `replykit eval --word-evidence E.tsv --features OUT`, where E was learned from
+the other training questions only (AFQMC: the 9,172 train questions outside the 1,400, over the whole train
+corpus; Banking77: the 6,226 training examples outside the 3,000, the corpus's ten per intent and the test
+queries), so that the evidence features are as new to the model as a tenant's next questions.
 afqmc_dev and Banking77's test queries are the check, never the input.
 The model is a logistic regression (L2 of 1e-2 per example, Newton steps) on "is this candidate relevant", each file weighted
 equally however many lines it has, then refined by coordinate search on the mean MRR@10 of the files, the
