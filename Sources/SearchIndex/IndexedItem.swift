@@ -14,9 +14,6 @@ struct IndexedKey: Hashable, Sendable {
 
   private static let separator: Character = "\u{1F}"
 
-  /// The key alone, as documents' data starts.
-  var data: Data { Data(keyText.utf8) }
-
   /// A document's data: the key, then the item's encoded questions.
   func data(questions: String) -> Data {
     Data((keyText + String(StoredQuestions.questionSeparator) + questions).utf8)
@@ -45,7 +42,8 @@ struct IndexedKey: Hashable, Sendable {
     return (text[..<end], text[text.utf8.index(after: end)...])
   }
 
-  private init(keyText: Substring) throws(IndexError) {
+  /// From the key's part of a document's data (`split(_:)`).
+  init(keyText: Substring) throws(IndexError) {
     let fields = keyText.split(separator: Self.separator, omittingEmptySubsequences: false)
     guard fields.count == 4, let source = KnowledgeSource(rawValue: String(fields[1])) else {
       throw .corrupt("a document's data is not an item key; run replykit reindex")

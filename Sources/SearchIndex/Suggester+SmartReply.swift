@@ -136,7 +136,7 @@ extension Suggester {
     var chosen: [(key: IndexedKey, weight: Double, questions: [AnalyzedQuestion])] = []
     for hit in hits {
       let (keyText, encoded) = IndexedKey.split(hit.data)
-      let key = try IndexedKey(data: Data(keyText.utf8))
+      let key = try IndexedKey(keyText: keyText)
       guard seen.insert(key.itemKey).inserted else { continue }
       guard let encoded else { throw IndexError.corrupt("a document's data has no questions; run replykit reindex") }
       chosen.append((key, hit.weight, analysedQuestions(encoded, tenant: tenant, match: match)))

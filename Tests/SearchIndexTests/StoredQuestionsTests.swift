@@ -35,7 +35,7 @@ import TextAnalysis
     #expect(data.count == 3)
     for documentData in data {
       let (key, encoded) = IndexedKey.split(documentData)
-      #expect(try IndexedKey(data: Data(key.utf8)).id == "b1")
+      #expect(try IndexedKey(keyText: key).id == "b1")
       let stored = StoredQuestions.decode(try #require(encoded)).map(AnalyzedQuestion.init(words:))
       let analysed = texts.map { AnalyzedQuestion($0, analyzer: analyzer) }
       #expect(stored.map(\.folded) == analysed.map(\.folded))
