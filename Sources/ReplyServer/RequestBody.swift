@@ -26,6 +26,19 @@ enum RequestBody {
     }
   }
 
+  /// The same for an optional body: nil when the request has none.
+  static func decodeIfPresent<T: Decodable>(_ type: T.Type, _ request: Request, context: ReplyRequestContext)
+    async throws -> T?
+  {
+    let bytes = try await bytes(request, context: context)
+    guard bytes.contains(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) else { return nil }
+    do {
+      return try JSONDecoder().decode(T.self, from: Data(bytes))
+    } catch let error as DecodingError {
+      throw describe(error)
+    }
+  }
+
   /// A decoding error as the client needs it: which field, and what is wrong with it.
   static func describe(_ error: DecodingError) -> APIError {
     func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {

@@ -287,6 +287,46 @@ import Testing
   }
 }
 
+/// `POST /v1/learn`: word evidence from the tenant's pick log, used at once; `DELETE` drops it.
+@Suite(.serialized) struct LearnHTTPTests {
+  @Test func theAdministratorLearnsFromPicksAndCanDropIt() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let none = try await client.call(.post, "/v1/learn", key: fixture.admin)
+      #expect(none.status == .unprocessableContent)
+      #expect(none.errorCode == "no_picks")
+      for (input, id) in [
+        ("退款流程怎么走", "qr-refund"), ("怎么申请退款", "bot-refund"), ("催一下发货", "qr-ship"),
+        ("退款政策是什么", "kb-refund"), ("如何退款", "bot-refund"), ("发货太慢了", "qr-ship"),
+      ] {
+        let picked = try await client.call(
+          .post, "/v1/suggestions/\(id)/picked", key: fixture.agentA, json: #"{"input":"\#(input)"}"#)
+        #expect(picked.status == .ok)
+      }
+      #expect(try await client.call(.post, "/v1/learn", key: fixture.agentA).status == .forbidden)
+      #expect(
+        try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"limit":0}"#).status == .badRequest)
+      let learned = try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"limit":100}"#)
+      #expect(learned.status == .ok)
+      #expect(learned.body["picks"] as? Int == 6)
+      #expect((learned.body["words"] as? Int ?? 0) > 0)
+      #expect(try fixture.engine.store.wordEvidence(tenant: "acme").isEmpty == false)
+      #expect(try fixture.engine.store.wordEvidence(tenant: "other").isEmpty)
+      // Smart replies go on answering with the evidence in use.
+      let answers = try await client.call(
+        .post, "/v1/smart-replies", key: fixture.agentA, json: #"{"message":"怎么申请退款"}"#)
+      #expect(answers.status == .ok)
+      #expect(
+        ((answers.body["answers"] as? [[String: Any]])?.first?["suggestion"] as? [String: Any])?["id"] as? String
+          == "bot-refund")
+
+      #expect(try await client.call(.delete, "/v1/learn", key: fixture.admin).status == .noContent)
+      #expect(try fixture.engine.store.wordEvidence(tenant: "acme").isEmpty)
+    }
+  }
+}
+
 @Suite(.serialized) struct MetricsTests {
   @Test func metricsAreOpenAndInPrometheusFormat() async throws {
     let fixture = try await ServerFixture()
