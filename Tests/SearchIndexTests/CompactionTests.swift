@@ -1,5 +1,6 @@
 import Foundation
 import Knowledge
+import Synchronization
 import Testing
 
 @testable import SearchIndex
@@ -65,6 +66,47 @@ import Testing
     #expect(reopened.openReport.caughtUp == 0)
     #expect(await reopened.lastAppliedChange() == lastApplied)
     #expect(try Self.answers(reopened) == before)
+  }
+
+  @Test func searchesGoOnWhileTheIndexIsSwapped() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    try engine.store.upsert(Fixture.items, tenant: "acme")
+    try await engine.catchUp()
+    let stop = Synchronization.Atomic<Bool>(false)
+    // Readers search without a pause while a bulk load is written and the index compacted twice under them.
+    let searches = Task.detached { () -> (done: Int, failures: [String]) in
+      var done = 0
+      var failures: [String] = []
+      while !stop.load(ordering: .acquiring) {
+        for query in Self.queries {
+          do {
+            _ = try engine.suggester.suggest(query, tenant: "acme")
+            _ = try engine.suggester.smartReply(query, tenant: "acme")
+            done += 1
+          } catch {
+            failures.append("\(query): \(error)")
+          }
+        }
+      }
+      return (done, failures)
+    }
+    for round in 0..<2 {
+      let items = Self.bulkItems().map { item -> KnowledgeItem in
+        var item = item
+        item.body += " 第\(round)轮"
+        return item
+      }
+      try engine.store.upsert(items, tenant: "acme")
+      try await engine.catchUp()
+      #expect(try await engine.compactIfWorthIt())
+    }
+    stop.store(true, ordering: .releasing)
+    let (done, failures) = await searches.value
+    #expect(failures.isEmpty, "\(failures.prefix(3))")
+    #expect(done > 0)
+    #expect(try engine.suggester.suggest("说明1499", tenant: "acme").first?.id == "bulk-1499")
   }
 
   @Test func aFewEditsAreNotWorthACompaction() async throws {
