@@ -19,6 +19,12 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "The port.")
   var port = 8080
 
+  @Option(
+    help:
+      "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard), e.g. {\"questionWords\": 4}."
+  )
+  var weights: String?
+
   @Option(help: "How many `#` completions of the current index commit to keep for repeats (0 turns it off).")
   var suggestCache = 20_000
 
@@ -28,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let engine = try await SuggestionEngine(dataFolder: data)
+    let engine = try await SuggestionEngine(dataFolder: data, weights: RankingWeights.read(weights))
     let workbench = try Workbench(engine: engine, dataFolder: data, suggestCacheCapacity: suggestCache)
     let app = buildApplication(workbench: workbench, configuration: ServerConfiguration(host: host, port: port))
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
