@@ -77,23 +77,41 @@ actor IndexWriter {
   func compactIfWorthIt() throws -> Bool {
     let documents = try index.documentCount
     guard writtenSinceCompaction >= max(1_000, documents / 10) else { return false }
-    try compact()
+    // A copy that could not be written (a full disk) leaves the index as it was: the bulk load it follows
+    // has still succeeded.
+    guard (try? writeCompactCopy()) != nil else { return false }
+    try swapInCompactCopy()
     return true
   }
 
-  /// Writes a compact copy of the last commit beside the index and swaps it in. Readers reopen on the new
-  /// folder; a search already running goes on with the old files (open files outlive their names). A crash
-  /// between the two renames leaves no index, which the next start rebuilds from the store.
+  /// Writes a compact copy of the last commit beside the index and swaps it in.
   func compact() throws {
-    let compacted = path + ".compacted"
-    let old = path + ".old"
-    for leftover in [compacted, old] { try? FileManager.default.removeItem(atPath: leftover) }
+    try writeCompactCopy()
+    try swapInCompactCopy()
+  }
+
+  private var compactedPath: String { path + ".compacted" }
+
+  private func writeCompactCopy() throws {
+    for leftover in [compactedPath, path + ".old"] { try? FileManager.default.removeItem(atPath: leftover) }
     try index.commit()
-    try index.compact(to: compacted)
+    do {
+      try index.compact(to: compactedPath)
+    } catch {
+      try? FileManager.default.removeItem(atPath: compactedPath)
+      throw error
+    }
+  }
+
+  /// Readers reopen on the new folder; a search already running goes on with the old files (open files
+  /// outlive their names). A crash between the two renames leaves no index, which the next start rebuilds
+  /// from the store.
+  private func swapInCompactCopy() throws {
+    let old = path + ".old"
     index = try XapianIndex.openWriter(path: path + ".tmp-closing")  // releases the old handle and its lock
     defer { try? FileManager.default.removeItem(atPath: path + ".tmp-closing") }
     try FileManager.default.moveItem(atPath: path, toPath: old)
-    try FileManager.default.moveItem(atPath: compacted, toPath: path)
+    try FileManager.default.moveItem(atPath: compactedPath, toPath: path)
     index = try XapianIndex.openWriter(path: path, synced: false)
     readers.reset()
     try? FileManager.default.removeItem(atPath: old)
