@@ -68,30 +68,51 @@ import Testing
     #expect(try Self.answers(reopened) == before)
   }
 
+  /// Searches on a thread of their own (not the test's task pool, which parallel tests can keep busy).
+  final class SearchLoop: @unchecked Sendable {
+    // @unchecked: `failures` is written by the loop's thread only, and read after `finished` is signalled.
+    let done = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+    let finished = DispatchSemaphore(value: 0)
+    var failures: [String] = []
+
+    func start(_ engine: SuggestionEngine) {
+      Thread { [self] in
+        while !stop.load(ordering: .acquiring) {
+          for query in CompactionTests.queries {
+            do {
+              _ = try engine.suggester.suggest(query, tenant: "acme")
+              _ = try engine.suggester.smartReply(query, tenant: "acme")
+              done.add(1, ordering: .releasing)
+            } catch {
+              failures.append("\(query): \(error)")
+            }
+          }
+        }
+        finished.signal()
+      }.start()
+    }
+
+    /// Waits (up to 30 s) until the loop has searched more than `count` times.
+    func searched(beyond count: Int) async -> Bool {
+      for _ in 0..<30_000 {
+        if done.load(ordering: .acquiring) > count { return true }
+        try? await Task.sleep(for: .milliseconds(1))
+      }
+      return false
+    }
+  }
+
   @Test func searchesGoOnWhileTheIndexIsSwapped() async throws {
     let folder = try TestDataFolder()
     defer { folder.remove() }
     let engine = try await folder.open()
     try engine.store.upsert(Fixture.items, tenant: "acme")
     try await engine.catchUp()
-    let stop = Synchronization.Atomic<Bool>(false)
     // Readers search without a pause while a bulk load is written and the index compacted twice under them.
-    let searches = Task.detached { () -> (done: Int, failures: [String]) in
-      var done = 0
-      var failures: [String] = []
-      while !stop.load(ordering: .acquiring) {
-        for query in Self.queries {
-          do {
-            _ = try engine.suggester.suggest(query, tenant: "acme")
-            _ = try engine.suggester.smartReply(query, tenant: "acme")
-            done += 1
-          } catch {
-            failures.append("\(query): \(error)")
-          }
-        }
-      }
-      return (done, failures)
-    }
+    let loop = SearchLoop()
+    loop.start(engine)
+    #expect(await loop.searched(beyond: 0))
     for round in 0..<2 {
       let items = Self.bulkItems().map { item -> KnowledgeItem in
         var item = item
@@ -101,11 +122,17 @@ import Testing
       try engine.store.upsert(items, tenant: "acme")
       try await engine.catchUp()
       #expect(try await engine.compactIfWorthIt())
+      // Searches ran on the swapped index too.
+      #expect(await loop.searched(beyond: loop.done.load(ordering: .acquiring)))
     }
-    stop.store(true, ordering: .releasing)
-    let (done, failures) = await searches.value
-    #expect(failures.isEmpty, "\(failures.prefix(3))")
-    #expect(done > 0)
+    loop.stop.store(true, ordering: .releasing)
+    await withCheckedContinuation { continuation in
+      DispatchQueue.global().async {
+        loop.finished.wait()
+        continuation.resume()
+      }
+    }
+    #expect(loop.failures.isEmpty, "\(loop.failures.prefix(3))")
     #expect(try engine.suggester.suggest("说明1499", tenant: "acme").first?.id == "bulk-1499")
   }
 
