@@ -54,5 +54,7 @@ struct IndexedKey: Hashable, Sendable {
   }
 
   /// The key of the item, whatever the language.
-  var itemKey: String { source.rawValue + String(Self.separator) + id }
+  var itemKey: String { Self.itemKey(source: source, id: id) }
+
+  static func itemKey(source: KnowledgeSource, id: String) -> String { source.rawValue + String(separator) + id }
 }

@@ -21,13 +21,21 @@ extension Suggester {
       chosen.append((key, hit))
       if chosen.count == limit { break }
     }
-    let stored = try store.items(keys: chosen.map { ($0.0.tenant, $0.0.source, $0.0.id) })
-    var byKey: [String: StoredKnowledge] = [:]
-    for item in stored { byKey[item.item.source.rawValue + "\u{1F}" + item.item.id] = item }
+    let byKey = try storedItems(chosen.map(\.0))
     // An item deleted since the index last caught up is left out.
     return chosen.compactMap { key, hit in
       byKey[key.itemKey].map { ResolvedHit(key: key, weight: hit.weight, stored: $0) }
     }
+  }
+
+  /// The store's items for `keys`, by `IndexedKey.itemKey`, read in one go (an item deleted since the index
+  /// last caught up is missing).
+  func storedItems(_ keys: [IndexedKey]) throws -> [String: StoredKnowledge] {
+    var byKey: [String: StoredKnowledge] = [:]
+    for stored in try store.items(keys: keys.map { ($0.tenant, $0.source, $0.id) }) {
+      byKey[IndexedKey.itemKey(source: stored.item.source, id: stored.item.id)] = stored
+    }
+    return byKey
   }
 
   /// Turns hits into suggestions in the version the agent reads, explained and highlighted.

@@ -10,15 +10,11 @@ extension Suggester {
     _ message: String, tenant: String,
     options: SuggestOptions = SuggestOptions(sources: [.bot, .internal])
   ) throws -> SmartReplyResult {
+    guard let (plan, ranked) = try rankedQuestions(message, tenant: tenant, options: options) else {
+      return SmartReplyResult(answers: [], noGoodAnswer: true)
+    }
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
-    let tokens = try analyzer.analyze(message)
-    guard !tokens.isEmpty else { return SmartReplyResult(answers: [], noGoodAnswer: true) }
-    var plan = try plan(for: tokens, analyzer: analyzer, context: context)
-    plan.unfinished = nil
-    let ranked = try questionRanked(
-      message, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: weights.questionModel(for: tokens, typed: false, learned: !context.evidence.isEmpty))
     // Only the answers shown are read from the store, highlighted and explained (the candidates are several
     // times more).
     let highlighter = Highlighter(analyzer: analyzer, plan: plan)
@@ -45,16 +41,28 @@ extension Suggester {
   public func smartReplyFeatures(_ message: String, tenant: String, options: SuggestOptions, typed: Bool = false)
     throws -> [(id: String, features: [Double])]
   {
+    try rankedQuestions(message, tenant: tenant, options: options, typed: typed)?.ranked.map {
+      ($0.key.id, $0.features)
+    }
+      ?? []
+  }
+
+  /// `text` ranked by the question model as smart reply ranks a whole message, or (`typed`) as suggest ranks
+  /// typed text; nil when the text has no words. `learned`: the tenant's learned model when it has word
+  /// evidence (false: the lexical model, which the evidence is learned from).
+  func rankedQuestions(
+    _ text: String, tenant: String, options: SuggestOptions, typed: Bool = false, learned: Bool = true
+  ) throws -> (plan: QueryPlan, ranked: [QuestionRanked])? {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
-    let tokens = try analyzer.analyze(message, options: typed ? .typedQuery : .document)
-    guard !tokens.isEmpty else { return [] }
+    let tokens = try analyzer.analyze(text, options: typed ? .typedQuery : .document)
+    guard !tokens.isEmpty else { return nil }
     var plan = try plan(for: tokens, analyzer: analyzer, context: context)
     if !typed { plan.unfinished = nil }
-    return try questionRanked(
-      message, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: weights.questionModel(for: tokens, typed: typed, learned: !context.evidence.isEmpty), partial: typed
-    ).map { ($0.key.id, $0.features) }
+    let model = weights.questionModel(for: tokens, typed: typed, learned: learned && !context.evidence.isEmpty)
+    let ranked = try questionRanked(
+      text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, partial: typed)
+    return (plan, ranked)
   }
 
   /// The names of the features `smartReplyFeatures` returns, in order.
@@ -79,9 +87,7 @@ extension Suggester {
     while found.count < limit && !next.isEmpty {
       let batch = next.prefix(limit - found.count)
       next = next.dropFirst(batch.count)
-      let stored = try store.items(keys: batch.map { ($0.key.tenant, $0.key.source, $0.key.id) })
-      var byKey: [String: StoredKnowledge] = [:]
-      for item in stored { byKey[item.item.source.rawValue + "\u{1F}" + item.item.id] = item }
+      let byKey = try storedItems(batch.map(\.key))
       for candidate in batch {
         if let item = byKey[candidate.key.itemKey] { found.append((candidate, item)) }
       }

@@ -73,16 +73,10 @@ extension Suggester {
   func comparedCandidates(_ text: String, tenant: String, options: SuggestOptions) throws
     -> (asked: Set<String>, candidates: [(id: String, words: Set<String>)])
   {
-    let context = try context(tenant)
-    let analyzer = try analyzers.analyzer(for: tenant)
-    let tokens = try analyzer.analyze(text)
-    guard !tokens.isEmpty else { return ([], []) }
-    var plan = try plan(for: tokens, analyzer: analyzer, context: context)
-    plan.unfinished = nil
-    let ranked = try questionRanked(
-      text, tokens: tokens, plan: plan, tenant: tenant, options: options,
-      model: weights.questionModel(for: tokens, typed: false))
-    let asked = AnalyzedQuestion(text, analyzer: analyzer).words
+    guard let (_, ranked) = try rankedQuestions(text, tenant: tenant, options: options, learned: false) else {
+      return ([], [])
+    }
+    let asked = AnalyzedQuestion(text, analyzer: try analyzers.analyzer(for: tenant)).words
     return (asked, ranked.prefix(options.limit).map { ($0.key.id, $0.questionWords) })
   }
 }
