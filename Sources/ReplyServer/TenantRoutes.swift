@@ -105,13 +105,9 @@ struct TenantRoutes {
       DispatchQueue.global().async {
         continuation.resume(
           with: Result {
-            var learner = WordEvidenceLearner()
-            for pick in picks {
-              try learner.add(
-                pick.input, answers: [pick.itemId], suggester: engine.suggester, tenant: caller.tenant,
-                sources: Set(KnowledgeSource.allCases))
-            }
-            return learner
+            try engine.learnWordEvidence(
+              tenant: caller.tenant, from: picks.map { ($0.input, [$0.itemId]) }, sources: Set(KnowledgeSource.allCases)
+            )
           })
       }
     }

@@ -67,6 +67,22 @@ public struct WordEvidenceLearner {
   }
 }
 
+extension SuggestionEngine {
+  /// Learns from `judged` questions (text, and the ids of the items that answer it) in `tenant`'s knowledge;
+  /// the evidence is not kept (`setWordEvidence` keeps it). `progress` hears how many were looked at.
+  public func learnWordEvidence(
+    tenant: String, from judged: [(text: String, answers: Set<String>)], sources: Set<KnowledgeSource>,
+    progress: (Int) -> Void = { _ in }
+  ) throws -> WordEvidenceLearner {
+    var learner = WordEvidenceLearner()
+    for (done, question) in judged.enumerated() {
+      try learner.add(question.text, answers: question.answers, suggester: suggester, tenant: tenant, sources: sources)
+      progress(done + 1)
+    }
+    return learner
+  }
+}
+
 extension Suggester {
   /// The words of `text` and of its best `options.limit` smart-reply candidates' best questions, ranked by the
   /// question model without learned evidence (what the evidence is learned from).

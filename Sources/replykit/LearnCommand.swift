@@ -68,11 +68,8 @@ struct LearnCommand: AsyncParsableCommand {
     guard !judged.isEmpty else { throw ValidationError("no judged question to learn from") }
     let sources: Set<KnowledgeSource> =
       corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? Set(KnowledgeSource.allCases)
-    var learner = WordEvidenceLearner()
     let progress = ProgressBar(total: judged.count, enabled: Terminal.isInteractive)
-    for (done, question) in judged.enumerated() {
-      try learner.add(
-        question.text, answers: question.answers, suggester: engine.suggester, tenant: tenant, sources: sources)
+    let learner = try engine.learnWordEvidence(tenant: tenant, from: judged, sources: sources) { done in
       if done % 100 == 0 { progress.update(bytes: done, items: done) }
     }
     progress.finish()

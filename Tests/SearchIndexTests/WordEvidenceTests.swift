@@ -46,12 +46,11 @@ import Testing
   }
 
   static func learn(_ engine: SuggestionEngine, topics range: Range<Int>) throws -> [String: WordEvidence] {
-    var learner = WordEvidenceLearner()
-    for question in judged(range) {
-      try learner.add(
-        question.text, answers: [question.answer], suggester: engine.suggester, tenant: "fin", sources: [.bot])
-    }
-    #expect(learner.questions == judged(range).count)
+    let questions = judged(range).map { (text: $0.text, answers: Set([$0.answer])) }
+    var heard = 0
+    let learner = try engine.learnWordEvidence(tenant: "fin", from: questions, sources: [.bot]) { heard = $0 }
+    #expect(learner.questions == questions.count)
+    #expect(heard == questions.count)
     return learner.evidence()
   }
 
