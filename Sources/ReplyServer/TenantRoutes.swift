@@ -14,6 +14,7 @@ struct TenantRoutes {
     group.get("synonyms", use: synonyms)
     group.post("synonyms", use: addSynonyms)
     group.get("folders", use: folders)
+    group.get("learn", use: learned)
     group.post("learn", use: learn)
     group.delete("learn", use: forget)
   }
@@ -45,6 +46,17 @@ struct TenantRoutes {
     var answered: Int
     var words: Int
     var decisive: [DecisiveWordJSON]
+  }
+  struct EvidenceJSON: ResponseEncodable {
+    /// Words with learned evidence (0: the lexical model ranks).
+    var words: Int
+    var decisive: [DecisiveWordJSON]
+  }
+
+  /// The ten words that most separate answers from look-alikes, differs rounded to 3 decimals.
+  static func decisive(_ evidence: [String: WordEvidence]) -> [DecisiveWordJSON] {
+    evidence.sorted { $0.value.differs != $1.value.differs ? $0.value.differs > $1.value.differs : $0.key < $1.key }
+      .prefix(10).map { DecisiveWordJSON(word: $0.key, differs: ($0.value.differs * 1000).rounded() / 1000) }
   }
 
   private static func requireAdmin(_ caller: Identity) throws {
@@ -118,10 +130,14 @@ struct TenantRoutes {
         "nothing to learn: the picked items were never, or always, among the candidates compared")
     }
     try engine.setWordEvidence(tenant: caller.tenant, evidence)
-    let decisive = evidence.sorted { $0.value.differs > $1.value.differs }.prefix(10)
     return LearnedJSON(
-      picks: learner.questions, answered: learner.answered, words: evidence.count,
-      decisive: decisive.map { DecisiveWordJSON(word: $0.key, differs: ($0.value.differs * 1000).rounded() / 1000) })
+      picks: learner.questions, answered: learner.answered, words: evidence.count, decisive: Self.decisive(evidence))
+  }
+
+  /// What the tenant's ranking has learned: how many words, and the most decisive. Any key may read it.
+  @Sendable func learned(_ request: Request, context: ReplyRequestContext) async throws -> EvidenceJSON {
+    let evidence = try engine.store.wordEvidence(tenant: try context.caller().tenant)
+    return EvidenceJSON(words: evidence.count, decisive: Self.decisive(evidence))
   }
 
   /// Drops the tenant's learned word evidence: ranking goes back to the lexical model.

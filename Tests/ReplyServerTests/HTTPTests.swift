@@ -310,7 +310,15 @@ import Testing
       let learned = try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"limit":100}"#)
       #expect(learned.status == .ok)
       #expect(learned.body["picks"] as? Int == 6)
-      #expect((learned.body["words"] as? Int ?? 0) > 0)
+      let words = try #require(learned.body["words"] as? Int)
+      #expect(words > 0)
+      // Any key of the tenant sees what was learned; another tenant's sees nothing.
+      let seen = try await client.call(.get, "/v1/learn", key: fixture.agentA)
+      #expect(seen.body["words"] as? Int == words)
+      #expect(
+        (seen.body["decisive"] as? [[String: Any]])?.compactMap { $0["word"] as? String }
+          == (learned.body["decisive"] as? [[String: Any]])?.compactMap { $0["word"] as? String })
+      #expect(try await client.call(.get, "/v1/learn", key: fixture.otherAdmin).body["words"] as? Int == 0)
       #expect(try fixture.engine.store.wordEvidence(tenant: "acme").isEmpty == false)
       #expect(try fixture.engine.store.wordEvidence(tenant: "other").isEmpty)
       // Smart replies go on answering with the evidence in use.
@@ -323,6 +331,7 @@ import Testing
 
       #expect(try await client.call(.delete, "/v1/learn", key: fixture.admin).status == .noContent)
       #expect(try fixture.engine.store.wordEvidence(tenant: "acme").isEmpty)
+      #expect(try await client.call(.get, "/v1/learn", key: fixture.agentA).body["words"] as? Int == 0)
     }
   }
 }
