@@ -18,20 +18,19 @@ enum RequestBody {
   }
 
   static func decode<T: Decodable>(_ type: T.Type, _ request: Request, context: ReplyRequestContext) async throws -> T {
-    let bytes = try await bytes(request, context: context)
-    do {
-      return try JSONDecoder().decode(T.self, from: Data(bytes))
-    } catch let error as DecodingError {
-      throw describe(error)
-    }
+    try parse(T.self, try await bytes(request, context: context))
   }
 
-  /// The same for an optional body: nil when the request has none.
+  /// The same for an optional body: nil when the request has none (or only white space).
   static func decodeIfPresent<T: Decodable>(_ type: T.Type, _ request: Request, context: ReplyRequestContext)
     async throws -> T?
   {
     let bytes = try await bytes(request, context: context)
     guard bytes.contains(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) else { return nil }
+    return try parse(T.self, bytes)
+  }
+
+  private static func parse<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
     do {
       return try JSONDecoder().decode(T.self, from: Data(bytes))
     } catch let error as DecodingError {

@@ -58,13 +58,20 @@ actor IndexWriter {
   /// Empties the index (a new, empty database in its folder) and re-indexes every item of the store.
   @discardableResult
   func resetAndRebuild() throws -> Int {
-    index = try XapianIndex.openWriter(path: path + ".tmp-closing")  // releases the old handle and its lock
-    try? FileManager.default.removeItem(atPath: path)
-    index = try XapianIndex.openWriter(path: path, synced: false)
-    try? FileManager.default.removeItem(atPath: path + ".tmp-closing")
-    readers.reset()
+    try replacingFolder { try? FileManager.default.removeItem(atPath: path) }
     lastApplied = -1
     return try rebuild()
+  }
+
+  /// Closes the writer, lets `change` replace or remove the index folder, then opens the writer on what is
+  /// there (a new empty database if nothing) and sends the readers to it.
+  private func replacingFolder(_ change: () throws -> Void) throws {
+    let closing = path + ".tmp-closing"
+    index = try XapianIndex.openWriter(path: closing)  // releases the old handle and its lock
+    defer { try? FileManager.default.removeItem(atPath: closing) }
+    try change()
+    index = try XapianIndex.openWriter(path: path, synced: false)
+    readers.reset()
   }
 
   /// Compacts the index when a bulk load wrote at least a tenth of its documents (and 1,000) since it was
@@ -108,12 +115,10 @@ actor IndexWriter {
   /// from the store.
   private func swapInCompactCopy() throws {
     let old = path + ".old"
-    index = try XapianIndex.openWriter(path: path + ".tmp-closing")  // releases the old handle and its lock
-    defer { try? FileManager.default.removeItem(atPath: path + ".tmp-closing") }
-    try FileManager.default.moveItem(atPath: path, toPath: old)
-    try FileManager.default.moveItem(atPath: compactedPath, toPath: path)
-    index = try XapianIndex.openWriter(path: path, synced: false)
-    readers.reset()
+    try replacingFolder {
+      try FileManager.default.moveItem(atPath: path, toPath: old)
+      try FileManager.default.moveItem(atPath: compactedPath, toPath: path)
+    }
     try? FileManager.default.removeItem(atPath: old)
     writtenSinceCompaction = 0
   }

@@ -16,7 +16,7 @@ struct IndexedKey: Hashable, Sendable {
 
   /// A document's data: the key, then the item's encoded questions.
   func data(questions: String) -> Data {
-    Data((keyText + String(StoredQuestions.questionSeparator) + questions).utf8)
+    Data((keyText + StoredQuestions.questionSeparator + questions).utf8)
   }
 
   private var keyText: String {
@@ -38,7 +38,7 @@ struct IndexedKey: Hashable, Sendable {
   static func split(_ data: Data) -> (key: Substring, questions: Substring?) {
     // Through the raw bytes: decoding `Data` itself takes the standard library's slow path.
     let text = data.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
-    guard let end = text.utf8.firstIndex(of: 0x1E) else { return (text[...], nil) }
+    guard let end = text.utf8.firstIndex(of: StoredQuestions.questionByte) else { return (text[...], nil) }
     return (text[..<end], text[text.utf8.index(after: end)...])
   }
 

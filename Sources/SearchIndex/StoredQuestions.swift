@@ -27,9 +27,13 @@ struct AnalyzedWord: Hashable, Sendable {
 /// term (control characters are not word characters): questions by U+1E, words by U+1D, a compound's parts
 /// after its term by U+1C.
 enum StoredQuestions {
-  static let questionSeparator: Character = "\u{1E}"
-  static let wordSeparator: Character = "\u{1D}"
-  static let partSeparator: Character = "\u{1C}"
+  /// The separators as UTF-8 bytes (what decoding splits on) and as text (what encoding joins with).
+  static let questionByte: UInt8 = 0x1E
+  static let wordByte: UInt8 = 0x1D
+  static let partByte: UInt8 = 0x1C
+  static let questionSeparator = String(UnicodeScalar(questionByte))
+  static let wordSeparator = String(UnicodeScalar(wordByte))
+  static let partSeparator = String(UnicodeScalar(partByte))
 
   /// The texts the model compares for `item`, in the stored order (`matchedQuestion` indexes into it).
   static func questions(of item: KnowledgeItem) -> [String] {
@@ -45,20 +49,25 @@ enum StoredQuestions {
   static func encode(_ questions: [[AnalyzedWord]]) -> String {
     questions.map { words in
       words.map { word in
-        ([word.term] + word.parts).joined(separator: String(partSeparator))
-      }.joined(separator: String(wordSeparator))
-    }.joined(separator: String(questionSeparator))
+        ([word.term] + word.parts).joined(separator: partSeparator)
+      }.joined(separator: wordSeparator)
+    }.joined(separator: questionSeparator)
   }
 
-  /// The questions of `encoded` (the part of a document's data after the key's separator). The separators
-  /// are single bytes that never occur inside a multi-byte UTF-8 sequence, so the text is split as bytes.
-  static func decode(_ encoded: Substring) -> [[AnalyzedWord]] {
-    encoded.utf8.split(separator: 0x1E, omittingEmptySubsequences: false).map { question in
-      question.split(separator: 0x1D).map { word in
-        let fields = word.split(separator: 0x1C)
-        return AnalyzedWord(
-          term: String(Substring(fields[0])), parts: fields.dropFirst().map { String(Substring($0)) })
-      }
+  /// The encoded questions of `encoded` (the part of a document's data after the key's separator), each to
+  /// decode with `decodeQuestion`. The separators are single bytes that never occur inside a multi-byte UTF-8
+  /// sequence, so the text is split as bytes.
+  static func split(_ encoded: Substring) -> [Substring] {
+    encoded.utf8.split(separator: questionByte, omittingEmptySubsequences: false).map(Substring.init)
+  }
+
+  /// The words of one encoded question.
+  static func decodeQuestion(_ question: Substring) -> [AnalyzedWord] {
+    question.utf8.split(separator: wordByte).map { word in
+      let fields = word.split(separator: partByte)
+      return AnalyzedWord(term: String(Substring(fields[0])), parts: fields.dropFirst().map { String(Substring($0)) })
     }
   }
+
+  static func decode(_ encoded: Substring) -> [[AnalyzedWord]] { split(encoded).map(decodeQuestion) }
 }

@@ -215,10 +215,10 @@ extension Suggester {
   /// cached until the index changes.
   func analysedQuestions(_ encoded: Substring, tenant: String, match: QuestionMatch) -> [AnalyzedQuestion] {
     let generation = readers.currentGeneration
-    return encoded.utf8.split(separator: 0x1E, omittingEmptySubsequences: false).map { question in
-      let text = Substring(question)
-      return questionCache.question(tenant + "\u{1F}" + text, generation: generation) {
-        AnalyzedQuestion(words: StoredQuestions.decode(text)[0]).weighed(idf: match.idf, pairIDF: match.pairIDF)
+    return StoredQuestions.split(encoded).map { question in
+      questionCache.question(tenant + "\u{1F}" + question, generation: generation) {
+        AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question))
+          .weighed(idf: match.idf, pairIDF: match.pairIDF)
       }
     }
   }
