@@ -46,11 +46,15 @@ struct TenantRoutes {
     var answered: Int
     var words: Int
     var decisive: [DecisiveWordJSON]
+    /// Phrasings kept: texts picked at least twice for the same item, which the index now holds beside it.
+    var phrasings: Int
   }
   struct EvidenceJSON: ResponseEncodable {
     /// Words with learned evidence (0: the lexical model ranks).
     var words: Int
     var decisive: [DecisiveWordJSON]
+    /// Learned phrasings the index holds beside the tenant's items.
+    var phrasings: Int
   }
 
   /// The ten words that most separate answers from look-alikes, differs rounded to 3 decimals.
@@ -100,8 +104,9 @@ struct TenantRoutes {
     return FoldersJSON(folders: folders.map { FolderJSON(name: $0.name, count: $0.count) })
   }
 
-  /// Learns the tenant's word evidence from its pick log (what agents typed, judged by what they picked) and
-  /// uses it at once. The work (about 2.5 ms a pick) runs off the request threads.
+  /// Learns from the tenant's pick log (what agents typed, judged by what they picked): word evidence, and the
+  /// texts picked twice or more for the same item as its phrasings; both are used at once. The work (about
+  /// 2.5 ms a pick) runs off the request threads.
   @Sendable func learn(_ request: Request, context: ReplyRequestContext) async throws -> LearnedJSON {
     let caller = try context.caller()
     try Self.requireAdmin(caller)
@@ -112,39 +117,36 @@ struct TenantRoutes {
     guard !picks.isEmpty else {
       throw APIError(.unprocessableContent, "no_picks", "the tenant has no picks to learn from")
     }
-    let engine = engine
-    let learner = try await withCheckedThrowingContinuation { continuation in
-      DispatchQueue.global().async {
-        continuation.resume(
-          with: Result {
-            try engine.learnWordEvidence(
-              tenant: caller.tenant, from: picks.map { ($0.input, [$0.itemId]) }, sources: Set(KnowledgeSource.allCases)
-            )
-          })
-      }
-    }
-    let evidence = learner.evidence()
-    guard !evidence.isEmpty else {
+    let report = try await engine.learn(
+      tenant: caller.tenant, from: picks.map { ($0.input, [$0.itemId]) }, sources: Set(KnowledgeSource.allCases),
+      minimumCount: 2)
+    guard !report.evidence.isEmpty || report.phrasingsKept > 0 else {
       throw APIError(
         .unprocessableContent, "nothing_learned",
-        "nothing to learn: the picked items were never, or always, among the candidates compared")
+        "nothing to learn: the picked items were never, or always, among the candidates compared, and no text was picked twice for the same item"
+      )
     }
-    try engine.setWordEvidence(tenant: caller.tenant, evidence)
     return LearnedJSON(
-      picks: learner.questions, answered: learner.answered, words: evidence.count, decisive: Self.decisive(evidence))
+      picks: report.questions, answered: report.answered, words: report.evidence.count,
+      decisive: Self.decisive(report.evidence), phrasings: report.phrasingsKept)
   }
 
   /// What the tenant's ranking has learned: how many words, and the most decisive. Any key may read it.
   @Sendable func learned(_ request: Request, context: ReplyRequestContext) async throws -> EvidenceJSON {
-    let evidence = try engine.store.wordEvidence(tenant: try context.caller().tenant)
-    return EvidenceJSON(words: evidence.count, decisive: Self.decisive(evidence))
+    let tenant = try context.caller().tenant
+    let evidence = try engine.store.wordEvidence(tenant: tenant)
+    return EvidenceJSON(
+      words: evidence.count, decisive: Self.decisive(evidence),
+      phrasings: try engine.store.learnedQuestionCount(tenant: tenant))
   }
 
-  /// Drops the tenant's learned word evidence: ranking goes back to the lexical model.
+  /// Drops what the tenant's ranking learned (word evidence and phrasings): it goes back to the lexical model
+  /// over the items' own questions.
   @Sendable func forget(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try context.caller()
     try Self.requireAdmin(caller)
     try engine.setWordEvidence(tenant: caller.tenant, [:])
+    try await engine.setLearnedQuestions(tenant: caller.tenant, [])
     return Response(status: .noContent)
   }
 }

@@ -42,11 +42,15 @@ struct KnowledgeDocumentBuilder {
     for language in item.variants.keys.sorted() where language != item.language {
       versions.append((language, item.variants[language]!))
     }
-    let drafts = try versions.map { try document(stored: stored, language: $0.language, texts: $0.1) }
-    // Every version's document carries all the item's questions (`StoredQuestions.questions(of:)`'s order):
-    // the question model ranks an item by its best question in any language.
+    let drafts = try versions.enumerated().map { index, version in
+      try document(
+        stored: stored, language: version.language, texts: version.1,
+        learned: index == 0 ? stored.learnedQuestions : [])
+    }
+    // Every version's document carries all the item's questions (`StoredQuestions.questions(of:learned:)`'s
+    // order), then its learned phrasings: the question model ranks an item by its best question in any language.
     let questions =
-      item.source == .bot ? drafts.flatMap(\.questions) : Array(drafts[0].questions.prefix(1))
+      (item.source == .bot ? drafts.flatMap(\.questions) : Array(drafts[0].questions.prefix(1))) + drafts[0].learned
     let encoded = StoredQuestions.encode(questions)
     return try drafts.enumerated().map { index, draft in
       var document = draft.document
@@ -65,10 +69,14 @@ struct KnowledgeDocumentBuilder {
     var language: String?
     var document: IndexDocument
     var questions: [[AnalyzedWord]]
+    /// The learned phrasings' words (`StoredKnowledge.learnedQuestions`; the first version's document only).
+    var learned: [[AnalyzedWord]]
     var spelling: [String]
   }
 
-  private func document(stored: StoredKnowledge, language: String?, texts: KnowledgeVariant) throws -> Draft {
+  private func document(stored: StoredKnowledge, language: String?, texts: KnowledgeVariant, learned: [String])
+    throws -> Draft
+  {
     let item = stored.item
     var document = IndexDocument()
     var spelling: [String] = []
@@ -102,6 +110,14 @@ struct KnowledgeDocumentBuilder {
       bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
       questions.append(tokens.map(AnalyzedWord.init))
     }
+    // Learned phrasings are searched as similar questions are (typed text and smart reply find the item by
+    // them); they are the item's questions for the model, not its content.
+    var learnedWords: [[AnalyzedWord]] = []
+    for question in learned {
+      let tokens = try addField(TermPrefix.similar, question)
+      bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
+      learnedWords.append(tokens.map(AnalyzedWord.init))
+    }
     document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }
     _ = try addField(TermPrefix.body, texts.body, positions: false)
     for tag in item.tags { _ = try addField(TermPrefix.tag, tag, positions: false) }
@@ -122,7 +138,8 @@ struct KnowledgeDocumentBuilder {
     document.values[ValueSlot.scopeRank] = Double(item.scope.rank)
     document.values[ValueSlot.updated] = stored.updatedAt.timeIntervalSince1970
 
-    return Draft(language: language, document: document, questions: questions, spelling: spelling)
+    return Draft(
+      language: language, document: document, questions: questions, learned: learnedWords, spelling: spelling)
   }
 
   /// Edge prefixes of title words (and their parts), of the whole title, and of their pinyin keys.

@@ -166,7 +166,9 @@ struct QuestionMatch {
   func unfinishedShare(words: Set<String>, stems: Set<String>?) -> Double {
     guard let unfinished = asked.unfinished, let stem = unfinishedStem else { return 0 }
     if words.contains(unfinished) || stems?.contains(stem) == true { return 1 }
-    if words.contains(where: { $0.hasPrefix(unfinished) }) || stems?.contains(where: { $0.hasPrefix(stem) }) == true {
+    // Byte prefixes: the words are folded (one normal form), and String.hasPrefix compares by Characters.
+    func starts(_ word: String, _ prefix: String) -> Bool { word.utf8.starts(with: prefix.utf8) }
+    if words.contains(where: { starts($0, unfinished) }) || stems?.contains(where: { starts($0, stem) }) == true {
       return 0.5
     }
     return 0
@@ -225,6 +227,24 @@ struct QuestionMatch {
       sum += weight * frequency * 2.2 / (frequency + norm)
     }
     return sum
+  }
+
+  /// The indices of the `limit` questions that share the most with what was asked (the IDF mass of shared
+  /// stems and character pairs, and the unfinished word), in their stored order; all of them when there are
+  /// no more than `limit`. The model's features cost microseconds a question, and an entry can hold hundreds
+  /// of learned phrasings: the one that matches best is among those that share the most.
+  func closest(_ questions: [AnalyzedQuestion], limit: Int) -> [Int] {
+    guard questions.count > limit else { return Array(questions.indices) }
+    let overlaps = questions.indices.map { overlap(questions[$0]) }
+    let best = questions.indices.sorted { overlaps[$0] != overlaps[$1] ? overlaps[$0] > overlaps[$1] : $0 < $1 }
+    return best.prefix(limit).sorted()
+  }
+
+  private func overlap(_ question: borrowing AnalyzedQuestion) -> Double {
+    var shared = unfinishedWeight(unfinishedShare(words: question.words, stems: nil))
+    for (stem, weight) in askedStemWeights where question.stems.contains(stem) { shared += weight }
+    for (pair, weight) in askedPairWeights where question.pairs.contains(pair) { shared += weight }
+    return shared
   }
 
   /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
@@ -399,18 +419,18 @@ struct QuestionMatch {
     return previous[b.count]
   }
 
-  /// Analysed stored questions and word IDFs, reused across queries until the index changes.
+  /// Analysed stored questions (by document) and word IDFs, reused across queries until the index changes.
   final class Cache: Sendable {
     private struct State {
       var generation = -1
-      var questions: [String: AnalyzedQuestion] = [:]
+      var questions: [String: [AnalyzedQuestion]] = [:]
       var idf: [String: Double] = [:]
     }
     private let state = Mutex(State())
-    /// Entries kept before the cache starts over (a few MB).
+    /// Entries (documents' question lists and IDFs) kept before the cache starts over (some MB).
     static let capacity = 200_000
 
-    func question(_ key: String, generation: Int, make: () -> AnalyzedQuestion) -> AnalyzedQuestion {
+    func questions(_ key: String, generation: Int, make: () -> [AnalyzedQuestion]) -> [AnalyzedQuestion] {
       if let cached = state.withLock({ $0.generation == generation ? $0.questions[key] : nil }) { return cached }
       let made = make()
       state.withLock { state in

@@ -50,6 +50,9 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     -5.656, 0.239, -0.184, 0.414, 0.651, 0.742, 0.701, 0.784, 0.115, 0.104, 0.056, 0.0, -0.224, 0.922, 0.201, 0.284,
     0.281, 0.267, -0.146, 0.953, 1.327,
   ]
+  /// The question model compares at most this many of an entry's questions with the asked text, those that
+  /// share the most with it (`QuestionMatch.closest`): learned phrasings can give an entry hundreds.
+  public var questionsCompared = 12
   /// Suggest ranks typed text of at least this many words with `typedQuestionModel` (like smart reply).
   public var questionWords = 3
   /// How many index hits suggest re-ranks for such text, and its character-pair weight (see `bigram`): fewer
@@ -131,6 +134,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.internalPenalty, &internalPenalty)
     try read(.questionModel, &questionModel)
     try read(.questionWords, &questionWords)
+    try read(.questionsCompared, &questionsCompared)
     try read(.typedQuestionModel, &typedQuestionModel)
     try read(.latinQuestionModel, &latinQuestionModel)
     try read(.latinTypedQuestionModel, &latinTypedQuestionModel)

@@ -35,15 +35,16 @@ enum StoredQuestions {
   static let wordSeparator = String(UnicodeScalar(wordByte))
   static let partSeparator = String(UnicodeScalar(partByte))
 
-  /// The texts the model compares for `item`, in the stored order (`matchedQuestion` indexes into it).
-  static func questions(of item: KnowledgeItem) -> [String] {
-    guard item.source == .bot else { return [item.title] }
+  /// The texts the model compares for `item`, in the stored order (`matchedQuestion` indexes into it): its
+  /// questions in every language, then its `learned` phrasings.
+  static func questions(of item: KnowledgeItem, learned: [String] = []) -> [String] {
+    guard item.source == .bot else { return [item.title] + learned }
     var questions = [item.title] + item.similar
     for language in item.variants.keys.sorted() where language != item.language {
       let variant = item.variants[language]!
       questions += [variant.title] + variant.similar
     }
-    return questions
+    return questions + learned
   }
 
   static func encode(_ questions: [[AnalyzedWord]]) -> String {

@@ -26,7 +26,7 @@ extension Suggester {
       // An article answers a question less directly than a bot entry written for it.
       let confidence =
         QuestionSimilarity.confidence(candidate.features) * (stored.item.source == .internal ? 0.8 : 1)
-      let questions = StoredQuestions.questions(of: stored.item)
+      let questions = StoredQuestions.questions(of: stored.item, learned: stored.learnedQuestions)
       let matched = questions.indices.contains(candidate.question) ? questions[candidate.question] : stored.item.title
       return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: matched)
     }
@@ -145,16 +145,20 @@ extension Suggester {
       let key = try IndexedKey(keyText: keyText)
       guard seen.insert(key.itemKey).inserted else { continue }
       guard let encoded else { throw IndexError.corrupt("a document's data has no questions; run replykit reindex") }
-      chosen.append((key, hit.weight, analysedQuestions(encoded, tenant: tenant, match: match)))
+      chosen.append((key, hit.weight, analysedQuestions(encoded, of: keyText, match: match)))
       if chosen.count == candidates { break }
     }
     guard let top = chosen.first?.weight, top > 0 else { return [] }
 
-    // Each candidate's questions' features, and the entry's questions taken together.
-    var candidatesFeatures: [(features: [[Double]], item: QuestionMatch.ItemEvidence)] = []
+    // Each candidate's closest questions' features (an entry with hundreds of learned phrasings is compared on
+    // those that share the most with the text), and the entry's questions taken together.
+    var candidatesFeatures: [(compared: [Int], features: [[Double]], item: QuestionMatch.ItemEvidence)] = []
     for (rank, candidate) in chosen.enumerated() {
-      let features = candidate.questions.map { match.features(of: $0, engine: candidate.weight / top, rank: rank) }
-      candidatesFeatures.append((features, match.itemEvidence(candidate.questions)))
+      let compared = match.closest(candidate.questions, limit: weights.questionsCompared)
+      let features = compared.map {
+        match.features(of: candidate.questions[$0], engine: candidate.weight / top, rank: rank)
+      }
+      candidatesFeatures.append((compared, features, match.itemEvidence(candidate.questions)))
     }
     let averageLength =
       candidatesFeatures.map(\.item.length).reduce(0, +) / Double(max(candidatesFeatures.count, 1))
@@ -162,7 +166,7 @@ extension Suggester {
     let topBM25 = bm25.max() ?? 0
     var ranked: [QuestionRanked] = []
     for (index, candidate) in chosen.enumerated() {
-      let (features, item) = candidatesFeatures[index]
+      let (compared, features, item) = candidatesFeatures[index]
       var all = features
       // The item's score is its best question's: one close paraphrase is the evidence, not how many
       // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
@@ -176,8 +180,8 @@ extension Suggester {
         all[question][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[index] / topBM25 : 0
         let score = QuestionMatch.score(all[question], model: model)
         if score > best.score {
-          (best.score, best.features, best.question) = (score, all[question], question)
-          best.questionWords = candidate.questions[question].words
+          (best.score, best.features, best.question) = (score, all[question], compared[question])
+          best.questionWords = candidate.questions[compared[question]].words
         }
       }
       if candidate.key.source == .internal { best.score -= weights.internalPenalty }
@@ -211,14 +215,13 @@ extension Suggester {
       }, synonyms: context.synonyms, synonymWeight: weights.synonym, evidence: context.evidence)
   }
 
-  /// An item's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; each
-  /// cached until the index changes.
-  func analysedQuestions(_ encoded: Substring, tenant: String, match: QuestionMatch) -> [AnalyzedQuestion] {
-    let generation = readers.currentGeneration
-    return StoredQuestions.split(encoded).map { question in
-      questionCache.question(tenant + "\u{1F}" + question, generation: generation) {
-        AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question))
-          .weighed(idf: match.idf, pairIDF: match.pairIDF)
+  /// A document's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; cached
+  /// by the document's key (which names its tenant) until the index changes: one look-up a candidate, however
+  /// many questions it has.
+  func analysedQuestions(_ encoded: Substring, of key: Substring, match: QuestionMatch) -> [AnalyzedQuestion] {
+    questionCache.questions(String(key), generation: readers.currentGeneration) {
+      StoredQuestions.split(encoded).map { question in
+        AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question)).weighed(idf: match.idf, pairIDF: match.pairIDF)
       }
     }
   }

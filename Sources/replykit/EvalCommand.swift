@@ -43,6 +43,9 @@ struct EvalCommand: AsyncParsableCommand {
   var features: String?
   @Option(help: "Word evidence learned by `replykit learn --out`, kept for the tenant before the queries run.")
   var wordEvidence: String?
+  @Option(
+    help: "Phrasings learned by `replykit learn --out-questions`, kept for the tenant before the queries run.")
+  var learnedQuestions: String?
   @Flag(help: "Print JSON.") var json = false
   @Option(
     parsing: .upToNextOption,
@@ -104,6 +107,14 @@ struct EvalCommand: AsyncParsableCommand {
       judgments = try Qrels(path: qrels!)
     }
     if let path = wordEvidence { try engine.setWordEvidence(tenant: evaluationTenant, WordEvidenceFile.read(path)) }
+    if let path = learnedQuestions {
+      let phrasings = try LearnedQuestionFile.read(path)
+      let kept = try await engine.setLearnedQuestions(tenant: evaluationTenant, phrasings)
+      if kept < phrasings.count {
+        // An item's phrasings beyond the store's limit, or phrasings of items this knowledge does not hold.
+        FileHandle.standardError.write(Data("\(path): kept \(kept) of \(phrasings.count) learned phrasings\n".utf8))
+      }
+    }
     let full = judged
     if let path = features {
       let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)

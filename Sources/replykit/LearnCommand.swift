@@ -29,10 +29,13 @@ struct LearnCommand: AsyncParsableCommand {
   var data: String?
   @Option(help: "The tenant.") var tenant = "default"
   @Option(help: "Also write the evidence: word<TAB>differs<TAB>shares per line.") var out: String?
+  @Option(help: "Also write the learned phrasings: source<TAB>id<TAB>count<TAB>text per line.")
+  var outQuestions: String?
 
   func validate() throws {
-    guard data != nil || out != nil else {
-      throw ValidationError("give --data (to keep the evidence for the tenant) or --out (to write it), or both")
+    guard data != nil || out != nil || outQuestions != nil else {
+      throw ValidationError(
+        "give --data (to keep what is learned for the tenant), or --out and/or --out-questions (to write it)")
     }
     if picks {
       guard data != nil, corpus == nil else { throw ValidationError("--picks learns from the pick log of --data") }
@@ -69,27 +72,36 @@ struct LearnCommand: AsyncParsableCommand {
     let sources: Set<KnowledgeSource> =
       corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? Set(KnowledgeSource.allCases)
     let progress = ProgressBar(total: judged.count, enabled: Terminal.isInteractive)
-    let learner = try engine.learnWordEvidence(tenant: tenant, from: judged, sources: sources) { done in
+    // A pick log's text becomes a phrasing once picked twice for the same item; a judged set's at once.
+    let report = try await engine.learn(tenant: tenant, from: judged, sources: sources, minimumCount: picks ? 2 : 1) {
+      done in
       if done % 100 == 0 { progress.update(bytes: done, items: done) }
     }
     progress.finish()
-    let evidence = learner.evidence()
-    guard !evidence.isEmpty else {
+    let evidence = report.evidence
+    guard !evidence.isEmpty || !report.phrasings.isEmpty else {
       throw ValidationError(
-        "nothing learned: the \(judged.count) questions' candidates held \(learner.answered == 0 ? "no answer" : "only answers")"
+        "nothing learned: the \(judged.count) questions' candidates held \(report.answered == 0 ? "no answer" : "only answers"), and no answer is in the knowledge"
       )
     }
-    if data != nil { try engine.setWordEvidence(tenant: tenant, evidence) }
     if let out { try WordEvidenceFile.write(evidence, to: out) }
+    if let outQuestions { try LearnedQuestionFile.write(report.phrasings, to: outQuestions) }
     let decisive = evidence.sorted { $0.value.differs > $1.value.differs }.prefix(8)
     print(
-      "learned \(evidence.count) words from \(learner.questions) judged questions"
-        + " (answer among the \(WordEvidenceLearner.shown) compared candidates for \(learner.answered))")
+      "learned \(evidence.count) words from \(report.questions) judged questions"
+        + " (answer among the \(WordEvidenceLearner.shown) compared candidates for \(report.answered))")
+    if !decisive.isEmpty {
+      print(
+        "most decisive when only one text has them: "
+          + decisive.map { "\($0.key) \(String(format: "%.2f", $0.value.differs))" }.joined(separator: ", "))
+    }
+    let items = Set(report.phrasings.map { "\($0.source.rawValue)/\($0.itemId)" }).count
     print(
-      "most decisive when only one text has them: "
-        + decisive.map { "\($0.key) \(String(format: "%.2f", $0.value.differs))" }.joined(separator: ", "))
+      "learned \(report.phrasings.count) phrasings of \(items) items"
+        + (data != nil ? " (\(report.phrasingsKept) kept, at most \(KnowledgeStore.learnedQuestionsPerItem) an item)" : ""))
     if data != nil { print("kept for tenant \(tenant) in \(folder)") }
     if let out { print("wrote \(out)") }
+    if let outQuestions { print("wrote \(outQuestions)") }
   }
 }
 
@@ -113,6 +125,33 @@ enum WordEvidenceFile {
     var text = "# word\tdiffers\tshares (replykit learn)\n"
     for (word, value) in evidence.sorted(by: { $0.key < $1.key }) {
       text += "\(word)\t\(String(format: "%.4f", value.differs))\t\(String(format: "%.4f", value.shares))\n"
+    }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+  }
+}
+
+/// Learned phrasing files: `source<TAB>id<TAB>count<TAB>text` per line, `#` starts a comment line.
+enum LearnedQuestionFile {
+  static func read(_ path: String) throws -> [LearnedQuestion] {
+    try Qrels.lines(path).compactMap { number, line in
+      guard !line.hasPrefix("#") else { return nil }
+      let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+      guard fields.count == 4, let source = KnowledgeSource(rawValue: String(fields[0])), !fields[1].isEmpty,
+        let count = Int(fields[2]), count > 0, !fields[3].trimmingCharacters(in: .whitespaces).isEmpty
+      else {
+        throw EvaluationInputError(
+          file: path, line: number, reason: "want `source<TAB>id<TAB>count<TAB>text` (bot, quick or internal; a count > 0)")
+      }
+      return LearnedQuestion(source: source, itemId: String(fields[1]), text: String(fields[3]), count: count)
+    }
+  }
+
+  static func write(_ phrasings: [LearnedQuestion], to path: String) throws {
+    var text = "# source\tid\tcount\ttext (replykit learn)\n"
+    for phrasing in phrasings {
+      // A phrasing is one line: tabs and line breaks inside it become spaces.
+      let flat = phrasing.text.map { $0 == "\t" || $0.isNewline ? " " : String($0) }.joined()
+      text += "\(phrasing.source.rawValue)\t\(phrasing.itemId)\t\(phrasing.count)\t\(flat)\n"
     }
     try text.write(toFile: path, atomically: true, encoding: .utf8)
   }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A one-line progress bar on standard error, with rate and ETA, redrawn at most ten times a second.
-final class ProgressBar {
+/// Updated by one thread at a time (the loop whose progress it shows, which may run off the caller's task).
+final class ProgressBar: @unchecked Sendable {
   private let total: Int
   private let enabled: Bool
   private let started = ContinuousClock.now

@@ -62,6 +62,46 @@ import Testing
     #expect(learnedMRR > plain + 0.1, "\(plain) -> \(learnedMRR)")
   }
 
+  @Test func learnsPhrasingsWritesThemAndEvalReadsThem() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let corpus = try folder.file("corpus.jsonl", Self.corpus)
+    // Customers who ask in words no entry uses, judged by the entry that answers them.
+    let train = try folder.file("train.tsv", "a\t借呗的钱怎么还回去\nb\t花呗账单能不能晚点付\n")
+    let trainQrels = try folder.file("train.qrels", "a 0 jiebei-0 1\nb 0 huabei-0 1\n")
+    let out = folder.url.appendingPathComponent("phrasings.tsv").path
+    let learned = try CLIProcess.run([
+      "learn", "--corpus", corpus, "--queries", train, "--qrels", trainQrels, "--out-questions", out,
+    ])
+    #expect(learned.status == 0, "\(learned.stderr)")
+    #expect(learned.stdout.contains("learned 2 phrasings of 2 items"))
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first?.hasPrefix("#") == true)
+    #expect(lines.contains("bot\tjiebei-0\t1\t借呗的钱怎么还回去"))
+
+    // The next customers type the same words: the phrasings are what finds their answers.
+    let queries = try folder.file("queries.tsv", "q1\t借呗的钱怎么还回\nq2\t花呗账单能不能晚点\n")
+    let qrels = try folder.file("qrels.txt", "q1 0 jiebei-0 1\nq2 0 huabei-0 1\n")
+    func mrr(_ extra: [String]) throws -> Double {
+      let evaluated = try CLIProcess.run(
+        ["eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--mode", "prefix", "--json"] + extra)
+      #expect(evaluated.status == 0, "\(evaluated.stderr)")
+      let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
+      return try #require((report?["metrics"] as? [String: Any])?["mrr10"] as? Double)
+    }
+    let plain = try mrr([])
+    let withPhrasings = try mrr(["--learned-questions", out])
+    #expect(withPhrasings == 1, "\(plain) -> \(withPhrasings)")
+    #expect(plain < 1)
+
+    let bad = try folder.file("bad.tsv", "# source\tid\tcount\ttext\nbot\tjiebei-0\t1\t借呗\nbot\tjiebei-1\tmany\t借呗\n")
+    let refused = try CLIProcess.run([
+      "eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--learned-questions", bad,
+    ])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("bad.tsv:3: want `source<TAB>id<TAB>count<TAB>text`"))
+  }
+
   @Test func learnsFromThePickLogAndKeepsItForTheTenant() async throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

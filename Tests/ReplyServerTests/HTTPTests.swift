@@ -334,6 +334,38 @@ import Testing
       #expect(try await client.call(.get, "/v1/learn", key: fixture.agentA).body["words"] as? Int == 0)
     }
   }
+
+  /// What agents typed before picking an item, twice or more, becomes its phrasing: the next agent who types
+  /// it is offered the item first.
+  @Test func textsPickedTwiceBecomePhrasingsOfTheirItem() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      func first(_ typed: String) async throws -> String? {
+        let response = try await client.call(
+          .get, "/v1/suggest?q=\(percentEncoded(typed))&limit=3", key: fixture.agentA)
+        #expect(response.status == .ok)
+        return ((response.body["suggestions"] as? [[String: Any]])?.first)?["id"] as? String
+      }
+      let typed = "钱什么时候能回"
+      #expect(try await first(typed) != "qr-refund")
+      for (input, id) in [("钱什么时候能回来", "qr-refund"), ("钱什么时候能回来", "qr-refund"), ("发货太慢了", "qr-ship")] {
+        let picked = try await client.call(
+          .post, "/v1/suggestions/\(id)/picked", key: fixture.agentA, json: #"{"input":"\#(input)"}"#)
+        #expect(picked.status == .ok)
+      }
+      let learned = try await client.call(.post, "/v1/learn", key: fixture.admin)
+      #expect(learned.status == .ok)
+      // Picked once is not yet a phrasing.
+      #expect(learned.body["phrasings"] as? Int == 1)
+      #expect(try await client.call(.get, "/v1/learn", key: fixture.agentA).body["phrasings"] as? Int == 1)
+      #expect(try await first(typed) == "qr-refund")
+
+      #expect(try await client.call(.delete, "/v1/learn", key: fixture.admin).status == .noContent)
+      #expect(try await client.call(.get, "/v1/learn", key: fixture.agentA).body["phrasings"] as? Int == 0)
+      #expect(try await first(typed) != "qr-refund")
+    }
+  }
 }
 
 @Suite(.serialized) struct MetricsTests {

@@ -87,6 +87,9 @@ public struct StoredKnowledge: Hashable, Sendable {
   /// How often agents picked it.
   public var usageCount: Int
   public var lastUsedAt: Date?
+  /// What was asked or typed when the item was the answer (`LearnedQuestion`), most frequent first: read with
+  /// the items the index reads (`items(keys:)`, `forEachItem`), not part of the item's content.
+  public var learnedQuestions: [String] = []
 }
 
 /// JSON text for the array and object columns, with fast paths for the common empty and short cases.

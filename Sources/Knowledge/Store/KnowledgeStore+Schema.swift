@@ -106,6 +106,16 @@ extension KnowledgeStore {
         t.primaryKey(["tenant", "word"])
       }
     }
+    migrator.registerMigration("v6-learned-questions") { db in
+      try db.create(table: "learned_question") { t in
+        t.column("tenant", .text).notNull()
+        t.column("source", .text).notNull()
+        t.column("item_id", .text).notNull()
+        t.column("text", .text).notNull()
+        t.column("count", .integer).notNull()
+        t.primaryKey(["tenant", "source", "item_id", "text"])
+      }
+    }
     return migrator
   }
 }

@@ -90,6 +90,9 @@ public final class KnowledgeStore: Sendable {
         sql: "DELETE FROM knowledge_item WHERE tenant = ? AND source = ? AND id = ?",
         arguments: [tenant, source.rawValue, id])
       guard db.changesCount == 1 else { return false }
+      try db.execute(
+        sql: "DELETE FROM learned_question WHERE tenant = ? AND source = ? AND item_id = ?",
+        arguments: [tenant, source.rawValue, id])
       try Self.log(db, tenant: tenant, source: source, id: id, kind: .delete, at: now)
       return true
     }
@@ -115,7 +118,13 @@ public final class KnowledgeStore: Sendable {
     -> [StoredKnowledge]
   {
     try read { db in
-      try keys.compactMap { key in try Self.fetchRecord(db, tenant: key.tenant, source: key.source, id: key.id)?.stored
+      var learning: [String: Bool] = [:]
+      return try keys.compactMap { key in
+        guard var stored = try Self.fetchRecord(db, tenant: key.tenant, source: key.source, id: key.id)?.stored else {
+          return nil
+        }
+        try Self.attachLearnedQuestions(db, to: &stored, learning: &learning)
+        return stored
       }
     }
   }
@@ -141,7 +150,15 @@ public final class KnowledgeStore: Sendable {
       }
       guard let last = batch.last else { return }
       after = (last.stored.tenant, last.item.source.rawValue, last.item.id)
-      try body(batch.map(\.stored))
+      try body(
+        read { db in
+          var learning: [String: Bool] = [:]
+          return try batch.map { record in
+            var stored = record.stored
+            try Self.attachLearnedQuestions(db, to: &stored, learning: &learning)
+            return stored
+          }
+        })
     }
   }
 
