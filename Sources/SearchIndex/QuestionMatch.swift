@@ -166,9 +166,9 @@ struct QuestionMatch {
   func unfinishedShare(words: Set<String>, stems: Set<String>?) -> Double {
     guard let unfinished = asked.unfinished, let stem = unfinishedStem else { return 0 }
     if words.contains(unfinished) || stems?.contains(stem) == true { return 1 }
-    // Byte prefixes: the words are folded (one normal form), and String.hasPrefix compares by Characters.
-    func starts(_ word: String, _ prefix: String) -> Bool { word.utf8.starts(with: prefix.utf8) }
-    if words.contains(where: { starts($0, unfinished) }) || stems?.contains(where: { starts($0, stem) }) == true {
+    if words.contains(where: { Self.starts($0, with: unfinished) })
+      || stems?.contains(where: { Self.starts($0, with: stem) }) == true
+    {
       return 0.5
     }
     return 0
@@ -186,16 +186,26 @@ struct QuestionMatch {
     var length: Double
   }
 
-  func itemEvidence(_ questions: [AnalyzedQuestion]) -> ItemEvidence {
+  func itemEvidence(_ set: QuestionSet) -> ItemEvidence {
     var frequencies: [String: Double] = [:]
     var length = 0.0
-    for question in questions {
-      length += Double(question.words.count)
-      for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
-      switch unfinishedShare(words: question.words, stems: question.stems) {
-      case 1: frequencies[Self.unfinishedWholeKey, default: 0] += 1
-      case 0.5: frequencies[Self.unfinishedKey, default: 0] += 1
-      default: break
+    if let index = set.index {
+      length = index.length
+      for stem in askedStemWeights.keys {
+        if let holding = index.byStem[stem] { frequencies[stem] = Double(holding.count) }
+      }
+      for share in unfinishedShares(index, stems: true).values {
+        frequencies[share == 1 ? Self.unfinishedWholeKey : Self.unfinishedKey, default: 0] += 1
+      }
+    } else {
+      for question in set.questions {
+        length += Double(question.words.count)
+        for stem in askedStemWeights.keys where question.stems.contains(stem) { frequencies[stem, default: 0] += 1 }
+        switch unfinishedShare(words: question.words, stems: question.stems) {
+        case 1: frequencies[Self.unfinishedWholeKey, default: 0] += 1
+        case 0.5: frequencies[Self.unfinishedKey, default: 0] += 1
+        default: break
+        }
       }
     }
     // An asked stem is in the entry when one of its questions has it: what `stemCoverage` asks of one question.
@@ -233,9 +243,22 @@ struct QuestionMatch {
   /// stems and character pairs, and the unfinished word), in their stored order; all of them when there are
   /// no more than `limit`. The model's features cost microseconds a question, and an entry can hold hundreds
   /// of learned phrasings: the one that matches best is among those that share the most.
-  func closest(_ questions: [AnalyzedQuestion], limit: Int) -> [Int] {
+  func closest(_ set: QuestionSet, limit: Int) -> [Int] {
+    let questions = set.questions
     guard questions.count > limit else { return Array(questions.indices) }
-    let overlaps = questions.indices.map { overlap(questions[$0]) }
+    var overlaps = [Double](repeating: 0, count: questions.count)
+    if let index = set.index {
+      // Per question, the same sum in the same order as `overlap`: the unfinished word, stems, pairs.
+      for (position, share) in unfinishedShares(index, stems: false) { overlaps[position] += unfinishedWeight(share) }
+      for (stem, weight) in askedStemWeights {
+        for position in index.byStem[stem] ?? [] { overlaps[position] += weight }
+      }
+      for (pair, weight) in askedPairWeights {
+        for position in index.byPair[pair] ?? [] { overlaps[position] += weight }
+      }
+    } else {
+      for position in questions.indices { overlaps[position] = overlap(questions[position]) }
+    }
     let best = questions.indices.sorted { overlaps[$0] != overlaps[$1] ? overlaps[$0] > overlaps[$1] : $0 < $1 }
     return best.prefix(limit).sorted()
   }
@@ -246,6 +269,26 @@ struct QuestionMatch {
     for (pair, weight) in askedPairWeights where question.pairs.contains(pair) { shared += weight }
     return shared
   }
+
+  /// The questions of an indexed entry that hold the unfinished word whole (1) or only as the start of a word
+  /// (0.5), as `unfinishedShare` says of each (`stems`: their stems count too); the others are left out.
+  private func unfinishedShares(_ index: QuestionSet.Index, stems: Bool) -> [Int: Double] {
+    guard let unfinished = asked.unfinished, let stem = unfinishedStem else { return [:] }
+    var shares: [Int: Double] = [:]
+    func mark(_ positions: [Int]?, _ share: Double) {
+      for position in positions ?? [] where shares[position, default: 0] < share { shares[position] = share }
+    }
+    for (word, positions) in index.byWord where Self.starts(word, with: unfinished) { mark(positions, 0.5) }
+    mark(index.byWord[unfinished], 1)
+    if stems {
+      for (candidate, positions) in index.byStem where Self.starts(candidate, with: stem) { mark(positions, 0.5) }
+      mark(index.byStem[stem], 1)
+    }
+    return shares
+  }
+
+  /// Byte prefixes: the words are folded (one normal form), and String.hasPrefix compares by Characters.
+  static func starts(_ word: String, with prefix: String) -> Bool { word.utf8.starts(with: prefix.utf8) }
 
   /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
   func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> [Double] {
@@ -423,19 +466,21 @@ struct QuestionMatch {
   final class Cache: Sendable {
     private struct State {
       var generation = -1
-      var questions: [String: [AnalyzedQuestion]] = [:]
+      var questions: [String: QuestionSet] = [:]
+      /// The questions in `questions` (an entry with learned phrasings holds a hundred).
+      var questionCount = 0
       var idf: [String: Double] = [:]
     }
     private let state = Mutex(State())
-    /// Entries (documents' question lists and IDFs) kept before the cache starts over (some MB).
+    /// Questions and IDFs kept before the cache starts over (a few MB).
     static let capacity = 200_000
 
-    func questions(_ key: String, generation: Int, make: () -> [AnalyzedQuestion]) -> [AnalyzedQuestion] {
+    func questions(_ key: String, generation: Int, make: () -> QuestionSet) -> QuestionSet {
       if let cached = state.withLock({ $0.generation == generation ? $0.questions[key] : nil }) { return cached }
       let made = make()
       state.withLock { state in
         reset(&state, generation)
-        state.questions[key] = made
+        if state.questions.updateValue(made, forKey: key) == nil { state.questionCount += made.questions.count }
       }
       return made
     }
@@ -451,7 +496,7 @@ struct QuestionMatch {
     }
 
     private func reset(_ state: inout State, _ generation: Int) {
-      if state.generation != generation || state.questions.count + state.idf.count > Self.capacity {
+      if state.generation != generation || state.questionCount + state.idf.count > Self.capacity {
         state = State(generation: generation)
       }
     }

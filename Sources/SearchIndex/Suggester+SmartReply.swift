@@ -139,7 +139,7 @@ extension Suggester {
     if hits.count < candidates { hits = try search(.filter(.or(queries), filter), limit: candidates) }
     // One hit per item (its language versions are separate documents, with the same questions).
     var seen = Set<String>()
-    var chosen: [(key: IndexedKey, weight: Double, questions: [AnalyzedQuestion])] = []
+    var chosen: [(key: IndexedKey, weight: Double, questions: QuestionSet)] = []
     for hit in hits {
       let (keyText, encoded) = IndexedKey.split(hit.data)
       let key = try IndexedKey(keyText: keyText)
@@ -156,7 +156,7 @@ extension Suggester {
     for (rank, candidate) in chosen.enumerated() {
       let compared = match.closest(candidate.questions, limit: weights.questionsCompared)
       let features = compared.map {
-        match.features(of: candidate.questions[$0], engine: candidate.weight / top, rank: rank)
+        match.features(of: candidate.questions.questions[$0], engine: candidate.weight / top, rank: rank)
       }
       candidatesFeatures.append((compared, features, match.itemEvidence(candidate.questions)))
     }
@@ -181,7 +181,7 @@ extension Suggester {
         let score = QuestionMatch.score(all[question], model: model)
         if score > best.score {
           (best.score, best.features, best.question) = (score, all[question], compared[question])
-          best.questionWords = candidate.questions[compared[question]].words
+          best.questionWords = candidate.questions.questions[compared[question]].words
         }
       }
       if candidate.key.source == .internal { best.score -= weights.internalPenalty }
@@ -218,11 +218,13 @@ extension Suggester {
   /// A document's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; cached
   /// by the document's key (which names its tenant) until the index changes: one look-up a candidate, however
   /// many questions it has.
-  func analysedQuestions(_ encoded: Substring, of key: Substring, match: QuestionMatch) -> [AnalyzedQuestion] {
+  func analysedQuestions(_ encoded: Substring, of key: Substring, match: QuestionMatch) -> QuestionSet {
     questionCache.questions(String(key), generation: readers.currentGeneration) {
-      StoredQuestions.split(encoded).map { question in
-        AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question)).weighed(idf: match.idf, pairIDF: match.pairIDF)
-      }
+      QuestionSet(
+        StoredQuestions.split(encoded).map { question in
+          AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question))
+            .weighed(idf: match.idf, pairIDF: match.pairIDF)
+        }, indexedAbove: weights.questionsCompared)
     }
   }
 }

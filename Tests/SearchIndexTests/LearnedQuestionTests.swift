@@ -136,9 +136,32 @@ import Testing
     questions[25] = asked(["when", "will", "my", "card", "arrive"])
     questions[7] = asked(["my", "card"])
     questions[3] = asked(["arrive", "soon"])
-    let closest = match.closest(questions, limit: 3)
-    // The three that share the most, in their stored order (a tie keeps the earlier one).
-    #expect(closest == [3, 7, 25])
-    #expect(match.closest(Array(questions.prefix(3)), limit: 3) == [0, 1, 2])
+    // The three that share the most, in their stored order, whether compared one by one or through the
+    // entry's postings.
+    #expect(match.closest(QuestionSet(questions, indexedAbove: 100), limit: 3) == [3, 7, 25])
+    #expect(match.closest(QuestionSet(questions, indexedAbove: 3), limit: 3) == [3, 7, 25])
+    #expect(match.closest(QuestionSet(Array(questions.prefix(3)), indexedAbove: 3), limit: 3) == [0, 1, 2])
+  }
+
+  /// The entry's postings give the same entry-level evidence as comparing its questions one by one, the
+  /// unfinished word (whole, or as a word's start) included.
+  @Test(arguments: [nil, "ca", "card", "arr"])
+  func anIndexedEntryIsWeighedAsOneComparedQuestionByQuestion(unfinished: String?) {
+    func question(_ words: [String], unfinished: String? = nil) -> AnalyzedQuestion {
+      AnalyzedQuestion(
+        words: words.map { AnalyzedWord(term: $0) } + (unfinished.map { [AnalyzedWord(term: $0, isUnfinished: true)] } ?? []))
+    }
+    let match = QuestionMatch(asked: question(["my", "cards"], unfinished: unfinished), idf: { Double($0.count) })
+    let questions = [
+      question(["where", "is", "my", "card"]), question(["cards", "arrived"]), question(["card", "carding"]),
+      question(["nothing", "here"]), question(["arrival", "of", "my", "cards"]),
+    ]
+    let plain = match.itemEvidence(QuestionSet(questions, indexedAbove: 100))
+    let indexed = match.itemEvidence(QuestionSet(questions, indexedAbove: 1))
+    #expect(plain.frequencies == indexed.frequencies)
+    #expect(plain.length == indexed.length)
+    #expect(abs(plain.stemCoverage - indexed.stemCoverage) < 1e-12)
+    #expect(match.closest(QuestionSet(questions, indexedAbove: 100), limit: 2)
+      == match.closest(QuestionSet(questions, indexedAbove: 1), limit: 2))
   }
 }
