@@ -32,6 +32,14 @@ import Testing
     }.joined()
   }
 
+  /// MRR@10 of `replykit eval` with these arguments (its JSON report).
+  static func mrr(_ arguments: [String]) throws -> Double {
+    let evaluated = try CLIProcess.run(["eval", "--json"] + arguments)
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
+    return try #require((report?["metrics"] as? [String: Any])?["mrr10"] as? Double)
+  }
+
   @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
@@ -49,16 +57,10 @@ import Testing
     let jiebei = try #require(lines.first { $0.hasPrefix("借呗\t") }).split(separator: "\t")
     #expect(try #require(Double(jiebei[1])) > 0)
 
-    func mrr(_ extra: [String]) throws -> Double {
-      let evaluated = try CLIProcess.run(
-        ["eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--json"] + extra)
-      #expect(evaluated.status == 0, "\(evaluated.stderr)")
-      let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
-      return try #require((report?["metrics"] as? [String: Any])?["mrr10"] as? Double)
-    }
+    let files = ["--corpus", corpus, "--queries", queries, "--qrels", qrels]
     // The 借呗 questions share more words with 花呗's entries: the evidence is what puts their answers first.
-    let plain = try mrr([])
-    let learnedMRR = try mrr(["--word-evidence", out])
+    let plain = try Self.mrr(files)
+    let learnedMRR = try Self.mrr(files + ["--word-evidence", out])
     #expect(learnedMRR > plain + 0.1, "\(plain) -> \(learnedMRR)")
   }
 
@@ -82,15 +84,9 @@ import Testing
     // The next customers type the same words: the phrasings are what finds their answers.
     let queries = try folder.file("queries.tsv", "q1\t借呗的钱怎么还回\nq2\t花呗账单能不能晚点\n")
     let qrels = try folder.file("qrels.txt", "q1 0 jiebei-0 1\nq2 0 huabei-0 1\n")
-    func mrr(_ extra: [String]) throws -> Double {
-      let evaluated = try CLIProcess.run(
-        ["eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--mode", "prefix", "--json"] + extra)
-      #expect(evaluated.status == 0, "\(evaluated.stderr)")
-      let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
-      return try #require((report?["metrics"] as? [String: Any])?["mrr10"] as? Double)
-    }
-    let plain = try mrr([])
-    let withPhrasings = try mrr(["--learned-questions", out])
+    let files = ["--corpus", corpus, "--queries", queries, "--qrels", qrels, "--mode", "prefix"]
+    let plain = try Self.mrr(files)
+    let withPhrasings = try Self.mrr(files + ["--learned-questions", out])
     #expect(withPhrasings == 1, "\(plain) -> \(withPhrasings)")
     #expect(plain < 1)
 
