@@ -115,8 +115,9 @@ extension KnowledgeStore {
   {
     let tenant = stored.tenant
     if learning[tenant] == nil {
-      learning[tenant] = try Bool.fetchOne(
-        db, sql: "SELECT EXISTS (SELECT 1 FROM learned_question WHERE tenant = ?)", arguments: [tenant]) ?? false
+      // Every suggestion's shown items are read through here: a prepared statement, not one made per read.
+      let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM learned_question WHERE tenant = ?)")
+      learning[tenant] = try Bool.fetchOne(exists, arguments: [tenant]) ?? false
     }
     guard learning[tenant] == true else { return }
     let statement = try db.cachedStatement(
