@@ -30,16 +30,24 @@ extension SuggestionEngine {
     let old = try store.learnedQuestions(tenant: tenant)
     try await setLearnedQuestions(tenant: tenant, [])
     // Seconds of work (about 2.5 ms a judged question): on a thread of its own, not a cooperative one.
-    let (learner, phrasings) = try await withCheckedThrowingContinuation { continuation in
-      DispatchQueue.global().async {
-        continuation.resume(
-          with: Result {
-            (
-              try self.learnWordEvidence(tenant: tenant, from: judged, sources: sources, progress: progress),
-              try self.phrasings(tenant: tenant, from: judged, sources: sources, minimumCount: minimumCount)
-            )
-          })
+    let learner: WordEvidenceLearner
+    let phrasings: [LearnedQuestion]
+    do {
+      (learner, phrasings) = try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+          continuation.resume(
+            with: Result {
+              (
+                try self.learnWordEvidence(tenant: tenant, from: judged, sources: sources, progress: progress),
+                try self.phrasings(tenant: tenant, from: judged, sources: sources, minimumCount: minimumCount)
+              )
+            })
+        }
       }
+    } catch {
+      // Learning failed: the tenant keeps the phrasings it had.
+      try await setLearnedQuestions(tenant: tenant, old)
+      throw error
     }
     let evidence = learner.evidence()
     // Nothing learned: what the tenant had stays as it was.
