@@ -8,11 +8,15 @@ import SearchIndex
 struct LearnCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "learn",
-    abstract: "Learn which words decide a match from judged questions (or the pick log), for smart reply and #.",
+    abstract:
+      "Learn which words decide a match, and phrasings of the answers, from judged questions (or the pick log).",
     discussion: """
       Each judged question runs through smart reply; its ten best candidates are compared with it word by \
       word, and the words that separate answers from look-alikes are kept for the tenant (--data) and/or \
-      written to --out (word<TAB>differs<TAB>shares), which `replykit eval --word-evidence` reads. With \
+      written to --out (word<TAB>differs<TAB>shares), which `replykit eval --word-evidence` reads. Each judged \
+      question (a pick log's text once picked twice for the same item) also becomes a learned phrasing of its \
+      answer, indexed beside the item's questions (at most 100 an item), kept for the tenant and/or written to \
+      --out-questions (source<TAB>id<TAB>count<TAB>text), which `replykit eval --learned-questions` reads. With \
       --corpus, the corpus is imported into a fresh data folder first, as `replykit eval` does.
       """)
 
