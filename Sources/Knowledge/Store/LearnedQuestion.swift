@@ -73,12 +73,13 @@ extension KnowledgeStore {
         after[key] = Dictionary(uniqueKeysWithValues: chosen.map { ($0.key, $0.value) })
       }
       // The index follows the change log: every item whose phrasings changed is re-indexed (a deleted item's
-      // were dropped with it).
-      for key in Set(before.keys).union(after.keys).sorted(by: { ($0.source.rawValue, $0.id) < ($1.source.rawValue, $1.id) })
-      where before[key] != after[key] {
-        if try Self.fetchRecord(db, tenant: tenant, source: key.source, id: key.id) != nil {
-          try Self.log(db, tenant: tenant, source: key.source, id: key.id, kind: .upsert, at: now)
-        }
+      // were dropped with it). Items with new phrasings were found above; only those that lost theirs are
+      // looked up here.
+      let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+      for key in changed.sorted(by: { ($0.source.rawValue, $0.id) < ($1.source.rawValue, $1.id) }) {
+        let held = try after[key] != nil || Self.fetchRecord(db, tenant: tenant, source: key.source, id: key.id) != nil
+        guard held else { continue }
+        try Self.log(db, tenant: tenant, source: key.source, id: key.id, kind: .upsert, at: now)
       }
       return kept
     }
