@@ -1,8 +1,9 @@
 import Foundation
 import Knowledge
 
-/// What a document's data holds: the key of the item (and which language version the document is), then the
-/// item's questions as the question model reads them (`StoredQuestions`). The texts to show come from the
+/// What a document's data holds: the key of the item (and which language version the document is), its
+/// usage and scope rank (`IndexRanking`), then the item's questions as the question model reads them
+/// (`StoredQuestions`). The texts to show come from the
 /// store, the source of truth: keeping a copy in the index made it larger and import slower (Xapian
 /// compresses document data), and the store answers a handful of keys in microseconds.
 struct IndexedKey: Hashable, Sendable {
@@ -14,9 +15,10 @@ struct IndexedKey: Hashable, Sendable {
 
   private static let separator: Character = "\u{1F}"
 
-  /// A document's data: the key, then the item's encoded questions.
-  func data(questions: String) -> Data {
-    Data((keyText + StoredQuestions.questionSeparator + questions).utf8)
+  /// A document's data: the key, the ranking, then the item's encoded questions.
+  func data(questions: String, ranking: IndexRanking = IndexRanking()) -> Data {
+    let rankingText = String(Self.separator) + ranking.text
+    return Data((keyText + rankingText + StoredQuestions.questionSeparator + questions).utf8)
   }
 
   private var keyText: String {
@@ -45,7 +47,8 @@ struct IndexedKey: Hashable, Sendable {
   /// From the key's part of a document's data (`split(_:)`).
   init(keyText: Substring) throws(IndexError) {
     let fields = keyText.split(separator: Self.separator, omittingEmptySubsequences: false)
-    guard fields.count == 4, let source = KnowledgeSource(rawValue: String(fields[1])) else {
+    // The key's four fields, then the ranking's two (`IndexRanking`).
+    guard fields.count == 4 || fields.count == 6, let source = KnowledgeSource(rawValue: String(fields[1])) else {
       throw .corrupt("a document's data is not an item key; run replykit reindex")
     }
     self.init(
@@ -57,4 +60,31 @@ struct IndexedKey: Hashable, Sendable {
   var itemKey: String { Self.itemKey(source: source, id: id) }
 
   static func itemKey(source: KnowledgeSource, id: String) -> String { source.rawValue + String(separator) + id }
+}
+
+/// What suggest adds to an item's text score, kept in its documents' data (read with every hit anyway):
+/// Xapian's value slots cost a look-up per slot and hit, a tenth of a suggestion's index time.
+struct IndexRanking: Equatable, Sendable {
+  /// `KnowledgeDocumentBuilder.usageScore` when the document was written (a pick rewrites it).
+  var usage: Double = 0
+  /// `Scope.rank`: personal before group before company.
+  var scopeRank: Double = 0
+
+  /// Two fields: the usage, then the scope rank.
+  fileprivate var text: String { "\(usage)\u{1F}\(Int(scopeRank))" }
+
+  init(usage: Double = 0, scopeRank: Double = 0) {
+    self.usage = usage
+    self.scopeRank = scopeRank
+  }
+
+  /// From a document's data (zero for data without a ranking).
+  init(data: Data) {
+    // The key's bytes only: the questions after them can be long.
+    let end = data.firstIndex(of: StoredQuestions.questionByte) ?? data.endIndex
+    let fields = data[..<end].split(separator: 0x1F, omittingEmptySubsequences: false)
+    guard fields.count == 6 else { return }
+    usage = Double(String(decoding: fields[4], as: UTF8.self)) ?? 0
+    scopeRank = Double(String(decoding: fields[5], as: UTF8.self)) ?? 0
+  }
 }

@@ -52,10 +52,13 @@ struct KnowledgeDocumentBuilder {
     let questions =
       (item.source == .bot ? drafts.flatMap(\.questions) : Array(drafts[0].questions.prefix(1))) + drafts[0].learned
     let encoded = StoredQuestions.encode(questions)
+    let ranking = IndexRanking(
+      usage: Self.usageScore(count: stored.usageCount, lastUsed: stored.lastUsedAt, now: now),
+      scopeRank: Double(item.scope.rank))
     return try drafts.enumerated().map { index, draft in
       var document = draft.document
       document.data = IndexedKey(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language)
-        .data(questions: encoded)
+        .data(questions: encoded, ranking: ranking)
       return Built(
         idTerm: Self.idTerm(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language),
         itemTerm: Self.itemTerm(tenant: stored.tenant, source: item.source, id: item.id), isFirstVersion: index == 0,

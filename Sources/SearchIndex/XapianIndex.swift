@@ -121,7 +121,8 @@ final class XapianIndex {
     let built = try query.build()
     defer { rk_query_free(built) }
     var error = rk_error()
-    var options = rk_search_options(k1: k1, b: b, matching_terms: 0, value_slots: 3)
+    // No value slots: the usage and scope rank come with the data (`IndexRanking`).
+    var options = rk_search_options(k1: k1, b: b, matching_terms: 0, value_slots: 0)
     guard let results = rk_search(handle, built, UInt32(offset), UInt32(limit), &options, &error) else {
       throw IndexError(error)
     }
@@ -130,10 +131,10 @@ final class XapianIndex {
       var length = 0
       let data = rk_results_data(results, index, &length)!
       let bytes = Data(bytes: data, count: length)
+      let ranking = IndexRanking(data: bytes)
       return IndexHit(
         docid: rk_results_docid(results, index), weight: rk_results_weight(results, index), data: bytes,
-        usage: rk_results_value(results, index, ValueSlot.usage),
-        scopeRank: rk_results_value(results, index, ValueSlot.scopeRank))
+        usage: ranking.usage, scopeRank: ranking.scopeRank)
     }
   }
 }
@@ -190,7 +191,7 @@ struct IndexHit {
   var docid: UInt32
   var weight: Double
   var data: Data
-  /// The usage and scope values of the document, for rescoring.
+  /// The usage and scope rank of the document (from its data, `IndexRanking`), for rescoring.
   var usage: Double = 0
   var scopeRank: Double = 0
 }

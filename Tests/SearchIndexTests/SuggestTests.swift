@@ -217,3 +217,43 @@ import Testing
     #expect(try engine.suggester.suggest("welcome 欢迎", tenant: "acme").count == 1)
   }
 }
+
+/// Usage and scope reach the ranking through each document's data (`IndexRanking`), not Xapian's value slots.
+@Suite(.serialized) struct SuggestRankingTests {
+  /// Three replies whose titles match 发货 alike: one company-wide, one the agent's own, one picked.
+  static let items = [
+    KnowledgeItem(id: "qr-a", source: .quick, title: "发货说明", body: "仓库会尽快安排。"),
+    KnowledgeItem(id: "qr-b", source: .quick, title: "发货提醒", body: "仓库会尽快安排。"),
+    KnowledgeItem(id: "qr-c", source: .quick, scope: .personal("agent-a"), title: "发货通知", body: "仓库会尽快安排。"),
+  ]
+
+  @Test func picksAndScopeLiftAnItemAmongEquals() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    try engine.store.upsert(Self.items, tenant: "acme")
+    try await engine.catchUp()
+    func ids(_ agent: String?) throws -> [String] {
+      try engine.suggester.suggest("发货", tenant: "acme", options: SuggestOptions(agent: agent)).map(\.id)
+    }
+    #expect(try ids("agent-a").first == "qr-c")  // the agent's own reply before company replies
+    #expect(try Set(ids(nil)) == ["qr-a", "qr-b"])  // nobody else's personal reply
+
+    for _ in 0..<3 { try engine.store.recordUse(tenant: "acme", source: .quick, id: "qr-b") }
+    try await engine.catchUp()
+    #expect(try ids(nil) == ["qr-b", "qr-a"])
+    #expect(try ids("agent-a").first == "qr-b")  // three picks weigh more than the scope's tie-break
+
+    // The picked item's documents carry its usage score; the others carry none.
+    let picked = KnowledgeDocumentBuilder.usageScore(count: 3, lastUsed: Date(), now: Date())
+    let ranking = try engine.suggester.readers.withReader { index in
+      try index.search(.term(TermPrefix.title + "发货"), limit: 10, k1: 1.2, b: 0.6).map {
+        (try IndexedKey(data: $0.data).id, IndexRanking(data: $0.data))
+      }
+    }
+    let byID = Dictionary(uniqueKeysWithValues: ranking)
+    #expect(abs((byID["qr-b"]?.usage ?? 0) - picked) < 1e-3)
+    #expect(byID["qr-a"] == IndexRanking(usage: 0, scopeRank: Double(Scope.company.rank)))
+    #expect(byID["qr-c"]?.scopeRank == Double(Scope.personal("agent-a").rank))
+  }
+}
