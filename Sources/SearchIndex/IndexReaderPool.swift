@@ -25,12 +25,23 @@ final class IndexReaderPool: Sendable {
   /// Changes with every commit (and reset).
   var currentGeneration: Int { generation.load(ordering: .acquiring) }
 
+  /// Changes with every commit that may have changed a term's frequency or the document count (and reset):
+  /// what is computed from those alone (IDFs, a document's analysed questions) holds across the commits
+  /// in between, which are picks rewriting documents with a new usage. A busy help desk commits picks every
+  /// few seconds; caches keyed by `currentGeneration` were cold most of the time.
+  var currentTermsGeneration: Int { termsGeneration.load(ordering: .acquiring) }
+  private let termsGeneration = Atomic<Int>(0)
+
   /// The writer committed: readers reopen before their next search.
-  func committed() { generation.add(1, ordering: .releasing) }
+  func committed(termsChanged: Bool = true) {
+    if termsChanged { termsGeneration.add(1, ordering: .releasing) }
+    generation.add(1, ordering: .releasing)
+  }
 
   /// The index was replaced by a new database: every reader is closed and opened anew.
   func reset() {
     epoch.add(1, ordering: .releasing)
+    termsGeneration.add(1, ordering: .releasing)
     generation.add(1, ordering: .releasing)
     free.withLock { $0.removeAll() }
   }

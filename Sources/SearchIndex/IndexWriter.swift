@@ -50,7 +50,10 @@ actor IndexWriter {
       let changes = try store.changes(after: lastApplied, limit: batchSize)
       guard let last = changes.last?.seq else { return applied }
       try apply(changes)
-      try finishBatch(lastChange: last)
+      // Picks only rewrite documents with their usage: every term and document count stays as it was. (A
+      // batch of picks cut off from a later edit of the same item indexes the edit's text a commit early;
+      // the edit's own batch, committed next, moves the terms generation.)
+      try finishBatch(lastChange: last, termsChanged: changes.contains { $0.kind != .usage })
       applied += changes.count
     }
   }
@@ -146,11 +149,11 @@ actor IndexWriter {
     return count
   }
 
-  private func finishBatch(lastChange: Int64) throws {
+  private func finishBatch(lastChange: Int64, termsChanged: Bool = true) throws {
     try index.setMetadata(Key.lastChange, String(lastChange))
     try index.commit()
     lastApplied = lastChange
-    readers.committed()
+    readers.committed(termsChanged: termsChanged)
   }
 
   private func apply(_ changes: [KnowledgeChange]) throws {

@@ -462,7 +462,8 @@ struct QuestionMatch {
     return previous[b.count]
   }
 
-  /// Analysed stored questions (by document) and word IDFs, reused across queries until the index changes.
+  /// Analysed stored questions (by document) and word IDFs, reused across queries until a commit changes
+  /// terms (the generation given is `IndexReaderPool.currentTermsGeneration`).
   final class Cache: Sendable {
     private struct State {
       var generation = -1

@@ -192,9 +192,10 @@ extension Suggester {
     }.map(\.element)
   }
 
-  /// The question matcher for `asked`, with word IDFs from the index's title and question fields.
+  /// The question matcher for `asked`, with word IDFs from the index's title and question fields (cached until
+  /// a commit changes terms).
   func questionMatch(_ asked: AnalyzedQuestion, tenant: String, context: TenantContext) -> QuestionMatch {
-    let generation = readers.currentGeneration
+    let generation = readers.currentTermsGeneration
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
     return QuestionMatch(
       asked: asked,
@@ -216,10 +217,11 @@ extension Suggester {
   }
 
   /// A document's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; cached
-  /// by the document's key (which names its tenant) until the index changes: one look-up a candidate, however
-  /// many questions it has.
+  /// by the document's key (which names its tenant, and carries its ranking: a picked document is analysed
+  /// again) until a commit changes terms (`IndexReaderPool.currentTermsGeneration`): one look-up a candidate,
+  /// however many questions it has.
   func analysedQuestions(_ encoded: Substring, of key: Substring, match: QuestionMatch) -> QuestionSet {
-    questionCache.questions(String(key), generation: readers.currentGeneration) {
+    questionCache.questions(String(key), generation: readers.currentTermsGeneration) {
       QuestionSet(
         StoredQuestions.split(encoded).map { question in
           AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question))

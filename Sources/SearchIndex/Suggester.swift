@@ -179,9 +179,10 @@ public final class Suggester: Sendable {
     return .andNot(filters.count == 1 ? filters[0] : .and(filters), .term(TermPrefix.enabled + "0"))
   }
 
-  /// Cached until the next commit (the answer changes only when documents do).
+  /// Cached until a commit changes terms (the answer changes only when documents come or go; picks, which
+  /// only rewrite documents, do not change it).
   private func tenantOwnsIndex(_ tenant: String) throws -> Bool {
-    let generation = readers.currentGeneration
+    let generation = readers.currentTermsGeneration
     if let cached = ownership.withLock({ $0.generation == generation ? $0.owners[tenant] : nil }) { return cached }
     let owns = try readers.withReader { index in
       try index.termFrequency(TermPrefix.tenant + tenant) == index.documentCount

@@ -257,3 +257,35 @@ import Testing
     #expect(byID["qr-c"]?.scopeRank == Double(Scope.personal("agent-a").rank))
   }
 }
+
+/// Picks commit documents with a new usage and nothing else: what is cached from terms (IDFs, analysed
+/// questions) outlives those commits, and only those.
+@Suite(.serialized) struct TermsGenerationTests {
+  @Test func picksKeepTheTermsGenerationAndEditsMoveIt() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    let bot = KnowledgeItem(id: "b1", source: .bot, title: "退款多久到账", similar: ["钱什么时候退回来"], body: "3-5个工作日。")
+    try engine.store.upsert(SuggestRankingTests.items + [bot], tenant: "acme")
+    try await engine.catchUp()
+    let readers = engine.suggester.readers
+    let (generation, terms) = (readers.currentGeneration, readers.currentTermsGeneration)
+    let before = try engine.suggester.smartReply("钱什么时候退回", tenant: "acme").answers
+    #expect(before.first?.matchedQuestion == "钱什么时候退回来", "\(before.map { ($0.suggestion.id, $0.matchedQuestion) })")
+
+    try engine.store.recordUse(tenant: "acme", source: .quick, id: "qr-a")
+    try engine.store.recordUse(tenant: "acme", source: .bot, id: "b1")
+    try await engine.catchUp()
+    #expect(readers.currentGeneration > generation)
+    #expect(readers.currentTermsGeneration == terms)
+    #expect(try engine.suggester.suggest("发货", tenant: "acme").first?.id == "qr-a")  // the pick counts at once
+
+    // An edit may change any term: the cached questions and IDFs start over, and the new question is matched.
+    var edited = bot
+    edited.similar = ["退款什么时候到"]
+    try engine.store.upsert([edited], tenant: "acme")
+    try await engine.catchUp()
+    #expect(readers.currentTermsGeneration > terms)
+    #expect(try engine.suggester.smartReply("退款什么时候到", tenant: "acme").answers.first?.matchedQuestion == "退款什么时候到")
+  }
+}
