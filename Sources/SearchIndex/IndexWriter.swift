@@ -16,7 +16,7 @@ actor IndexWriter {
   /// Documents written (added, replaced or deleted) since the index was last compacted or opened.
   private(set) var writtenSinceCompaction = 0
 
-  static let formatVersion = "8"
+  static let formatVersion = "9"
   private enum Key {
     static let analyzer = "replykit.analyzer"
     static let format = "replykit.format"

@@ -132,6 +132,7 @@ struct KnowledgeDocumentBuilder {
       TermPrefix.enabled + (item.enabled ? "1" : "0"), TermPrefix.language + (language ?? "-"),
       Self.itemTerm(tenant: tenant, source: item.source, id: item.id),
     ]
+    if item.scope != .company { document.booleanTerms.append(TermPrefix.restricted) }
     if let folder = item.folder { document.booleanTerms.append(TermPrefix.folder + folder) }
     for tag in item.tags { document.booleanTerms.append(TermPrefix.tagFilter + tag) }
     document.booleanTerms = document.booleanTerms.filter(TermPrefix.fits)

@@ -133,10 +133,10 @@ extension Suggester {
       // Every word first, in titles, then in titles and questions (short posting lists): any-word queries
       // cost more, and are needed only when few items have every word.
       for tier in [plan.titleQueries, plan.questionQueries] where hits.count < candidates {
-        hits = try search(.filter(.and(tier), filter), limit: candidates)
+        hits = try search(filter.apply(to: .and(tier)), limit: candidates)
       }
     }
-    if hits.count < candidates { hits = try search(.filter(.or(queries), filter), limit: candidates) }
+    if hits.count < candidates { hits = try search(filter.apply(to: .or(queries)), limit: candidates) }
     // One hit per item (its language versions are separate documents, with the same questions).
     var seen = Set<String>()
     var chosen: [(key: IndexedKey, weight: Double, questions: QuestionSet)] = []

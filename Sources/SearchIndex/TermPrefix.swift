@@ -32,6 +32,9 @@ enum TermPrefix {
   static let tenant = "XT"
   static let source = "XS"
   static let scope = "XC"
+  /// On the documents of personal and group items (no suffix): what a visibility filter has to look at is
+  /// these few, not the company-wide many (`Suggester.Visibility`).
+  static let restricted = "XR"
   static let folder = "XF"
   static let language = "XL"
   static let enabled = "XE"
