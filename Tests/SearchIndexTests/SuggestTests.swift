@@ -230,9 +230,7 @@ import Testing
   @Test func picksAndScopeLiftAnItemAmongEquals() async throws {
     let folder = try TestDataFolder()
     defer { folder.remove() }
-    let engine = try await folder.open()
-    try engine.store.upsert(Self.items, tenant: "acme")
-    try await engine.catchUp()
+    let engine = try await folder.open(with: Self.items)
     func ids(_ agent: String?) throws -> [String] {
       try engine.suggester.suggest("发货", tenant: "acme", options: SuggestOptions(agent: agent)).map(\.id)
     }
@@ -269,10 +267,8 @@ import Testing
   @Test func picksKeepTheTermsGenerationAndEditsMoveIt() async throws {
     let folder = try TestDataFolder()
     defer { folder.remove() }
-    let engine = try await folder.open()
     let bot = KnowledgeItem(id: "b1", source: .bot, title: "退款多久到账", similar: ["钱什么时候退回来"], body: "3-5个工作日。")
-    try engine.store.upsert(SuggestRankingTests.items + [bot], tenant: "acme")
-    try await engine.catchUp()
+    let engine = try await folder.open(with: SuggestRankingTests.items + [bot])
     let readers = engine.suggester.readers
     let (generation, terms) = (readers.currentGeneration, readers.currentTermsGeneration)
     let before = try engine.suggester.smartReply("钱什么时候退回", tenant: "acme").answers

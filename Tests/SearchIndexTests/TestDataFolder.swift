@@ -15,6 +15,14 @@ struct TestDataFolder {
 
   func open() async throws -> SuggestionEngine { try await SuggestionEngine(dataFolder: path) }
 
+  /// An engine on this folder with `items` stored for `tenant` and indexed.
+  func open(with items: [KnowledgeItem], tenant: String = "acme") async throws -> SuggestionEngine {
+    let engine = try await open()
+    try engine.store.upsert(items, tenant: tenant)
+    try await engine.catchUp()
+    return engine
+  }
+
   func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
