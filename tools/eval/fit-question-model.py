@@ -5,7 +5,8 @@ Each input is written by `replykit eval --mode full|prefix --features OUT ...` o
 per candidate, `qid docid grade f1 f2 ...`. The shipped weights come from two splits, fitted apart (Han text:
 `questionModel`, `typedQuestionModel`; Latin text: `latinQuestionModel`, `latinTypedQuestionModel`):
 - AFQMC train, on an index the size of afqmc_dev (7,300 entries: the judged entries of 1,400 train queries and
-  random others), because features such as the engine score depend on how crowded the index is;
+  random others), because features such as the engine score depend on how crowded the index is
+  (`tools/eval/afqmc-fit-split.py OUT` writes such a split, with the other 9,172 queries kept apart);
 - Banking77's training examples (`corpus_exemplars.jsonl`) that are not among the ten in its corpus, 3,000 of
   them as queries against `corpus.jsonl` (prefixes cut at 30, 50 and 70 % of their words), with the
   shipped candidate counts (60 for whole questions, `latinTypedQuestionCandidates` 40 for typed text): the
