@@ -16,7 +16,7 @@ struct IndexedKey: Hashable, Sendable {
   private static let separator: Character = "\u{1F}"
 
   /// A document's data: the key, the ranking, then the item's encoded questions.
-  func data(questions: String, ranking: IndexRanking = IndexRanking()) -> Data {
+  func data(questions: String, ranking: IndexRanking) -> Data {
     let rankingText = String(Self.separator) + ranking.text
     return Data((keyText + rankingText + StoredQuestions.questionSeparator + questions).utf8)
   }
@@ -48,7 +48,7 @@ struct IndexedKey: Hashable, Sendable {
   init(keyText: Substring) throws(IndexError) {
     let fields = keyText.split(separator: Self.separator, omittingEmptySubsequences: false)
     // The key's four fields, then the ranking's two (`IndexRanking`).
-    guard fields.count == 4 || fields.count == 6, let source = KnowledgeSource(rawValue: String(fields[1])) else {
+    guard fields.count == 6, let source = KnowledgeSource(rawValue: String(fields[1])) else {
       throw .corrupt("a document's data is not an item key; run replykit reindex")
     }
     self.init(

@@ -1,7 +1,7 @@
 /// An entry's analysed questions as the question model compares them. An entry with more than a few (a
 /// hundred learned phrasings) also keeps which of its questions hold each stem, character pair and word, so
 /// that choosing the closest and weighing the entry as a whole cost a look-up per asked term, not one per
-/// question. Built once per document and cached until the index changes (`QuestionMatch.Cache`).
+/// question. Built once per document and cached until a commit changes terms (`QuestionMatch.Cache`).
 struct QuestionSet: Sendable {
   let questions: [AnalyzedQuestion]
   /// The postings, when the entry has more than `indexedAbove` questions (fewer are compared one by one).

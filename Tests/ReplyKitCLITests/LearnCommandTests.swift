@@ -32,6 +32,16 @@ import Testing
     }.joined()
   }
 
+  /// Runs `replykit learn` with these arguments, which write `file`, and returns what it printed and the
+  /// file's lines (after its `#` header line, which it checks).
+  static func learn(_ arguments: [String], writing file: String) throws -> (stdout: String, lines: [Substring]) {
+    let learned = try CLIProcess.run(["learn"] + arguments)
+    #expect(learned.status == 0, "\(learned.stderr)")
+    let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first?.hasPrefix("#") == true)
+    return (learned.stdout, Array(lines.dropFirst()))
+  }
+
   /// MRR@10 of `replykit eval` with these arguments (its JSON report).
   static func mrr(_ arguments: [String]) throws -> Double {
     let evaluated = try CLIProcess.run(["eval", "--json"] + arguments)
@@ -47,13 +57,9 @@ import Testing
     let queries = try folder.file("queries.tsv", Self.queries)
     let qrels = try folder.file("qrels.txt", Self.qrels)
     let out = folder.url.appendingPathComponent("evidence.tsv").path
-    let learned = try CLIProcess.run([
-      "learn", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--out", out,
-    ])
-    #expect(learned.status == 0, "\(learned.stderr)")
-    #expect(learned.stdout.contains("from 32 judged questions"))
-    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-    #expect(lines.first?.hasPrefix("#") == true)
+    let (stdout, lines) = try Self.learn(
+      ["--corpus", corpus, "--queries", queries, "--qrels", qrels, "--out", out], writing: out)
+    #expect(stdout.contains("from 32 judged questions"))
     let jiebei = try #require(lines.first { $0.hasPrefix("借呗\t") }).split(separator: "\t")
     #expect(try #require(Double(jiebei[1])) > 0)
 
@@ -72,13 +78,9 @@ import Testing
     let train = try folder.file("train.tsv", "a\t借呗的钱怎么还回去\nb\t花呗账单能不能晚点付\n")
     let trainQrels = try folder.file("train.qrels", "a 0 jiebei-0 1\nb 0 huabei-0 1\n")
     let out = folder.url.appendingPathComponent("phrasings.tsv").path
-    let learned = try CLIProcess.run([
-      "learn", "--corpus", corpus, "--queries", train, "--qrels", trainQrels, "--out-questions", out,
-    ])
-    #expect(learned.status == 0, "\(learned.stderr)")
-    #expect(learned.stdout.contains("learned 2 phrasings of 2 items"))
-    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
-    #expect(lines.first?.hasPrefix("#") == true)
+    let (stdout, lines) = try Self.learn(
+      ["--corpus", corpus, "--queries", train, "--qrels", trainQrels, "--out-questions", out], writing: out)
+    #expect(stdout.contains("learned 2 phrasings of 2 items"))
     #expect(lines.contains("bot\tjiebei-0\t1\t借呗的钱怎么还回去"))
 
     // The next customers type the same words: the phrasings are what finds their answers.

@@ -9,10 +9,7 @@ import Testing
 @Suite(.serialized) struct LearnedQuestionTests {
   static func engine() async throws -> (SuggestionEngine, TestDataFolder) {
     let folder = try TestDataFolder()
-    let engine = try await folder.open()
-    try engine.store.upsert(Fixture.items, tenant: "t1")
-    try await engine.catchUp()
-    return (engine, folder)
+    return (try await folder.open(with: Fixture.items, tenant: "t1"), folder)
   }
 
   static func changes(_ store: KnowledgeStore, after seq: Int64) throws -> [String] {
