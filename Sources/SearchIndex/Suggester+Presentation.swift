@@ -32,7 +32,8 @@ extension Suggester {
   /// last caught up is missing).
   func storedItems(_ keys: [IndexedKey]) throws -> [String: StoredKnowledge] {
     var byKey: [String: StoredKnowledge] = [:]
-    for stored in try store.items(keys: keys.map { ($0.tenant, $0.source, $0.id) }) {
+    let items = try stages.measure(.storeRead) { try store.items(keys: keys.map { ($0.tenant, $0.source, $0.id) }) }
+    for stored in items {
       byKey[IndexedKey.itemKey(source: stored.item.source, id: stored.item.id)] = stored
     }
     return byKey
@@ -55,6 +56,17 @@ extension Suggester {
   func suggestion(
     from stored: StoredKnowledge, matchedLanguage: String?, score: Double, highlighter: Highlighter,
     options: SuggestOptions, context: TenantContext, explainSimilar: Bool = false
+  ) -> Suggestion {
+    stages.measure(.highlighting) {
+      shown(
+        stored, matchedLanguage: matchedLanguage, score: score, highlighter: highlighter, options: options,
+        context: context, explainSimilar: explainSimilar)
+    }
+  }
+
+  private func shown(
+    _ stored: StoredKnowledge, matchedLanguage: String?, score: Double, highlighter: Highlighter,
+    options: SuggestOptions, context: TenantContext, explainSimilar: Bool
   ) -> Suggestion {
     let item = stored.item
     let (language, version) = Self.version(

@@ -17,6 +17,8 @@ public final class Suggester: Sendable {
   private let tenantCache = Mutex<[String: TenantContext]>([:])
   /// Analysed stored questions and word IDFs for smart reply's question model.
   let questionCache = QuestionMatch.Cache()
+  /// Where requests spend their time, when recording (`replykit bench suggest --stages`).
+  public let stages = SuggestStages()
   private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))
 
   /// What a tenant's queries need from the store, cached until `forget(tenant:)`.
@@ -65,10 +67,11 @@ public final class Suggester: Sendable {
   {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
-    let tokens = try analyzer.analyze(text, options: .typedQuery)
-    guard !tokens.isEmpty else { return try mostUsed(tenant: tenant, options: options, context: context) }
-
-    let plan = try plan(for: tokens, analyzer: analyzer, context: context)
+    let (tokens, planned) = try stages.measure(.analysis) { () throws -> ([Token], QueryPlan?) in
+      let tokens = try analyzer.analyze(text, options: .typedQuery)
+      return (tokens, tokens.isEmpty ? nil : try self.plan(for: tokens, analyzer: analyzer, context: context))
+    }
+    guard let plan = planned else { return try mostUsed(tenant: tenant, options: options, context: context) }
     let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let questionWords =
       tokens.contains { $0.script == .han } ? weights.questionWords : weights.latinQuestionWords
@@ -97,15 +100,17 @@ public final class Suggester: Sendable {
     }
     // Cheapest first: titles with every word, then contents with every word, the second only while fewer
     // than `limit` items were found.
-    for tier in [IndexQuery.and(plan.titleQueries), .and(plan.fullQueries)]
+    for (stage, tier) in [
+      (SuggestStages.Stage.titleTier, IndexQuery.and(plan.titleQueries)), (.contentTier, .and(plan.fullQueries)),
+    ]
     where Self.distinctItems(hits) < options.limit {
-      try add(withExactTitleBoost(tier, plan))
+      try stages.measure(stage) { try add(withExactTitleBoost(tier, plan)) }
     }
     // Relax only when no item has every word: then any of the words, ranked by how many and how well.
     if hits.isEmpty && plan.fullQueries.count > 1 {
       for tier in [plan.relaxedTitleQueries, plan.relaxedFullQueries] where !tier.isEmpty {
         guard Self.distinctItems(hits) < options.limit else { break }
-        try add(withExactTitleBoost(.or(tier), plan))
+        try stages.measure(.relaxedTiers) { try add(withExactTitleBoost(.or(tier), plan)) }
       }
     }
     return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
@@ -174,8 +179,7 @@ public final class Suggester: Sendable {
     }
   }
 
-  func visibility(tenant: String, agent: String?, sources: Set<KnowledgeSource>, context: TenantContext) -> Visibility
-  {
+  func visibility(tenant: String, agent: String?, sources: Set<KnowledgeSource>, context: TenantContext) -> Visibility {
     var mine: [IndexQuery] = []
     if let agent {
       mine.append(.term(TermPrefix.scope + Scope.personal(agent).description))

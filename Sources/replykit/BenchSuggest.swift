@@ -32,6 +32,9 @@ struct BenchSuggest: AsyncParsableCommand {
   @Option(help: "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard).")
   var weights: String?
 
+  @Flag(help: "Also print where the timed requests spent their time, stage by stage.")
+  var stages = false
+
   @Option(
     help: """
       Pick the first suggestion of every Nth request while timing, as agents do (each pick is committed to       the index in the background); 0: no picks.
@@ -91,6 +94,7 @@ struct BenchSuggest: AsyncParsableCommand {
     let picking = pickEvery > 0 ? engine.backgroundCatchUp() : nil
     var picks = 0
     let versionBefore = engine.resultsVersion
+    if stages { engine.suggester.stages.start() }
     for (number, text) in typed.enumerated() {
       let start = DispatchTime.now().uptimeNanoseconds
       let found = try engine.suggester.suggest(text, tenant: "bench", options: options)
@@ -109,6 +113,7 @@ struct BenchSuggest: AsyncParsableCommand {
       slowest.append((nanoseconds, text))
       if slowest.count > 40 { slowest = Array(slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5)) }
     }
+    engine.suggester.stages.stop()
     let commits = engine.resultsVersion &- versionBefore
     try await picking?.finish()
     func ms(_ value: UInt64) -> String { BenchFormat.fixed(Double(value) / 1e6, 3) }
@@ -122,6 +127,7 @@ struct BenchSuggest: AsyncParsableCommand {
         "  \(length) char\(length == 1 ? " " : "s"): \(histogram.totalCount) requests, p50 \(ms(histogram.valueAtPercentile(50))) ms,"
           + " p99 \(ms(histogram.valueAtPercentile(99))) ms")
     }
+    if stages { print(Self.stagesReport(engine.suggester.stages.recorded, requests: queries, total: all)) }
     let worst = slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5).map { "\($0.text) \(ms($0.nanoseconds))" }
     print("  slowest: " + worst.joined(separator: ", "))
     let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
@@ -130,6 +136,27 @@ struct BenchSuggest: AsyncParsableCommand {
       "index: \(try await engine.indexedDocumentCount()) documents, \(BenchFormat.fixed(Double(indexBytes) / 1e6, 1)) MB;"
         + " store \(BenchFormat.fixed(Double(storeBytes) / 1e6, 1)) MB; peak memory \(BenchFormat.fixed(BenchDisk.peakMemoryMB(), 0)) MB"
     )
+  }
+}
+
+extension BenchSuggest {
+  /// One line a stage: how often it ran (highlighting: once a shown item), its mean time, and its share of all
+  /// the timed requests' time (what is left is the request's own bookkeeping: caches, key parsing, merging).
+  static func stagesReport(
+    _ recorded: [SuggestStages.Stage: SuggestStages.Total], requests: Int, total: Histogram<UInt64>
+  )
+    -> String
+  {
+    let all = total.mean * Double(total.totalCount)
+    var lines = ["  stages (times run, mean ms a time, share of all the timed requests' time):"]
+    for stage in SuggestStages.Stage.allCases {
+      guard let recorded = recorded[stage], recorded.count > 0 else { continue }
+      let mean = Double(recorded.nanoseconds) / Double(recorded.count) / 1e6
+      lines.append(
+        "    \(stage.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(recorded.count) times, mean \(BenchFormat.fixed(mean, 3)) ms,"
+          + " \(BenchFormat.fixed(all > 0 ? 100 * Double(recorded.nanoseconds) / all : 0, 1)) %")
+    }
+    return lines.joined(separator: "\n")
   }
 }
 

@@ -1,0 +1,44 @@
+import Foundation
+import Knowledge
+import Testing
+
+@testable import SearchIndex
+
+/// `replykit bench suggest --stages`: what each kind of request records, and nothing while recording is off.
+@Suite struct SuggestStagesTests {
+  @Test func recordsTheStagesEachRequestRuns() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open(with: Fixture.items)
+    let stages = engine.suggester.stages
+    let options = SuggestOptions(limit: 3)
+
+    _ = try engine.suggester.suggest("退款", tenant: "acme", options: options)
+    #expect(stages.recorded.isEmpty)
+
+    stages.start()
+    let shown = try engine.suggester.suggest("退款", tenant: "acme", options: options)
+    var recorded = stages.recorded
+    #expect(!shown.isEmpty)
+    #expect(recorded[.analysis]?.count == 1)
+    #expect(recorded[.titleTier]?.count == 1)
+    #expect(recorded[.storeRead]?.count == 1)
+    #expect(recorded[.highlighting]?.count == shown.count)
+    #expect(recorded[.questionAnyWord] == nil)
+    #expect(recorded.values.allSatisfy { $0.nanoseconds > 0 })
+
+    // A customer's question takes the question model's path.
+    _ = try engine.suggester.smartReply("我想申请退款，怎么操作", tenant: "acme")
+    recorded = stages.recorded
+    #expect(recorded[.analysis]?.count == 2)
+    #expect(recorded[.questionAnyWord]?.count == 1)
+    #expect(recorded[.questionWeighing]?.count == 1)
+    #expect(recorded[.questionRanking]?.count == 1)
+
+    stages.stop()
+    _ = try engine.suggester.suggest("退款", tenant: "acme", options: options)
+    #expect(stages.recorded == recorded)
+    stages.start()
+    #expect(stages.recorded.isEmpty)
+  }
+}
