@@ -55,10 +55,8 @@ extension Suggester {
   ) throws -> (plan: QueryPlan, ranked: [QuestionRanked])? {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
-    let (tokens, planned) = try stages.measure(.analysis) { () throws -> ([Token], QueryPlan?) in
-      let tokens = try analyzer.analyze(text, options: typed ? .typedQuery : .document)
-      return (tokens, tokens.isEmpty ? nil : try self.plan(for: tokens, analyzer: analyzer, context: context))
-    }
+    let (tokens, planned) = try analysed(
+      text, options: typed ? .typedQuery : .document, analyzer: analyzer, context: context)
     guard var plan = planned else { return nil }
     if !typed { plan.unfinished = nil }
     let model = weights.questionModel(for: tokens, typed: typed, learned: learned && !context.evidence.isEmpty)

@@ -67,10 +67,7 @@ public final class Suggester: Sendable {
   {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
-    let (tokens, planned) = try stages.measure(.analysis) { () throws -> ([Token], QueryPlan?) in
-      let tokens = try analyzer.analyze(text, options: .typedQuery)
-      return (tokens, tokens.isEmpty ? nil : try self.plan(for: tokens, analyzer: analyzer, context: context))
-    }
+    let (tokens, planned) = try analysed(text, options: .typedQuery, analyzer: analyzer, context: context)
     guard let plan = planned else { return try mostUsed(tenant: tenant, options: options, context: context) }
     let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let questionWords =
@@ -220,6 +217,16 @@ public final class Suggester: Sendable {
   }
 
   // MARK: Building the query
+
+  /// `text`'s tokens and, when it has any, their query plan (the `analysis` stage).
+  func analysed(_ text: String, options: AnalysisOptions, analyzer: Analyzer, context: TenantContext) throws
+    -> (tokens: [Token], plan: QueryPlan?)
+  {
+    try stages.measure(.analysis) {
+      let tokens = try analyzer.analyze(text, options: options)
+      return (tokens, tokens.isEmpty ? nil : try plan(for: tokens, analyzer: analyzer, context: context))
+    }
+  }
 
   func plan(for tokens: [Token], analyzer: Analyzer, context: TenantContext) throws -> QueryPlan {
     var plan = QueryPlan()

@@ -127,7 +127,7 @@ struct BenchSuggest: AsyncParsableCommand {
         "  \(length) char\(length == 1 ? " " : "s"): \(histogram.totalCount) requests, p50 \(ms(histogram.valueAtPercentile(50))) ms,"
           + " p99 \(ms(histogram.valueAtPercentile(99))) ms")
     }
-    if stages { print(Self.stagesReport(engine.suggester.stages.recorded, requests: queries, total: all)) }
+    if stages { print(Self.stagesReport(engine.suggester.stages.recorded, total: all)) }
     let worst = slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5).map { "\($0.text) \(ms($0.nanoseconds))" }
     print("  slowest: " + worst.joined(separator: ", "))
     let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
@@ -143,7 +143,7 @@ extension BenchSuggest {
   /// One line a stage: how often it ran (highlighting: once a shown item), its mean time, and its share of all
   /// the timed requests' time (what is left is the request's own bookkeeping: caches, key parsing, merging).
   static func stagesReport(
-    _ recorded: [SuggestStages.Stage: SuggestStages.Total], requests: Int, total: Histogram<UInt64>
+    _ recorded: [SuggestStages.Stage: SuggestStages.Total], total: Histogram<UInt64>
   )
     -> String
   {
