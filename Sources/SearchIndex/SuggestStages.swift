@@ -23,6 +23,11 @@ public final class SuggestStages: Sendable {
   public struct Total: Sendable, Equatable {
     public var count = 0
     public var nanoseconds: UInt64 = 0
+
+    public init(count: Int = 0, nanoseconds: UInt64 = 0) {
+      self.count = count
+      self.nanoseconds = nanoseconds
+    }
   }
 
   private let recording = Atomic<Bool>(false)
@@ -41,6 +46,16 @@ public final class SuggestStages: Sendable {
 
   /// What was recorded, by stage (stages that never ran are missing).
   public var recorded: [Stage: Total] { totals.withLock { $0 } }
+
+  /// What was recorded between `before` and `after` (two readings of `recorded`), by stage.
+  public static func difference(_ after: [Stage: Total], _ before: [Stage: Total]) -> [Stage: Total] {
+    after.reduce(into: [:]) { result, entry in
+      let earlier = before[entry.key] ?? Total()
+      guard entry.value.count > earlier.count else { return }
+      result[entry.key] = Total(
+        count: entry.value.count - earlier.count, nanoseconds: entry.value.nanoseconds - earlier.nanoseconds)
+    }
+  }
 
   /// Runs `body`, adding its time to `stage` while recording.
   func measure<T>(_ stage: Stage, _ body: () throws -> T) rethrows -> T {

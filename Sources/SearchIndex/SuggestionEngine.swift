@@ -41,6 +41,12 @@ public final class SuggestionEngine: Sendable {
     openReport = OpenReport(caughtUp: applied, rebuilt: rebuild)
   }
 
+  /// A second suggester over the same index and store, ranking with other weights (its caches its own): two
+  /// rankings compared side by side in one process (`replykit bench suggest --against`).
+  public func suggester(weights: RankingWeights) -> Suggester {
+    Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights)
+  }
+
   /// The tenant's analyzer (with its user dictionary), for other text the service searches (conversations).
   public func analyzer(for tenant: String) throws -> Analyzer { try analyzers.analyzer(for: tenant) }
 

@@ -29,16 +29,22 @@ struct BenchSuggest: AsyncParsableCommand {
   @Option(help: "Also write the generated items as {\"id\", \"title\", \"body\"} lines (for tools/peers).")
   var writeCorpus: String?
 
-  @Option(help: "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard).")
+  @Option(help: "Ranking weights: a JSON file, an object with any fields of RankingWeights (the rest standard).")
   var weights: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Also time every request with these ranking weights (a JSON file like --weights), in turn with the first,"
+        + " and print both latencies and their ratio."))
+  var against: String?
 
   @Flag(help: "Also print where the timed requests spent their time, stage by stage.")
   var stages = false
 
   @Option(
-    help: """
-      Pick the first suggestion of every Nth request while timing, as agents do (each pick is committed to       the index in the background); 0: no picks.
-      """)
+    help: ArgumentHelp(
+      "Pick the first suggestion of every Nth request while timing, as agents do (each pick is committed to"
+        + " the index in the background); 0: no picks."))
   var pickEvery = 0
 
   func run() async throws {
@@ -52,6 +58,7 @@ struct BenchSuggest: AsyncParsableCommand {
     )
 
     // Import as `replykit import` does: store batches, the index catching up beside them.
+    let otherWeights = try against.map(RankingWeights.read)
     let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights))
     var generated: [KnowledgeItem] = []
     generated.reserveCapacity(items)
@@ -87,24 +94,47 @@ struct BenchSuggest: AsyncParsableCommand {
     let options = SuggestOptions(agent: "agent-7", limit: 5)
     for text in typed.prefix(200) { _ = try engine.suggester.suggest(text, tenant: "bench", options: options) }  // warm
     var all = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    // With --against, the same requests through a second suggester with other weights, each request timed
+    // with both in turn (which goes first alternates): on this shared machine the speed moves by tens of
+    // percent between runs, so two rankings' latencies compare only within one.
+    let other = otherWeights.map(engine.suggester(weights:))
+    var otherAll = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    if let other {
+      for text in typed.prefix(200) { _ = try other.suggest(text, tenant: "bench", options: options) }
+    }
     var byLength = [Int: Histogram<UInt64>]()
     var empty = 0
     var slowest: [(nanoseconds: UInt64, text: String)] = []
+    var timings: [UInt64] = []
     // Picks commit while requests run: the index reopens and whatever is cached per commit starts over.
     let picking = pickEvery > 0 ? engine.backgroundCatchUp() : nil
     var picks = 0
     let versionBefore = engine.resultsVersion
     if stages { engine.suggester.stages.start() }
+    // With --stages, each request's own stage times too (the difference of the totals around it), to show
+    // where the slowest requests, which set the p99, spend theirs.
+    var requestStages: [[SuggestStages.Stage: SuggestStages.Total]] = []
     for (number, text) in typed.enumerated() {
+      let before = stages ? engine.suggester.stages.recorded : [:]
+      func timeOther() throws {
+        guard let other else { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = try other.suggest(text, tenant: "bench", options: options)
+        otherAll.record(DispatchTime.now().uptimeNanoseconds - start)
+      }
+      if number % 2 == 1 { try timeOther() }
       let start = DispatchTime.now().uptimeNanoseconds
       let found = try engine.suggester.suggest(text, tenant: "bench", options: options)
       let nanoseconds = DispatchTime.now().uptimeNanoseconds - start
+      if number % 2 == 0 { try timeOther() }
+      if stages { requestStages.append(SuggestStages.difference(engine.suggester.stages.recorded, before)) }
       if let picking, number % pickEvery == 0, let first = found.first {
         try engine.store.recordUse(tenant: "bench", source: first.source, id: first.id)
         picking.poke()
         picks += 1
       }
       all.record(nanoseconds)
+      timings.append(nanoseconds)
       byLength[
         text.count, default: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
       ]
@@ -121,13 +151,25 @@ struct BenchSuggest: AsyncParsableCommand {
     print(
       "suggest: \(queries) requests, p50 \(ms(all.valueAtPercentile(50))) ms, p99 \(ms(all.valueAtPercentile(99))) ms,"
         + " max \(ms(all.max)) ms, \(empty) with no suggestion")
+    if let against {
+      let ratio = { (percentile: Double) in
+        BenchFormat.fixed(
+          Double(all.valueAtPercentile(percentile)) / Double(max(otherAll.valueAtPercentile(percentile), 1)), 3)
+      }
+      print(
+        "  against \(against): p50 \(ms(otherAll.valueAtPercentile(50))) ms, p99 \(ms(otherAll.valueAtPercentile(99))) ms;"
+          + " these weights' p50 and p99 over its: \(ratio(50)), \(ratio(99))")
+    }
     for length in byLength.keys.sorted() {
       let histogram = byLength[length]!
       print(
         "  \(length) char\(length == 1 ? " " : "s"): \(histogram.totalCount) requests, p50 \(ms(histogram.valueAtPercentile(50))) ms,"
           + " p99 \(ms(histogram.valueAtPercentile(99))) ms")
     }
-    if stages { print(Self.stagesReport(engine.suggester.stages.recorded, total: all)) }
+    if stages {
+      print(Self.stagesReport(engine.suggester.stages.recorded, total: all))
+      print(Self.tailReport(requestStages, nanoseconds: timings))
+    }
     let worst = slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5).map { "\($0.text) \(ms($0.nanoseconds))" }
     print("  slowest: " + worst.joined(separator: ", "))
     let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
@@ -155,6 +197,27 @@ extension BenchSuggest {
       lines.append(
         "    \(stage.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(recorded.count) times, mean \(BenchFormat.fixed(mean, 3)) ms,"
           + " \(BenchFormat.fixed(all > 0 ? 100 * Double(recorded.nanoseconds) / all : 0, 1)) %")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The same for the slowest 1 % of the requests (those at or above the p99): how many of them ran each
+  /// stage, and its mean time in those that ran it.
+  static func tailReport(_ requests: [[SuggestStages.Stage: SuggestStages.Total]], nanoseconds: [UInt64]) -> String {
+    let order = nanoseconds.indices.sorted { nanoseconds[$0] > nanoseconds[$1] }
+    let tail = order.prefix(max(1, nanoseconds.count / 100))
+    let mean = Double(tail.reduce(0) { $0 + nanoseconds[$1] }) / Double(tail.count) / 1e6
+    var lines = [
+      "  the slowest \(tail.count) requests (mean \(BenchFormat.fixed(mean, 3)) ms): how many ran each stage,"
+        + " its mean ms in those"
+    ]
+    for stage in SuggestStages.Stage.allCases {
+      let ran = tail.compactMap { requests.indices.contains($0) ? requests[$0][stage] : nil }.filter { $0.count > 0 }
+      guard !ran.isEmpty else { continue }
+      let total = Double(ran.reduce(0) { $0 + $1.nanoseconds }) / Double(ran.count) / 1e6
+      lines.append(
+        "    \(stage.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(ran.count) ran it,"
+          + " mean \(BenchFormat.fixed(total, 3)) ms")
     }
     return lines.joined(separator: "\n")
   }

@@ -33,6 +33,26 @@ import Testing
     #expect((report?["indexBytes"] as? Int ?? 0) > 0)
   }
 
+  @Test func benchSuggestBreaksTheSlowestDownAndTimesOtherWeightsBesideIt() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let other = try folder.file("other.json", #"{"typedQuestionCandidates": 5}"#)
+    let output = try CLIProcess.run([
+      "bench", "suggest", "--items", "400", "--queries", "300", "--stages", "--against", other,
+    ])
+    #expect(output.status == 0, "\(output.stderr)")
+    #expect(output.stdout.contains("suggest: 300 requests, p50 "))
+    #expect(output.stdout.contains("  against \(other): p50 "), "\(output.stdout)")
+    #expect(output.stdout.contains("these weights' p50 and p99 over its: "))
+    // 1 % of 300 requests: the three slowest, each with its analysis stage at least.
+    #expect(output.stdout.contains("the slowest 3 requests (mean "), "\(output.stdout)")
+    #expect(output.stdout.contains("    analysis         3 ran it, mean "), "\(output.stdout)")
+
+    let missing = try CLIProcess.run(["bench", "suggest", "--items", "50", "--against", folder.url.appendingPathComponent("none.json").path])
+    #expect(missing.status != 0)
+    #expect(missing.stderr.contains("none.json: cannot read"), "\(missing.stderr)")
+  }
+
   @Test func benchHTTPDrivesARealServerOnLoopback() throws {
     let output = try CLIProcess.run([
       "bench", "http", "--items", "300", "--connections", "4", "--duration", "1", "--queries", "50",

@@ -41,4 +41,26 @@ import Testing
     stages.start()
     #expect(stages.recorded.isEmpty)
   }
+
+  /// `--stages` breaks the slowest requests down by taking the difference of the totals around each one.
+  @Test func aDifferenceOfTwoReadingsIsOneRequestsStages() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open(with: Fixture.items)
+    let stages = engine.suggester.stages
+    stages.start()
+    defer { stages.stop() }
+    _ = try engine.suggester.suggest("退款", tenant: "acme", options: SuggestOptions(limit: 3))
+    let before = stages.recorded
+    _ = try engine.suggester.smartReply("我想申请退款，怎么操作", tenant: "acme")
+    let after = stages.recorded
+    let request = SuggestStages.difference(after, before)
+
+    // The smart reply's own stages, once each; the title tier, which only suggest ran, is not among them.
+    #expect(request[.analysis]?.count == 1)
+    #expect(request[.questionAnyWord]?.count == 1)
+    #expect(request[.titleTier] == nil)
+    #expect(request[.analysis]?.nanoseconds == after[.analysis]!.nanoseconds - before[.analysis]!.nanoseconds)
+    #expect(SuggestStages.difference(after, after).isEmpty)
+  }
 }
