@@ -113,6 +113,7 @@ typedef enum {
   RK_QUERY_SYNONYM = 5,
   RK_QUERY_PHRASE = 6,
   RK_QUERY_NEAR = 7,
+  /* Unused: Xapian 1.4.22 segfaults on OR queries with OP_MAX subqueries (tools/xapian/op-max-crash.py). */
   RK_QUERY_MAX = 8,
   RK_QUERY_ELITE_SET = 9,
 } rk_query_op;
