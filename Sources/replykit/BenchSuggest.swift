@@ -104,7 +104,6 @@ struct BenchSuggest: AsyncParsableCommand {
     }
     var byLength = [Int: Histogram<UInt64>]()
     var empty = 0
-    var slowest: [(nanoseconds: UInt64, text: String)] = []
     var timings: [UInt64] = []
     // Picks commit while requests run: the index reopens and whatever is cached per commit starts over.
     let picking = pickEvery > 0 ? engine.backgroundCatchUp() : nil
@@ -140,8 +139,6 @@ struct BenchSuggest: AsyncParsableCommand {
       ]
       .record(nanoseconds)
       if found.isEmpty { empty += 1 }
-      slowest.append((nanoseconds, text))
-      if slowest.count > 40 { slowest = Array(slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5)) }
     }
     engine.suggester.stages.stop()
     let commits = engine.resultsVersion &- versionBefore
@@ -166,11 +163,13 @@ struct BenchSuggest: AsyncParsableCommand {
         "  \(length) char\(length == 1 ? " " : "s"): \(histogram.totalCount) requests, p50 \(ms(histogram.valueAtPercentile(50))) ms,"
           + " p99 \(ms(histogram.valueAtPercentile(99))) ms")
     }
+    // The requests by time, slowest first (the five named below; with --stages the slowest 1 %).
+    let slowest = timings.indices.sorted { timings[$0] > timings[$1] }
     if stages {
       print(Self.stagesReport(engine.suggester.stages.recorded, total: all))
-      print(Self.tailReport(requestStages, nanoseconds: timings))
+      print(Self.tailReport(requestStages, nanoseconds: timings, slowest: slowest))
     }
-    let worst = slowest.sorted { $0.nanoseconds > $1.nanoseconds }.prefix(5).map { "\($0.text) \(ms($0.nanoseconds))" }
+    let worst = slowest.prefix(5).map { "\(typed[$0]) \(ms(timings[$0]))" }
     print("  slowest: " + worst.joined(separator: ", "))
     let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
     let storeBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("replykit.sqlite"))
@@ -203,16 +202,18 @@ extension BenchSuggest {
 
   /// The same for the slowest 1 % of the requests (those at or above the p99): how many of them ran each
   /// stage, and its mean time in those that ran it.
-  static func tailReport(_ requests: [[SuggestStages.Stage: SuggestStages.Total]], nanoseconds: [UInt64]) -> String {
-    let order = nanoseconds.indices.sorted { nanoseconds[$0] > nanoseconds[$1] }
-    let tail = order.prefix(max(1, nanoseconds.count / 100))
+  /// `requests` and `nanoseconds` hold each timed request's stages and time, `slowest` their indices slowest first.
+  static func tailReport(
+    _ requests: [[SuggestStages.Stage: SuggestStages.Total]], nanoseconds: [UInt64], slowest: [Int]
+  ) -> String {
+    let tail = slowest.prefix(max(1, nanoseconds.count / 100))
     let mean = Double(tail.reduce(0) { $0 + nanoseconds[$1] }) / Double(tail.count) / 1e6
     var lines = [
       "  the slowest \(tail.count) requests (mean \(BenchFormat.fixed(mean, 3)) ms): how many ran each stage,"
         + " its mean ms in those"
     ]
     for stage in SuggestStages.Stage.allCases {
-      let ran = tail.compactMap { requests.indices.contains($0) ? requests[$0][stage] : nil }.filter { $0.count > 0 }
+      let ran = tail.compactMap { requests[$0][stage] }.filter { $0.count > 0 }
       guard !ran.isEmpty else { continue }
       let total = Double(ran.reduce(0) { $0 + $1.nanoseconds }) / Double(ran.count) / 1e6
       lines.append(

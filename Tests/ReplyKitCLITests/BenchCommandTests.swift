@@ -48,7 +48,8 @@ import Testing
     #expect(output.stdout.contains("the slowest 3 requests (mean "), "\(output.stdout)")
     #expect(output.stdout.contains("    analysis         3 ran it, mean "), "\(output.stdout)")
 
-    let missing = try CLIProcess.run(["bench", "suggest", "--items", "50", "--against", folder.url.appendingPathComponent("none.json").path])
+    let absent = folder.url.appendingPathComponent("none.json").path
+    let missing = try CLIProcess.run(["bench", "suggest", "--items", "50", "--against", absent])
     #expect(missing.status != 0)
     #expect(missing.stderr.contains("none.json: cannot read"), "\(missing.stderr)")
   }
