@@ -206,6 +206,36 @@ int rk_database_has_prefix(rk_database *db, const char *prefix, rk_error *error)
   });
 }
 
+char *rk_database_prefix_terms(rk_database *db, const char *prefix, size_t max_terms, size_t *count,
+                               size_t *length, rk_error *error) {
+  if (count) *count = 0;
+  if (length) *length = 0;
+  return guard<char *>(error, nullptr, [&]() -> char * {
+    require(db, "database");
+    require(prefix, "prefix");
+    require(count, "count");
+    Xapian::Database &database = db->database();
+    const size_t skip = std::strlen(prefix);
+    std::string records;
+    size_t terms = 0;
+    for (auto it = database.allterms_begin(prefix); it != database.allterms_end(prefix); ++it) {
+      if (++terms > max_terms) {
+        *count = terms;
+        return nullptr;
+      }
+      const std::string term = *it;
+      const uint32_t size = static_cast<uint32_t>(term.size() - skip);
+      const uint32_t frequency = static_cast<uint32_t>(it.get_termfreq());
+      records.append(reinterpret_cast<const char *>(&size), sizeof size);
+      records.append(term, skip, std::string::npos);
+      records.append(reinterpret_cast<const char *>(&frequency), sizeof frequency);
+    }
+    *count = terms;
+    if (terms == 0) return nullptr;
+    return copy_out(records, length);
+  });
+}
+
 int rk_database_replace(rk_database *db, const char *id_term, const rk_document *document, rk_error *error) {
   return guard<int>(error, -1, [&] {
     require(id_term, "id term");

@@ -223,10 +223,19 @@ extension Suggester {
     }.map(\.element)
   }
 
-  /// The question matcher for `asked`, with word IDFs from the index's title and question fields (cached until
-  /// a commit changes terms).
+  /// The question matcher for `asked`, with word IDFs from the index's title and question fields and pair IDFs
+  /// from its character pairs (`TermStatistics`, read once until a commit changes terms).
   func questionMatch(_ asked: AnalyzedQuestion, tenant: String, context: TenantContext) -> QuestionMatch {
     let generation = readers.currentTermsGeneration
+    let statistics = termStatistics.statistics(generation: generation) {
+      try readers.withReader { try TermStatistics.read(from: $0, generation: generation) }
+    }
+    if let statistics {
+      return QuestionMatch(
+        asked: asked, idf: statistics.wordIDF, pairIDF: statistics.pairIDF, synonyms: context.synonyms,
+        synonymWeight: weights.synonym, evidence: context.evidence)
+    }
+    // Too many terms to hold: each looked up when first needed, and cached.
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
     return QuestionMatch(
       asked: asked,

@@ -17,6 +17,8 @@ public final class Suggester: Sendable {
   private let tenantCache = Mutex<[String: TenantContext]>([:])
   /// Analysed stored questions and word IDFs for smart reply's question model.
   let questionCache = QuestionMatch.Cache()
+  /// The frequencies behind the question model's IDFs, for the current terms generation.
+  let termStatistics = TermStatistics.Cache()
   /// Where requests spend their time, when recording (`replykit bench suggest --stages`).
   public let stages = SuggestStages()
   private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))

@@ -64,6 +64,29 @@ final class XapianIndex {
     return Int(count)
   }
 
+  /// Every term that starts with `prefix` (without it) and its frequency, read in one pass; nil when there
+  /// are more than `maxTerms`.
+  func prefixTerms(_ prefix: String, maxTerms: Int) throws(IndexError) -> [String: Int]? {
+    var error = rk_error()
+    var count = 0
+    var length = 0
+    guard let records = rk_database_prefix_terms(handle, prefix, maxTerms, &count, &length, &error) else {
+      if error.code != 0 { throw IndexError(error) }
+      return count > maxTerms ? nil : [:]
+    }
+    defer { rk_free(records) }
+    var terms = [String: Int](minimumCapacity: count)
+    let bytes = UnsafeRawBufferPointer(start: records, count: length)
+    var offset = 0
+    while offset + 4 <= length {
+      let size = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+      let term = String(decoding: bytes[(offset + 4)..<(offset + 4 + size)], as: UTF8.self)
+      terms[term] = Int(bytes.loadUnaligned(fromByteOffset: offset + 4 + size, as: UInt32.self))
+      offset += 8 + size
+    }
+    return terms
+  }
+
   /// Whether any term starts with `prefix`.
   func hasPrefix(_ prefix: String) throws(IndexError) -> Bool {
     var error = rk_error()

@@ -64,6 +64,12 @@ double rk_database_average_length(rk_database *db, rk_error *error);
 int64_t rk_database_term_frequency(rk_database *db, const char *term, rk_error *error);
 /// 1 when some term starts with `prefix`, 0 when none does, -1 on error.
 int rk_database_has_prefix(rk_database *db, const char *prefix, rk_error *error);
+/// Every term that starts with `prefix`, with its frequency, in one pass: records of a 4-byte length, the
+/// term's bytes after the prefix and a 4-byte frequency (native byte order), in term order; rk_free it.
+/// *count is the number of terms. More than `max_terms` terms: NULL, *count max_terms + 1 and no error
+/// (the caller looks terms up one by one instead). No terms, or an error: NULL with *count 0.
+char *rk_database_prefix_terms(rk_database *db, const char *prefix, size_t max_terms, size_t *count,
+                               size_t *length, rk_error *error);
 
 /// Replaces the document whose unique id term is `id_term` (or adds it). Returns 0 or -1.
 int rk_database_replace(rk_database *db, const char *id_term, const struct rk_document *document, rk_error *error);

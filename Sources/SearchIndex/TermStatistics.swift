@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// What the question model's IDFs are computed from: the document count and the frequencies of the title and
+/// similar-question words and of the Han character pairs, read from the index in one pass per terms
+/// generation (`IndexReaderPool.currentTermsGeneration`).
+///
+/// Looking them up one by one, as candidates' questions are first weighed, cost a reader check-out, a Xapian
+/// B-tree look-up and a cache key built from the tenant's name for each: about a quarter of weighing a
+/// candidate seen for the first time, which most candidates are at 100k items (`bench suggest --stages`).
+/// Reading all of them is one walk over the term list (74k pair terms at 100k generated items).
+struct TermStatistics: Sendable {
+  let generation: Int
+  let documents: Double
+  /// Title plus similar-question frequency of each word.
+  let words: [String: Int]
+  let pairs: [String: Int]
+
+  /// More terms than this under one prefix are not held (a huge index looks them up one by one instead).
+  static let maxTerms = 400_000
+
+  /// nil when a prefix holds more than `maxTerms` terms.
+  static func read(from index: XapianIndex, generation: Int) throws -> TermStatistics? {
+    guard let titles = try index.prefixTerms(TermPrefix.title, maxTerms: maxTerms),
+      let similar = try index.prefixTerms(TermPrefix.similar, maxTerms: maxTerms),
+      let pairs = try index.prefixTerms(TermPrefix.bigram, maxTerms: maxTerms)
+    else { return nil }
+    return TermStatistics(
+      generation: generation, documents: Double(try index.documentCount),
+      words: titles.merging(similar, uniquingKeysWith: +), pairs: pairs)
+  }
+
+  /// The same IDF as `Suggester.questionMatch` computes from single look-ups.
+  func wordIDF(_ word: String) -> Double { idf(words[word] ?? 0) }
+  func pairIDF(_ pair: String) -> Double { idf(pairs[pair] ?? 0) }
+
+  private func idf(_ frequency: Int) -> Double { log((documents + 1) / (Double(frequency) + 0.5)) }
+
+  /// The statistics of the current terms generation, read when first asked for.
+  final class Cache: Sendable {
+    /// The last generation read, and its statistics (nil: too many terms, or the read failed).
+    private let state = Mutex<(generation: Int, statistics: TermStatistics?)>((-1, nil))
+
+    func statistics(generation: Int, read: () throws -> TermStatistics?) -> TermStatistics? {
+      // Read under the lock: concurrent first requests of a generation wait for one read, not make several.
+      state.withLock { state in
+        if state.generation != generation { state = (generation, try? read()) }
+        return state.statistics
+      }
+    }
+  }
+}
