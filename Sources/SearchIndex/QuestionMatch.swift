@@ -6,7 +6,8 @@ import TextAnalysis
 /// and their pairs. Analysed once per distinct stored question and cached (see `QuestionMatch.Cache`).
 struct AnalyzedQuestion: Sendable {
   var words: Set<String>
-  var characters: [Character]
+  /// The folded text's length in characters (what the length ratio compares).
+  var characterCount: Int
   /// The folded text's Unicode scalars, which the longest common subsequence compares (fast, unlike Characters).
   var scalars: [UInt32]
   var pairs: Set<String>
@@ -48,9 +49,8 @@ struct AnalyzedQuestion: Sendable {
     self.words = words
     stems = Set(words.map(EnglishStemmer.stem))
     folded = analysed.map(\.term).joined()
-    characters = Array(folded)
     scalars = folded.unicodeScalars.map(\.value)
-    pairs = Self.pairs(of: characters)
+    (pairs, characterCount) = Self.pairs(of: folded)
   }
 
   /// Han character bigrams of runs of adjacent Han words (the index's fallback terms, see `TermPrefix.bigram`).
@@ -71,11 +71,22 @@ struct AnalyzedQuestion: Sendable {
     return bigrams
   }
 
-  static func pairs(of characters: [Character]) -> Set<String> {
-    var pairs = Set<String>()
-    if characters.count == 1 { pairs.insert(String(characters)) }
-    for i in characters.indices.dropLast() { pairs.insert(String(characters[i...i + 1])) }
-    return pairs
+  /// The text's adjacent character pairs (the character itself when it has one), and its length in characters.
+  /// Pairs are cut from the text by its indices: building each from two `Character`s cost a fifth of
+  /// analysing a stored question the first time it is weighed.
+  static func pairs(of text: String) -> (pairs: Set<String>, characters: Int) {
+    var pairs = Set<String>(minimumCapacity: text.utf8.count / 2)
+    guard var first = text.indices.first else { return (pairs, 0) }
+    var second = text.index(after: first)
+    guard second < text.endIndex else { return ([text], 1) }
+    var count = 1
+    while second < text.endIndex {
+      let third = text.index(after: second)
+      pairs.insert(String(text[first..<third]))
+      (first, second) = (second, third)
+      count += 1
+    }
+    return (pairs, count)
   }
 }
 
@@ -336,8 +347,8 @@ struct QuestionMatch {
     let lcs = Double(
       askedLCS.map { $0.length(with: question.scalars) }
         ?? Self.longestCommonSubsequence(asked.scalars, question.scalars))
-    let askedLength = Double(max(asked.characters.count, 1))
-    let questionLength = Double(max(question.characters.count, 1))
+    let askedLength = Double(max(asked.characterCount, 1))
+    let questionLength = Double(max(question.characterCount, 1))
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
     return [
       engine,

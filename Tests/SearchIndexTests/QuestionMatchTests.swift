@@ -19,6 +19,19 @@ import TextAnalysis
     #expect(AnalyzedQuestion.hanBigrams(tokens) == Set(expected))
   }
 
+  /// A question's character pairs are cut from its folded text by index; they must be the pairs of its
+  /// Characters (grapheme clusters: Thai vowels and tone marks, emoji sequences and flags stay whole).
+  @Test(arguments: ["", "退", "退款", "花呗怎么还款", "refund status", "ที่ไหน", "e\u{301}te\u{301}", "👍🏽好👨‍👩‍👧", "🇨🇳🇺🇸", "aa aa"])
+  func pairsAreThoseOfTheCharacters(text: String) {
+    let characters = Array(text)
+    var expected = Set<String>()
+    if characters.count == 1 { expected.insert(String(characters)) }
+    for i in characters.indices.dropLast() { expected.insert(String(characters[i...i + 1])) }
+    let (pairs, count) = AnalyzedQuestion.pairs(of: text)
+    #expect(pairs == expected)
+    #expect(count == characters.count)
+  }
+
   @Test(arguments: [
     ("caresses", "caress"), ("ponies", "poni"), ("cards", "card"), ("charged", "charg"), ("charge", "charg"),
     ("charges", "charg"), ("running", "run"), ("hopping", "hop"), ("hoping", "hope"), ("relational", "relat"),
