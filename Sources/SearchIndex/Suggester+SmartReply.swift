@@ -227,7 +227,7 @@ extension Suggester {
   /// from its character pairs (`TermStatistics`, read once until a commit changes terms).
   func questionMatch(_ asked: AnalyzedQuestion, tenant: String, context: TenantContext) -> QuestionMatch {
     let generation = readers.currentTermsGeneration
-    let statistics = termStatistics.statistics(generation: generation) {
+    let statistics = termStatistics.statistics(generation: generation) { [readers] in
       try readers.withReader { try TermStatistics.read(from: $0, generation: generation) }
     }
     if let statistics {
@@ -235,7 +235,7 @@ extension Suggester {
         asked: asked, idf: statistics.wordIDF, pairIDF: statistics.pairIDF, synonyms: context.synonyms,
         synonymWeight: weights.synonym, evidence: context.evidence)
     }
-    // Too many terms to hold: each looked up when first needed, and cached.
+    // Not read yet, or too many terms to hold: each looked up when first needed, and cached.
     let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
     return QuestionMatch(
       asked: asked,

@@ -1,5 +1,6 @@
 import Foundation
 import Knowledge
+import Synchronization
 import Testing
 
 @testable import SearchIndex
@@ -44,23 +45,49 @@ import Testing
     }
   }
 
-  @Test func theCacheReadsOncePerTermsGeneration() {
+  /// The statistics of a generation are read once, on another thread; until then the cache answers nil (the
+  /// question model looks terms up one by one).
+  @Test func theCacheReadsOncePerTermsGenerationInTheBackground() throws {
     let cache = TermStatistics.Cache()
-    var reads = 0
-    func read(_ generation: Int) -> TermStatistics? {
-      cache.statistics(generation: generation) {
-        reads += 1
-        return TermStatistics(generation: generation, documents: 1, words: [:], pairs: [:])
+    final class Shared: Sendable {
+      let reads = Mutex(0)
+      let released = Mutex(false)
+    }
+    let shared = Shared()
+    func read(_ generation: Int, _ count: Int? = nil) -> @Sendable () throws -> TermStatistics? {
+      {
+        // The first read waits until the test has seen that a request does not wait for it (at most 2 s: a
+        // cache that read on the caller's thread fails the test instead of hanging it).
+        for _ in 0..<2_000 where generation == 1 && !shared.released.withLock({ $0 }) {
+          Thread.sleep(forTimeInterval: 0.001)
+        }
+        shared.reads.withLock { $0 += 1 }
+        return count == nil ? nil : TermStatistics(generation: generation, documents: 1, words: [:], pairs: [:])
       }
     }
-    #expect(read(1)?.generation == 1)
-    #expect(read(1)?.generation == 1)
-    #expect(reads == 1)
-    #expect(read(2)?.generation == 2)
-    #expect(reads == 2)
+    func eventually(_ generation: Int, _ count: Int? = 0) throws -> TermStatistics? {
+      for _ in 0..<5_000 {
+        if let statistics = cache.statistics(generation: generation, read: read(generation, count)) {
+          return statistics
+        }
+        Thread.sleep(forTimeInterval: 0.001)
+      }
+      return nil
+    }
+    #expect(cache.statistics(generation: 1, read: read(1, 0)) == nil)
+    #expect(cache.statistics(generation: 1, read: read(1, 0)) == nil)
+    shared.released.withLock { $0 = true }
+    #expect(try eventually(1)?.generation == 1)
+    #expect(shared.reads.withLock { $0 } == 1)
+    #expect(try eventually(2)?.generation == 2)
+    #expect(shared.reads.withLock { $0 } == 2)
     // A generation whose terms were too many is remembered as such, not read again on every request.
-    #expect(cache.statistics(generation: 3) { reads += 1; return nil } == nil)
-    #expect(cache.statistics(generation: 3) { reads += 1; return nil } == nil)
-    #expect(reads == 3)
+    _ = cache.statistics(generation: 3, read: read(3))
+    for _ in 0..<5_000 where shared.reads.withLock({ $0 }) < 3 { Thread.sleep(forTimeInterval: 0.001) }
+    Thread.sleep(forTimeInterval: 0.05)
+    #expect(cache.statistics(generation: 3, read: read(3)) == nil)
+    #expect(cache.statistics(generation: 3, read: read(3)) == nil)
+    Thread.sleep(forTimeInterval: 0.05)
+    #expect(shared.reads.withLock { $0 } == 3)
   }
 }
