@@ -230,30 +230,32 @@ extension Suggester {
     let statistics = termStatistics.statistics(generation: generation) { [readers] in
       try readers.withReader { try TermStatistics.read(from: $0, generation: generation) }
     }
+    let idf: (String) -> Double
+    let pairIDF: (String) -> Double
     if let statistics {
-      return QuestionMatch(
-        asked: asked, idf: statistics.wordIDF, pairIDF: statistics.pairIDF, synonyms: context.synonyms,
-        synonymWeight: weights.synonym, evidence: context.evidence)
-    }
-    // Not read yet, or too many terms to hold: each looked up when first needed, and cached.
-    let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
-    return QuestionMatch(
-      asked: asked,
-      idf: { [self] word in
+      (idf, pairIDF) = (statistics.wordIDF, statistics.pairIDF)
+    } else {
+      // Not read yet, or too many terms to hold: each looked up when first needed, and cached.
+      let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
+      idf = { [self] word in
         questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
           let frequency =
             (try? readers.withReader { index in
               try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
             }) ?? 0
-          return log((documents + 1) / (Double(frequency) + 0.5))
+          return TermStatistics.idf(frequency, documents: documents)
         }
-      },
-      pairIDF: { [self] pair in
+      }
+      pairIDF = { [self] pair in
         questionCache.idf(tenant + "\u{1F}" + TermPrefix.bigram + pair, generation: generation) {
           let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
-          return log((documents + 1) / (Double(frequency) + 0.5))
+          return TermStatistics.idf(frequency, documents: documents)
         }
-      }, synonyms: context.synonyms, synonymWeight: weights.synonym, evidence: context.evidence)
+      }
+    }
+    return QuestionMatch(
+      asked: asked, idf: idf, pairIDF: pairIDF, synonyms: context.synonyms, synonymWeight: weights.synonym,
+      evidence: context.evidence)
   }
 
   /// A document's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; cached

@@ -30,11 +30,12 @@ struct TermStatistics: Sendable {
       words: titles.merging(similar, uniquingKeysWith: +), pairs: pairs)
   }
 
-  /// The same IDF as `Suggester.questionMatch` computes from single look-ups.
-  func wordIDF(_ word: String) -> Double { idf(words[word] ?? 0) }
-  func pairIDF(_ pair: String) -> Double { idf(pairs[pair] ?? 0) }
+  func wordIDF(_ word: String) -> Double { Self.idf(words[word] ?? 0, documents: documents) }
+  func pairIDF(_ pair: String) -> Double { Self.idf(pairs[pair] ?? 0, documents: documents) }
 
-  private func idf(_ frequency: Int) -> Double { log((documents + 1) / (Double(frequency) + 0.5)) }
+  /// The question model's IDF of a term in `frequency` of `documents` documents (also what
+  /// `Suggester.questionMatch` computes from single look-ups before the statistics are read).
+  static func idf(_ frequency: Int, documents: Double) -> Double { log((documents + 1) / (Double(frequency) + 0.5)) }
 
   /// The statistics of the current terms generation, read in the background when first asked for.
   ///
