@@ -129,6 +129,7 @@ extension Suggester {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
     var hits: [IndexHit] = []
+    let enough = partial && weights.typedQuestionEnoughHits > 0 ? min(candidates, weights.typedQuestionEnoughHits) : candidates
     if partial && weights.typedQuestionAllWordsFirst {
       // Every word first, in titles, then in titles and questions (short posting lists): any-word queries
       // cost more, and are needed only when few items have every word. (Asking the wider tier first, and
@@ -140,7 +141,7 @@ extension Suggester {
         }
       }
     }
-    if hits.count < candidates {
+    if hits.count < enough {
       hits = try stages.measure(.questionAnyWord) { try search(filter.apply(to: .or(queries)), limit: candidates) }
     }
     let weighed = try stages.measure(.questionWeighing) { try self.weighed(hits, match: match, candidates: candidates) }

@@ -63,4 +63,26 @@ import Testing
     #expect(request[.analysis]?.nanoseconds == after[.analysis]!.nanoseconds - before[.analysis]!.nanoseconds)
     #expect(SuggestStages.difference(after, after).isEmpty)
   }
+
+  /// `typedQuestionEnoughHits` (off by default) skips the any-word query when every typed word found enough.
+  @Test func enoughAllWordsHitsSkipTheAnyWordQuery() async throws {
+    let (engine, folder) = try await QuestionMatchTests.huabei()
+    defer { folder.remove() }
+    // 花呗 分期 怎么: only hb-0 has all three, so the all-words tiers find one item.
+    let typed = "花呗分期怎么"
+    let options = SuggestOptions(limit: 3, sources: [.bot])
+    var anyWordRuns: [Int] = []
+    for enough in [0, 1, 2] {
+      var weights = RankingWeights()
+      weights.typedQuestionEnoughHits = enough
+      let suggester = engine.suggester(weights: weights)
+      suggester.stages.start()
+      let shown = try suggester.suggest(typed, tenant: "acme", options: options)
+      #expect(shown.first?.id == "hb-0")
+      anyWordRuns.append(suggester.stages.recorded[.questionAnyWord]?.count ?? 0)
+      suggester.stages.stop()
+    }
+    // Off, it runs; one hit is enough at 1; at 2 the one hit is too few.
+    #expect(anyWordRuns == [1, 0, 1])
+  }
 }
