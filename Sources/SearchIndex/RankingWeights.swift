@@ -69,6 +69,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// default: at 10 it cut the 100k bench's p99 by about a tenth, and lost recall on afqmc_train's prefixes
   /// (Recall@10 0.0550 to 0.0541, p = 0.0002; MRR@10 -0.0002, p = 0.065).
   public var typedQuestionEnoughHits = 0
+  /// Typed Chinese's any-word query asks for a two-character word by its character-pair term alone, with this
+  /// weight, instead of by the word in titles, tags and similar questions plus the pair (0: the word's own
+  /// terms too). Fitted on afqmc_train's prefixes, where 3 to 4 are level with the word's terms (Recall@10
+  /// 0.0550 either way); the any-word query walks one posting list for such a word instead of four.
+  public var typedPairForWord = 4.0
   /// `questionWords` and `typedQuestionCandidates` for typed text without Han words (English): from two
   /// words on, and more candidates, as English prefixes share fewer distinctive words with the answer's
   /// questions (fitted on Banking77's training examples; Han typed text keeps the cheaper settings, which
@@ -147,6 +152,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.typedBigram, &typedBigram)
     try read(.typedQuestionAllWordsFirst, &typedQuestionAllWordsFirst)
     try read(.typedQuestionEnoughHits, &typedQuestionEnoughHits)
+    try read(.typedPairForWord, &typedPairForWord)
     try read(.latinTypedQuestionCandidates, &latinTypedQuestionCandidates)
     try read(.latinQuestionWords, &latinQuestionWords)
     try read(.typedCommonShare, &typedCommonShare)

@@ -79,6 +79,28 @@ extension Suggester {
     var questionWords: Set<String> = []
   }
 
+  /// Replaces each typed two-character Han word that is also one of the asked character pairs with that pair's
+  /// term alone, scaled by `typedPairForWord`. The pair's posting list holds every title and question with the
+  /// word (and those the segmenter split another way), so the word's own title, tag and similar-question
+  /// lists only made the any-word query walk the same items again: one list instead of up to four, with
+  /// candidates as good on afqmc_train's prefixes (the README's Benchmarks has the figures).
+  private func pairTermsForWords(
+    _ queries: inout [IndexQuery], typed: [(IndexQuery, String)], bigrams: inout [String]
+  ) {
+    var pairs = Set(bigrams)
+    var words: [IndexQuery] = []
+    var pairWords: [IndexQuery] = []
+    for (query, term) in typed {
+      if term.count == 2, pairs.remove(term) != nil {
+        pairWords.append(.scaled(.term(TermPrefix.bigram + term), by: weights.typedPairForWord))
+      } else {
+        words.append(query)
+      }
+    }
+    queries = words + pairWords
+    bigrams = bigrams.filter { pairs.contains($0) }
+  }
+
   /// The first `limit` of `ranked` whose items the store still holds (one deleted since the index last caught
   /// up is skipped), read in one go, or a few when some were missing.
   func read(_ ranked: [QuestionRanked], limit: Int) throws -> [(QuestionRanked, StoredKnowledge)] {
@@ -117,12 +139,17 @@ extension Suggester {
     var bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
     let rarest = log(1 / weights.typedCommonShare)
     func common(_ term: String) -> Bool { !term.isEmpty && match.idf(term) < rarest }
-    if partial && plan.questionTerms.contains(where: { !$0.isEmpty && !common($0) }) {
-      // Typed Chinese with a rarer finished word: the any-word tier leaves out the words and character pairs
-      // found in more than `typedCommonShare` of the titles and questions. Beside a rarer word they cannot
-      // lift an item into the candidates, but they cost the longest posting lists; the model still weighs them.
-      queries = zip(plan.questionQueries, plan.questionTerms).filter { !common($0.1) }.map(\.0)
-      bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
+    if partial {
+      var typed = Array(zip(plan.questionQueries, plan.questionTerms))
+      if typed.contains(where: { !$0.1.isEmpty && !common($0.1) }) {
+        // Typed Chinese with a rarer finished word: the any-word tier leaves out the words and character pairs
+        // found in more than `typedCommonShare` of the titles and questions. Beside a rarer word they cannot
+        // lift an item into the candidates, but they cost the longest posting lists; the model still weighs them.
+        typed = typed.filter { !common($0.1) }
+        bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
+      }
+      queries = typed.map(\.0)
+      if weights.typedPairForWord > 0 { pairTermsForWords(&queries, typed: typed, bigrams: &bigrams) }
     }
     let bigramWeight = partial ? weights.typedBigram : weights.bigram
     if bigramWeight > 0 && !bigrams.isEmpty {

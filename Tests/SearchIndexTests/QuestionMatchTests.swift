@@ -153,6 +153,25 @@ import TextAnalysis
     #expect(typed.first?.id == "hb-0")
   }
 
+  /// `typedPairForWord`: a two-character word is asked for by its character pair alone, which still finds it
+  /// in titles and in similar questions.
+  @Test func aTypedTwoCharacterWordIsFoundByItsPairInTitlesAndQuestions() async throws {
+    let (engine, folder) = try await Self.huabei()
+    defer { folder.remove() }
+    try engine.store.upsert(
+      [KnowledgeItem(id: "bot-fee", source: .bot, title: "会员费用说明", similar: ["花呗年费怎么收"], body: "")],
+      tenant: "acme")
+    try await engine.catchUp()
+    for pairWeight in [0.0, 4.0] {
+      var weights = RankingWeights()
+      weights.typedPairForWord = pairWeight
+      // Nothing starts with 扣, so no item has every word; 花呗 is common: 年费 alone finds the two.
+      let typed = try engine.suggester(weights: weights).suggest(
+        "花呗年费扣", tenant: "acme", options: SuggestOptions(limit: 3, sources: [.bot]))
+      #expect(Set(typed.prefix(2).map(\.id)) == ["hb-17", "bot-fee"], "typedPairForWord \(pairWeight)")
+    }
+  }
+
   @Test func typedChineseOfCommonWordsOnlyStillFindsItems() async throws {
     let (engine, folder) = try await Self.huabei()
     defer { folder.remove() }
