@@ -79,7 +79,8 @@ extension Suggester {
     var questionWords: Set<String> = []
   }
 
-  /// Replaces each typed two-character Han word that is also one of the asked character pairs with that pair's
+  /// Replaces each typed two-character Han word (`typed`: the queries and their words, "" for those to keep)
+  /// that is also one of the asked character pairs with that pair's
   /// term alone, scaled by `typedPairForWord`. The pair's posting list holds every title and question with the
   /// word (and those the segmenter split another way), so the word's own title, tag and similar-question
   /// lists only made the any-word query walk the same items again: one list instead of up to four, with
@@ -149,7 +150,11 @@ extension Suggester {
         bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
       }
       queries = typed.map(\.0)
-      if weights.typedPairForWord > 0 { pairTermsForWords(&queries, typed: typed, bigrams: &bigrams) }
+      if weights.typedPairForWord > 0 {
+        // A word with synonyms keeps its own query: the pair would not find the synonyms.
+        let plain = typed.map { ($0.0, (context.synonyms[$0.1] ?? []).isEmpty ? $0.1 : "") }
+        pairTermsForWords(&queries, typed: plain, bigrams: &bigrams)
+      }
     }
     let bigramWeight = partial ? weights.typedBigram : weights.bigram
     if bigramWeight > 0 && !bigrams.isEmpty {
