@@ -79,12 +79,12 @@ extension Suggester {
     var questionWords: Set<String> = []
   }
 
-  /// Replaces each typed two-character Han word (`typed`: the queries and their words, "" for those to keep)
-  /// that is also one of the asked character pairs with that pair's
-  /// term alone, scaled by `typedPairForWord`. The pair's posting list holds every title and question with the
-  /// word (and those the segmenter split another way), so the word's own title, tag and similar-question
-  /// lists only made the any-word query walk the same items again: one list instead of up to four, with
-  /// candidates as good on afqmc_train's prefixes (the README's Benchmarks has the figures).
+  /// Replaces each typed two-character Han word that is also one of the asked character pairs with that pair's
+  /// term alone, scaled by `typedPairForWord` (`typed`: the queries and their words, "" for those to keep).
+  /// The pair's posting list holds every title and question with the word (and those the segmenter split
+  /// another way), so the word's own title, tag and similar-question lists only made the any-word query walk
+  /// the same items again: one list instead of up to four, with candidates as good on afqmc_train's prefixes
+  /// (the README's Benchmarks has the figures).
   private func pairTermsForWords(
     _ queries: inout [IndexQuery], typed: [(IndexQuery, String)], bigrams: inout [String]
   ) {
