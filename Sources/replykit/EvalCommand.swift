@@ -102,6 +102,12 @@ struct EvalCommand: AsyncParsableCommand {
           try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: evaluationTenant)
         }
         try await engine.catchUp()
+      } else if try engine.store.count(tenant: evaluationTenant) == 0 {
+        // Every query would find nothing: most likely the folder's knowledge is another tenant's (`replykit
+        // import` loads tenant "default", eval's own default is "eval").
+        throw ValidationError(
+          "--data \(folder) holds no knowledge for tenant \"\(evaluationTenant)\": pass its tenant with --tenant "
+            + "(`replykit import` loads tenant \"default\")")
       }
       judged = try Queries(path: queries!)
       judgments = try Qrels(path: qrels!)

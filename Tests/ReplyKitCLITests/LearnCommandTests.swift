@@ -50,6 +50,22 @@ import Testing
     return try #require((report?["metrics"] as? [String: Any])?["mrr10"] as? Double)
   }
 
+  /// `eval --data` over a folder without the tenant's knowledge says so, rather than scoring every query 0.
+  @Test func evalOverAnotherTenantsFolderSaysWhichTenantIsEmpty() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let corpus = try folder.file("corpus.jsonl", Self.corpus)
+    let queries = try folder.file("queries.tsv", Self.queries)
+    let qrels = try folder.file("qrels.txt", Self.qrels)
+    let data = folder.url.appendingPathComponent("data").path
+    // The first run imports the corpus into the folder, as tenant "eval".
+    let imported = try Self.mrr(["--corpus", corpus, "--queries", queries, "--qrels", qrels, "--data", data])
+    #expect(try Self.mrr(["--queries", queries, "--qrels", qrels, "--data", data]) == imported)
+    let other = try CLIProcess.run(["eval", "--queries", queries, "--qrels", qrels, "--data", data, "--tenant", "acme"])
+    #expect(other.status != 0)
+    #expect(other.stderr.contains("holds no knowledge for tenant \"acme\""), "\(other.stderr)")
+  }
+
   @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
