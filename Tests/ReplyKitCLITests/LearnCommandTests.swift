@@ -42,6 +42,14 @@ import Testing
     return (learned.stdout, Array(lines.dropFirst()))
   }
 
+  /// The corpus, queries and judgments written as files in `folder`.
+  static func collection(in folder: TemporaryFolder) throws -> (corpus: String, queries: String, qrels: String) {
+    (
+      try folder.file("corpus.jsonl", corpus), try folder.file("queries.tsv", queries),
+      try folder.file("qrels.txt", qrels)
+    )
+  }
+
   /// MRR@10 of `replykit eval` with these arguments (its JSON report).
   static func mrr(_ arguments: [String]) throws -> Double {
     let evaluated = try CLIProcess.run(["eval", "--json"] + arguments)
@@ -54,9 +62,7 @@ import Testing
   @Test func evalOverAnotherTenantsFolderSaysWhichTenantIsEmpty() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let corpus = try folder.file("corpus.jsonl", Self.corpus)
-    let queries = try folder.file("queries.tsv", Self.queries)
-    let qrels = try folder.file("qrels.txt", Self.qrels)
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
     let data = folder.url.appendingPathComponent("data").path
     // The first run imports the corpus into the folder, as tenant "eval".
     let imported = try Self.mrr(["--corpus", corpus, "--queries", queries, "--qrels", qrels, "--data", data])
@@ -69,9 +75,7 @@ import Testing
   @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let corpus = try folder.file("corpus.jsonl", Self.corpus)
-    let queries = try folder.file("queries.tsv", Self.queries)
-    let qrels = try folder.file("qrels.txt", Self.qrels)
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
     let out = folder.url.appendingPathComponent("evidence.tsv").path
     let (stdout, lines) = try Self.learn(
       ["--corpus", corpus, "--queries", queries, "--qrels", qrels, "--out", out], writing: out)
@@ -148,9 +152,7 @@ import Testing
   @Test func aBadEvidenceFileNamesItsLine() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let corpus = try folder.file("corpus.jsonl", Self.corpus)
-    let queries = try folder.file("queries.tsv", Self.queries)
-    let qrels = try folder.file("qrels.txt", Self.qrels)
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
     let bad = try folder.file("evidence.tsv", "# word\tdiffers\tshares\n借呗\t1.5\t0.2\n花呗\tmany\t0.1\n")
     let evaluated = try CLIProcess.run([
       "eval", "--corpus", corpus, "--queries", queries, "--qrels", qrels, "--word-evidence", bad,
