@@ -95,7 +95,16 @@ public final class SuggestionEngine: Sendable {
     tenantState.add(1, ordering: .releasing)
   }
 
+  /// Declares `terms` synonyms of each other. A term the segmenter cuts into several words (年费 is 年 费 in most
+  /// text) could never stand in for one word, so such terms (not Latin ones, whose phrases have spaces) also
+  /// become the tenant's user-dictionary words, and the items that contain them are re-indexed.
   public func addSynonyms(tenant: String, _ terms: [String]) async throws {
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let cut = try terms.filter { term in
+      let tokens = try analyzer.analyze(term)
+      return tokens.count > 1 && tokens.allSatisfy { $0.script != .latin }
+    }
+    if !cut.isEmpty { _ = try store.addWords(tenant: tenant, cut) }
     try store.addSynonyms(tenant: tenant, terms)
     suggester.forget(tenant: tenant)
     tenantState.add(1, ordering: .releasing)

@@ -84,6 +84,24 @@ import Testing
     #expect(try Self.ids(engine, "refund ").contains("qr-refund"))
   }
 
+  /// 年费 is cut into 年 费 by the segmenter: declared a synonym, it is kept whole, and finds 服务费 (and back).
+  @Test func synonymsTheSegmenterCutsAreKeptWhole() async throws {
+    let (engine, folder) = try await Self.engine()
+    defer { folder.remove() }
+    try engine.store.upsert(
+      [
+        KnowledgeItem(id: "qr-service", source: .quick, title: "服务费说明", body: "服务费按月收取。"),
+        KnowledgeItem(id: "qr-annual", source: .quick, title: "年费说明", body: "年费每年收取一次。"),
+      ], tenant: "acme")
+    try await engine.catchUp()
+    #expect(try Self.ids(engine, "年费 ").contains("qr-service") == false)
+    try await engine.addSynonyms(tenant: "acme", ["年费", "服务费"])
+    #expect(try engine.store.words(tenant: "acme").contains("年费"))
+    #expect(try engine.store.words(tenant: "acme").contains("服务费") == false)
+    #expect(try Self.ids(engine, "年费 ").contains("qr-service"))
+    #expect(try Self.ids(engine, "服务费 ").contains("qr-annual"))
+  }
+
   @Test func userDictionaryWordsBecomeTerms() async throws {
     let (engine, folder) = try await Self.engine()
     defer { folder.remove() }
