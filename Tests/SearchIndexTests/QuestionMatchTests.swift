@@ -172,6 +172,20 @@ import TextAnalysis
     }
   }
 
+  /// A two-character word with a tenant's synonym keeps its own query in the any-word tier (`typedPairForWord`):
+  /// its character pair alone would not find the items that have only the synonym.
+  @Test func aTypedWordWithSynonymsStillFindsThem() async throws {
+    let (engine, folder) = try await Self.huabei()
+    defer { folder.remove() }
+    try engine.store.upsert(
+      [KnowledgeItem(id: "bot-fee", source: .bot, title: "花呗服务费怎么收", body: "")], tenant: "acme")
+    try await engine.addSynonyms(tenant: "acme", ["年费", "服务费"])
+    // Nothing starts with 扣 and 花呗 is common: 年费, or its synonym, is what finds the two.
+    let typed = try engine.suggester.suggest(
+      "花呗年费扣", tenant: "acme", options: SuggestOptions(limit: 3, sources: [.bot]))
+    #expect(Set(typed.prefix(2).map(\.id)) == ["hb-17", "bot-fee"])
+  }
+
   @Test func typedChineseOfCommonWordsOnlyStillFindsItems() async throws {
     let (engine, folder) = try await Self.huabei()
     defer { folder.remove() }
