@@ -72,7 +72,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// Typed Chinese's any-word query asks for a two-character word by its character-pair term alone, with this
   /// weight, instead of by the word in titles, tags and similar questions plus the pair (0: the word's own
   /// terms too). Fitted on afqmc_train's prefixes, where 3 to 4 are level with the word's terms (Recall@10
-  /// 0.0550 either way); the any-word query walks one posting list for such a word instead of four.
+  /// 0.0550 either way); the any-word query walks one posting list for such a word instead of up to four.
   public var typedPairForWord = 4.0
   /// `questionWords` and `typedQuestionCandidates` for typed text without Han words (English): from two
   /// words on, and more candidates, as English prefixes share fewer distinctive words with the answer's

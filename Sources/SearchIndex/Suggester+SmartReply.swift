@@ -79,27 +79,22 @@ extension Suggester {
     var questionWords: Set<String> = []
   }
 
-  /// Replaces each typed two-character Han word that is also one of the asked character pairs with that pair's
-  /// term alone, scaled by `typedPairForWord` (`typed`: the queries and their words, "" for those to keep).
-  /// The pair's posting list holds every title and question with the word (and those the segmenter split
-  /// another way), so the word's own title, tag and similar-question lists only made the any-word query walk
-  /// the same items again: one list instead of up to four, with candidates as good on afqmc_train's prefixes
-  /// (the README's Benchmarks has the figures).
+  /// The any-word queries of `typed` (the queries and their Han words), each two-character word that is also
+  /// one of the asked character pairs asked for by that pair's term alone, scaled by `typedPairForWord`, and the
+  /// pairs left to ask for beside them. The pair's posting list holds every title and question with the word
+  /// (and those the segmenter split another way), so the word's own title, tag and similar-question lists only
+  /// made the query walk the same items again: one list instead of up to four, with candidates as good on
+  /// afqmc_train's prefixes (the README's Benchmarks has the figures). A word with synonyms keeps its own query:
+  /// the pair would not find them.
   private func pairTermsForWords(
-    _ queries: inout [IndexQuery], typed: [(IndexQuery, String)], bigrams: inout [String]
-  ) {
+    _ typed: [(IndexQuery, String)], bigrams: [String], synonyms: [String: [String]]
+  ) -> (queries: [IndexQuery], bigrams: [String]) {
     var pairs = Set(bigrams)
-    var words: [IndexQuery] = []
-    var pairWords: [IndexQuery] = []
-    for (query, term) in typed {
-      if term.count == 2, pairs.remove(term) != nil {
-        pairWords.append(.scaled(.term(TermPrefix.bigram + term), by: weights.typedPairForWord))
-      } else {
-        words.append(query)
-      }
+    let queries = typed.map { query, word -> IndexQuery in
+      guard word.count == 2, (synonyms[word] ?? []).isEmpty, pairs.remove(word) != nil else { return query }
+      return .scaled(.term(TermPrefix.bigram + word), by: weights.typedPairForWord)
     }
-    queries = words + pairWords
-    bigrams = bigrams.filter { pairs.contains($0) }
+    return (queries, bigrams.filter { pairs.contains($0) })
   }
 
   /// The first `limit` of `ranked` whose items the store still holds (one deleted since the index last caught
@@ -151,9 +146,7 @@ extension Suggester {
       }
       queries = typed.map(\.0)
       if weights.typedPairForWord > 0 {
-        // A word with synonyms keeps its own query: the pair would not find the synonyms.
-        let plain = typed.map { ($0.0, (context.synonyms[$0.1] ?? []).isEmpty ? $0.1 : "") }
-        pairTermsForWords(&queries, typed: plain, bigrams: &bigrams)
+        (queries, bigrams) = pairTermsForWords(typed, bigrams: bigrams, synonyms: context.synonyms)
       }
     }
     let bigramWeight = partial ? weights.typedBigram : weights.bigram
@@ -161,7 +154,9 @@ extension Suggester {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
     var hits: [IndexHit] = []
-    let enough = partial && weights.typedQuestionEnoughHits > 0 ? min(candidates, weights.typedQuestionEnoughHits) : candidates
+    // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
+    let enough =
+      partial && weights.typedQuestionEnoughHits > 0 ? min(candidates, weights.typedQuestionEnoughHits) : candidates
     if partial && weights.typedQuestionAllWordsFirst {
       // Every word first, in titles, then in titles and questions (short posting lists): any-word queries
       // cost more, and are needed only when few items have every word. (Asking the wider tier first, and
