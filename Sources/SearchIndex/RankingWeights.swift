@@ -74,6 +74,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// terms too). Fitted on afqmc_train's prefixes, where 3 to 4 are level with the word's terms (Recall@10
   /// 0.0550 either way); the any-word query walks one posting list for such a word instead of up to four.
   public var typedPairForWord = 4.0
+  /// The same for a typed two-character Chinese word still being typed (the last): asked for by its pair term
+  /// alone with this weight, instead of by title-word prefixes, titles, tags, similar questions and a wildcard
+  /// over them (every title or question with a word that starts with the two characters has the pair); and,
+  /// beside a rarer finished word, left out when the pair is common (`typedCommonShare`). 0: the word's own terms.
+  public var typedPairForUnfinished = 4.0
   /// `questionWords` and `typedQuestionCandidates` for typed text without Han words (English): from two
   /// words on, and more candidates, as English prefixes share fewer distinctive words with the answer's
   /// questions (fitted on Banking77's training examples; Han typed text keeps the cheaper settings, which
@@ -153,6 +158,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.typedQuestionAllWordsFirst, &typedQuestionAllWordsFirst)
     try read(.typedQuestionEnoughHits, &typedQuestionEnoughHits)
     try read(.typedPairForWord, &typedPairForWord)
+    try read(.typedPairForUnfinished, &typedPairForUnfinished)
     try read(.latinTypedQuestionCandidates, &latinTypedQuestionCandidates)
     try read(.latinQuestionWords, &latinQuestionWords)
     try read(.typedCommonShare, &typedCommonShare)

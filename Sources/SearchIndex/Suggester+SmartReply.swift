@@ -137,7 +137,8 @@ extension Suggester {
     func common(_ term: String) -> Bool { !term.isEmpty && match.idf(term) < rarest }
     if partial {
       var typed = Array(zip(plan.questionQueries, plan.questionTerms))
-      if typed.contains(where: { !$0.1.isEmpty && !common($0.1) }) {
+      let rarerWord = typed.contains(where: { !$0.1.isEmpty && !common($0.1) })
+      if rarerWord {
         // Typed Chinese with a rarer finished word: the any-word tier leaves out the words and character pairs
         // found in more than `typedCommonShare` of the titles and questions. Beside a rarer word they cannot
         // lift an item into the candidates, but they cost the longest posting lists; the model still weighs them.
@@ -147,6 +148,19 @@ extension Suggester {
       queries = typed.map(\.0)
       if weights.typedPairForWord > 0 {
         (queries, bigrams) = pairTermsForWords(typed, bigrams: bigrams, synonyms: context.synonyms)
+      }
+      // The two characters still being typed: every title or question with a word that starts with them has
+      // their pair, so the pair's one list replaces the word's five (title-word prefixes, titles, tags, similar
+      // questions, a wildcard over them); a common pair beside a rarer word is left out like a common word.
+      // (The unfinished word's query is the last: `plan(for:)` follows the tokens and nothing above drops it.)
+      if weights.typedPairForUnfinished > 0, let last = tokens.last, last.isUnfinished, last.script == .han,
+        last.term.count == 2, typed.last?.1 == "", !queries.isEmpty
+      {
+        queries.removeLast()
+        bigrams.removeAll { $0 == last.term }
+        if !(rarerWord && match.pairIDF(last.term) < rarest) {
+          queries.append(.scaled(.term(TermPrefix.bigram + last.term), by: weights.typedPairForUnfinished))
+        }
       }
     }
     let bigramWeight = partial ? weights.typedBigram : weights.bigram

@@ -172,6 +172,36 @@ import TextAnalysis
     }
   }
 
+  /// `typedPairForUnfinished`: the two characters still being typed are asked for by their pair alone, which
+  /// finds them in titles and similar questions; a common one beside rarer words is left out, and the rarer
+  /// words still find the items.
+  @Test func aTypedUnfinishedTwoCharacterWordIsFoundByItsPair() async throws {
+    let (engine, folder) = try await Self.huabei()
+    defer { folder.remove() }
+    try engine.store.upsert(
+      [KnowledgeItem(id: "bot-points", source: .bot, title: "会员奖励说明", similar: ["花呗积分怎么用"], body: "")]
+        // More items, so that 积分 (in two of them) is not one of the common pairs left out.
+        + ["快递", "物流", "地址", "电话", "密码", "登录", "注册", "头像", "昵称", "邮箱"].flatMap { topic in
+          ["怎么改", "在哪看"].map { ending in
+            KnowledgeItem(id: "\(topic)\(ending)", source: .bot, title: topic + ending, body: "")
+          }
+        },
+      tenant: "acme")
+    try await engine.catchUp()
+    for pairWeight in [0.0, 4.0] {
+      var weights = RankingWeights()
+      weights.typedPairForUnfinished = pairWeight
+      let suggester = engine.suggester(weights: weights)
+      let options = SuggestOptions(limit: 3, sources: [.bot])
+      // No item has both 开通 and 积分: any of them, 积分 (unfinished) found in a title and a similar question.
+      let unfinished = try suggester.suggest("花呗开通积分", tenant: "acme", options: options)
+      #expect(Set(unfinished.map(\.id)) == ["hb-6", "hb-16", "bot-points"], "typedPairForUnfinished \(pairWeight)")
+      // 花呗 unfinished is in every title: left out beside 积分 and 开通, which find the same three.
+      let common = try suggester.suggest("积分开通花呗", tenant: "acme", options: options)
+      #expect(Set(common.map(\.id)) == ["hb-6", "hb-16", "bot-points"], "typedPairForUnfinished \(pairWeight)")
+    }
+  }
+
   /// A two-character word with a tenant's synonym keeps its own query in the any-word tier (`typedPairForWord`):
   /// its character pair alone would not find the items that have only the synonym.
   @Test func aTypedWordWithSynonymsStillFindsThem() async throws {
