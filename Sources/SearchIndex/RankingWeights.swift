@@ -5,6 +5,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// BM25 parameters (term frequency saturation, length normalisation).
   public var k1 = 1.2
   public var b = 0.6
+  /// BM25's length normalisation for the candidates of typed Chinese text's question model (the model weighs
+  /// the questions' lengths itself). None (0) spares Xapian each candidate's document length, and found better
+  /// candidates on afqmc_train's prefixes (MRR@10 0.0225 to 0.0253, Recall@10 0.0550 to 0.0599; 0.3 was level
+  /// with 0.6). Typed English keeps `b` (Banking77's prefixes 0.0011 lower at 0, not significant).
+  public var typedQuestionB = 0.0
   /// Field weights: a title or shortcut and the questions weigh more than bodies.
   public var title = 3.0
   public var similar = 2.0
@@ -128,6 +133,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     }
     try read(.k1, &k1)
     try read(.b, &b)
+    try read(.typedQuestionB, &typedQuestionB)
     try read(.title, &title)
     try read(.similar, &similar)
     try read(.body, &body)

@@ -126,6 +126,7 @@ extension Suggester {
     let typedCandidates =
       tokens.contains { $0.script == .han } ? weights.typedQuestionCandidates : weights.latinTypedQuestionCandidates
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
+    let b = partial && tokens.contains { $0.script == .han } ? weights.typedQuestionB : weights.b
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
     let match = questionMatch(asked, tenant: tenant, context: context)
     // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
@@ -178,12 +179,12 @@ extension Suggester {
       // 0.55 ms a request, timed side by side in one run.)
       try stages.measure(.questionAllWords) {
         for tier in [plan.titleQueries, plan.questionQueries] where hits.count < candidates {
-          hits = try search(filter.apply(to: .and(tier)), limit: candidates)
+          hits = try search(filter.apply(to: .and(tier)), limit: candidates, b: b)
         }
       }
     }
     if hits.count < enough {
-      hits = try stages.measure(.questionAnyWord) { try search(filter.apply(to: .or(queries)), limit: candidates) }
+      hits = try stages.measure(.questionAnyWord) { try search(filter.apply(to: .or(queries)), limit: candidates, b: b) }
     }
     let weighed = try stages.measure(.questionWeighing) { try self.weighed(hits, match: match, candidates: candidates) }
     guard let weighed else { return [] }

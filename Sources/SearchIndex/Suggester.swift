@@ -154,9 +154,9 @@ public final class Suggester: Sendable {
     }
   }
 
-  func search(_ query: IndexQuery, limit: Int) throws -> [IndexHit] {
+  func search(_ query: IndexQuery, limit: Int, b: Double? = nil) throws -> [IndexHit] {
     try readers.withReader { index in
-      try index.search(query, limit: limit, k1: weights.k1, b: weights.b)
+      try index.search(query, limit: limit, k1: weights.k1, b: b ?? weights.b)
     }
   }
 
