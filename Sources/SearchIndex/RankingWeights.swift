@@ -91,10 +91,10 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   public var latinQuestionWords = 2
   public var latinTypedQuestionCandidates = 40
   /// The question models for typed text (its last word unfinished), fitted on prefixes of the same training
-  /// questions (`replykit eval --mode prefix --features`).
+  /// questions (`replykit eval --mode prefix --features`); the Han one on the candidates `typedQuestionB` finds.
   public var typedQuestionModel: [Double] = [
-    -4.766, 0.065, -0.024, 0.148, 0.167, 0.362, -0.248, -0.18, 0.238, 0.082, 0.426, 0.003, 0.069, 0.257, 0.262,
-    -0.118, -0.024, 0.178, 0, 0, 0,
+    -4.802, 0.032, 0.231, -0.11, 0.005, 1.085, 0.018, -0.401, -0.111, 0.312, 0.268, -0.249, 0.082, -0.018, 0.016,
+    -0.4, -0.019, 0.127, -0.019, -0.019, 0.093,
   ]
   public var latinTypedQuestionModel: [Double] = [
     -5.071, 0.539, 0.152, -0.261, -0.359, 1.211, 0.87, 0.713, 0.127, 0.162, 0.142, 0.0, 1.126, -0.786, 0.12, 0.213,
