@@ -124,7 +124,9 @@ extension Suggester {
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
     // Typed text asks for fewer candidates: suggest answers on every keystroke.
     let typedCandidates =
-      tokens.contains { $0.script == .han } ? weights.typedQuestionCandidates : weights.latinTypedQuestionCandidates
+      tokens.contains { $0.script == .han }
+      ? (tokens.count == 2 ? weights.twoWordTypedQuestionCandidates : weights.typedQuestionCandidates)
+      : weights.latinTypedQuestionCandidates
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
     let b = partial && tokens.contains { $0.script == .han } ? weights.typedQuestionB : weights.b
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
