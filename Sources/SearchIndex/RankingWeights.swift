@@ -70,6 +70,10 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// `typedQuestionCandidates` for typed Chinese of two words, when `questionWords` is 2: fewer, as two words
   /// are typed far more often than three (the 100k bench's p99 stays level at 14, where 20 raised it by 8 %).
   public var twoWordTypedQuestionCandidates = 14
+  /// Typed text ranked by the question model puts the items whose title starts with it first (and makes them
+  /// candidates if the index queries did not find them). Off: level on afqmc from three words, and one more
+  /// query; with `questionWords` 2 it keeps a shortcut's start typed as two words first (README, Benchmarks).
+  public var typedTitleStartFirst = false
   /// Typed Chinese text's any-word candidates leave out words and character pairs found in more than this
   /// share of the titles and questions, when a rarer finished word is typed (1: none left out).
   public var typedCommonShare = 0.1
@@ -167,6 +171,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.latinTypedQuestionModel, &latinTypedQuestionModel)
     try read(.typedQuestionCandidates, &typedQuestionCandidates)
     try read(.twoWordTypedQuestionCandidates, &twoWordTypedQuestionCandidates)
+    try read(.typedTitleStartFirst, &typedTitleStartFirst)
     try read(.typedBigram, &typedBigram)
     try read(.typedQuestionAllWordsFirst, &typedQuestionAllWordsFirst)
     try read(.typedQuestionEnoughHits, &typedQuestionEnoughHits)

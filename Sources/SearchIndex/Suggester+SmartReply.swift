@@ -188,11 +188,39 @@ extension Suggester {
     if hits.count < enough {
       hits = try stages.measure(.questionAnyWord) { try search(filter.apply(to: .or(queries)), limit: candidates, b: b) }
     }
-    let weighed = try stages.measure(.questionWeighing) { try self.weighed(hits, match: match, candidates: candidates) }
+    let starts = partial && weights.typedTitleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
+    let startKeys = Set(starts.compactMap { try? IndexedKey(data: $0.data).itemKey })
+    let added = Self.candidates(hits, adding: starts)
+    let weighed = try stages.measure(.questionWeighing) {
+      try self.weighed(added, match: match, candidates: candidates + added.count - hits.count)
+    }
     guard let weighed else { return [] }
-    return stages.measure(.questionRanking) {
+    let order = stages.measure(.questionRanking) {
       ranked(chosen: weighed.chosen, features: weighed.features, match: match, model: model)
     }
+    // The items whose title starts with the typed text first, in the model's order: an agent typing a
+    // shortcut's start is after that shortcut, and the model has no evidence of where in a title words stand.
+    guard !startKeys.isEmpty else { return order }
+    return order.filter { startKeys.contains($0.key.itemKey) } + order.filter { !startKeys.contains($0.key.itemKey) }
+  }
+
+  /// The items whose title starts with the typed text (the `H` title-prefix terms; none past their length).
+  private func titleStarts(_ plan: QueryPlan, filter: Visibility, limit: Int) throws -> [IndexHit] {
+    guard !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength else { return [] }
+    return try search(filter.apply(to: .term(TermPrefix.titlePrefix + plan.whole)), limit: limit)
+  }
+
+  /// `hits` and then those of `starts` not among them, weighted as the weakest hit: their score comes from
+  /// another query, and the engine-score feature compares a candidate with the best hit's.
+  static func candidates(_ hits: [IndexHit], adding starts: [IndexHit]) -> [IndexHit] {
+    let seen = Set(hits.map(\.docid))
+    let weakest = hits.map(\.weight).min()
+    return hits
+      + starts.filter { !seen.contains($0.docid) }.map { start in
+        var start = start
+        if let weakest { start.weight = min(start.weight, weakest) }
+        return start
+      }
   }
 
   /// A candidate: its key, its index score and its analysed questions.

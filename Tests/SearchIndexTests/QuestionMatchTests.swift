@@ -202,6 +202,44 @@ import TextAnalysis
     }
   }
 
+  /// `typedTitleStartFirst`: typed text ranked by the question model puts the shortcut whose title starts with
+  /// it first, even when the index queries' candidates left it out (here the one candidate is a question with 退款
+  /// and 到 as words of their own).
+  @Test func aTitleThatStartsWithTheTypedTextComesFirst() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    let questions = ["我的退款到哪了", "请问退款到了没有", "退款退到哪里", "退款会退到哪个账户", "退款退到银行卡了吗", "退款何时到", "退款到底什么时候退"]
+    try engine.store.upsert(
+      [KnowledgeItem(id: "qr-arrival", source: .quick, title: "退款到账时间", body: "退款会在3-5个工作日内原路退回。")]
+        + questions.enumerated().map { index, question in
+          KnowledgeItem(id: "bot-\(index)", source: .bot, title: question, similar: questions, body: "请稍候。")
+        },
+      tenant: "acme")
+    try await engine.catchUp()
+    var weights = RankingWeights()
+    weights.questionWords = 2
+    weights.twoWordTypedQuestionCandidates = 1
+    func first(_ titleStartFirst: Bool) throws -> String? {
+      weights.typedTitleStartFirst = titleStartFirst
+      return try engine.suggester(weights: weights).suggest("退款到", tenant: "acme", options: SuggestOptions(limit: 1))
+        .first?.id
+    }
+    #expect(try first(true) == "qr-arrival")
+    #expect(try first(false) != "qr-arrival")
+  }
+
+  /// Items only the title-start query found join the candidates as the weakest hit, once.
+  @Test func titleStartsJoinTheCandidatesAsTheWeakest() {
+    let hits = [IndexHit(docid: 1, weight: 9, data: Data()), IndexHit(docid: 2, weight: 4, data: Data())]
+    let starts = [IndexHit(docid: 2, weight: 30, data: Data()), IndexHit(docid: 3, weight: 30, data: Data())]
+    let joined = Suggester.candidates(hits, adding: starts)
+    #expect(joined.map(\.docid) == [1, 2, 3])
+    #expect(joined.map(\.weight) == [9, 4, 4])
+    // With no other hit they keep their own weight (the model needs a positive best one).
+    #expect(Suggester.candidates([], adding: starts).map(\.weight) == [30, 30])
+  }
+
   /// A two-character word with a tenant's synonym keeps its own query in the any-word tier (`typedPairForWord`):
   /// its character pair alone would not find the items that have only the synonym.
   @Test func aTypedWordWithSynonymsStillFindsThem() async throws {
