@@ -122,13 +122,14 @@ extension Suggester {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
     let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
+    let han = tokens.contains { $0.script == .han }
     // Typed text asks for fewer candidates: suggest answers on every keystroke.
     let typedCandidates =
-      tokens.contains { $0.script == .han }
+      han
       ? (tokens.count == 2 ? weights.twoWordTypedQuestionCandidates : weights.typedQuestionCandidates)
       : weights.latinTypedQuestionCandidates
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
-    let b = partial && tokens.contains { $0.script == .han } ? weights.typedQuestionB : weights.b
+    let b = partial && han ? weights.typedQuestionB : weights.b
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
     let match = questionMatch(asked, tenant: tenant, context: context)
     // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
@@ -213,6 +214,7 @@ extension Suggester {
   /// `hits` and then those of `starts` not among them, weighted as the weakest hit: their score comes from
   /// another query, and the engine-score feature compares a candidate with the best hit's.
   static func candidates(_ hits: [IndexHit], adding starts: [IndexHit]) -> [IndexHit] {
+    guard !starts.isEmpty else { return hits }  // the common case: no set built on every typed request
     let seen = Set(hits.map(\.docid))
     let weakest = hits.map(\.weight).min()
     return hits
