@@ -102,7 +102,8 @@ struct QuestionMatch {
     "questionPairCoverage", "queryLCS", "questionLCS", "lengthRatio", "exact", "missingInQuestion",
     "missingInQuery", "queryPairWeightedCoverage", "questionPairWeightedCoverage", "support", "engineRank",
     "stemCoverage", "itemStemCoverage", "itemBM25", "differsInQuery", "differsInQuestion", "differsSum",
-    "sharesStrongest", "sharesSum",
+    "sharesStrongest", "sharesSum", "askedCharacters", "questionCharacters", "commonStart", "unfinishedShare",
+    "sharedIDF", "askedIDF", "sharedPairs", "commonCharacters",
   ]
   /// Where the item-level `support` feature stands (the mean query coverage of the item's best three
   /// questions, which `Suggester.questionRanked` fills in: several close examples are more evidence than one).
@@ -372,6 +373,29 @@ struct QuestionMatch {
       0,
       0,
     ] + evidenceFeatures(question)
+      + [
+        // Raw sizes and masses, which a linear model cannot use (they are the same for every candidate of a
+        // query, or only matter beside another feature) and the tree models split on: how much was typed,
+        // how long the question is, how far the two start alike, how much the shared words weigh in IDF.
+        askedLength / Self.sizeScale,
+        questionLength / Self.sizeScale,
+        Double(Self.commonStart(asked.scalars, question.scalars)) / askedLength,
+        unfinishedShare(words: question.words, stems: nil),
+        shared / Self.idfScale,
+        askedMass / Self.idfScale,
+        sharedPairs / Self.sizeScale,
+        lcs / Self.sizeScale,
+      ]
+  }
+
+  /// Brings character and pair counts (a typed question has 5 to 30 characters) near the other features' range.
+  static let sizeScale = 10.0
+
+  /// How many characters the two texts share from their start.
+  static func commonStart(_ a: [UInt32], _ b: [UInt32]) -> Int {
+    var count = 0
+    while count < a.count && count < b.count && a[count] == b[count] { count += 1 }
+    return count
   }
 
   /// What the tenant's learned word evidence says of the words the two texts do not share (the most decisive

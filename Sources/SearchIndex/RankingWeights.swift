@@ -58,11 +58,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// The question model compares at most this many of an entry's questions with the asked text, those that
   /// share the most with it (`QuestionMatch.closest`): learned phrasings can give an entry hundreds.
   public var questionsCompared = 12
-  /// Suggest ranks typed text of at least this many words with `typedQuestionModel` (like smart reply). At 2
-  /// (with `twoWordTypedQuestionCandidates` 14) afqmc_train's prefixes gain (MRR@10 +0.0009, p = 0.0001), but a
-  /// shortcut's start typed as two words loses its place (退款到 no longer puts 退款到账时间 first: the model has
-  /// no "the title starts with the typed text" evidence), so three stay the standard.
-  public var questionWords = 3
+  /// Suggest ranks typed text of at least this many words with the typed question model (like smart reply).
+  /// Two since the tree model (`typedQuestionTrees`): with the linear model, a shortcut's start typed as two
+  /// words lost its place (退款到 no longer put 退款到账时间 first: that model had no "the question starts with
+  /// the typed text" evidence); the trees weigh `commonStart`, and the demo's judged prefixes stay at 0.863.
+  public var questionWords = 2
   /// How many index hits suggest re-ranks for such text, and its character-pair weight (see `bigram`): fewer
   /// and cheaper than smart reply's, as suggest answers every keystroke.
   public var typedQuestionCandidates = 20
@@ -127,6 +127,18 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     -4.244, 0.82, -1.623, -0.736, 0.671, 1.123, 0.907, 0.717, 0.575, 0.137, 0.554, 0, -0.098, 0.008, 0.657, 0.717,
     0.192, 0.099, -0.009, 0.798, 1.601, -0.36, -0.39, -0.428, 0.128, 1.89,
   ]
+  /// The tree model for typed Chinese text (a tenant with learned word evidence too, until
+  /// `learnedTypedQuestionTrees` is fitted): it ranks in place of `typedQuestionModel` (and of
+  /// `learnedTypedQuestionModel`) when it has trees. Fitted by `tools/eval/fit-question-trees.py` on the seven
+  /// disjoint afqmc_train parts (`afqmc-fit-split.py --parts 7`), on the candidates `typedQuestionB` finds;
+  /// the README's Benchmarks says what it bought. `[]` in a weights file: the linear models rank.
+  public var typedQuestionTrees = QuestionTrees.standardTyped
+  /// The same fitted with learned word evidence; empty: `typedQuestionTrees` ranks for such tenants too.
+  public var learnedTypedQuestionTrees = QuestionTrees()
+  /// How many of a candidate's compared questions the trees score: those the linear model puts first. An
+  /// AFQMC entry has one question; the 100k bench's have several, and scoring all of them cost more than the
+  /// rest of the ranking (README, Benchmarks).
+  public var treeQuestions = 2
   public var learnedLatinTypedQuestionModel: [Double] = [
     -4.524, 0.486, 0.095, -0.286, -0.138, 0.681, 0.72, 0.172, 0.033, 0.121, 0.108, 0, 1.792, -0.514, 0.72, -0.228,
     0.672, 0.001, 0.254, 0.667, 0.986, -0.554, -0.096, -0.315, 0.028, 1.585,
@@ -184,6 +196,9 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.learnedTypedQuestionModel, &learnedTypedQuestionModel)
     try read(.learnedLatinQuestionModel, &learnedLatinQuestionModel)
     try read(.learnedLatinTypedQuestionModel, &learnedLatinTypedQuestionModel)
+    try read(.typedQuestionTrees, &typedQuestionTrees)
+    try read(.learnedTypedQuestionTrees, &learnedTypedQuestionTrees)
+    try read(.treeQuestions, &treeQuestions)
   }
 
   public static let standard = RankingWeights()
@@ -200,5 +215,13 @@ public struct RankingWeights: Codable, Hashable, Sendable {
       if !model.isEmpty { return model }
     }
     return typed ? (han ? typedQuestionModel : latinTypedQuestionModel) : (han ? questionModel : latinQuestionModel)
+  }
+
+  /// The tree model for text with these tokens, or nil when the linear model (`questionModel(for:typed:learned:)`)
+  /// ranks: trees are fitted for typed Chinese text only.
+  func questionTrees(for tokens: [Token], typed: Bool, learned: Bool = false) -> QuestionTrees? {
+    guard typed && tokens.contains(where: { $0.script == .han }) else { return nil }
+    if learned && !learnedTypedQuestionTrees.isEmpty { return learnedTypedQuestionTrees }
+    return typedQuestionTrees.isEmpty ? nil : typedQuestionTrees
   }
 }

@@ -59,9 +59,12 @@ extension Suggester {
       text, options: typed ? .typedQuery : .document, analyzer: analyzer, context: context)
     guard var plan = planned else { return nil }
     if !typed { plan.unfinished = nil }
-    let model = weights.questionModel(for: tokens, typed: typed, learned: learned && !context.evidence.isEmpty)
+    let learned = learned && !context.evidence.isEmpty
+    let model = weights.questionModel(for: tokens, typed: typed, learned: learned)
+    let trees = weights.questionTrees(for: tokens, typed: typed, learned: learned)
     let ranked = try questionRanked(
-      text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, partial: typed)
+      text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, trees: trees,
+      partial: typed)
     return (plan, ranked)
   }
 
@@ -114,10 +117,10 @@ extension Suggester {
   }
 
   /// Candidates from the index (any of the words, and Han character pairs), ranked by `model` over their
-  /// questions. `partial`: the last word of `text` may be unfinished (typed text).
+  /// questions, or by `trees` when given. `partial`: the last word of `text` may be unfinished (typed text).
   func questionRanked(
     _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions, model: [Double],
-    partial: Bool = false
+    trees: QuestionTrees? = nil, partial: Bool = false
   ) throws -> [QuestionRanked] {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
@@ -197,7 +200,7 @@ extension Suggester {
     }
     guard let weighed else { return [] }
     let order = stages.measure(.questionRanking) {
-      ranked(chosen: weighed.chosen, features: weighed.features, match: match, model: model)
+      ranked(chosen: weighed.chosen, features: weighed.features, match: match, model: model, trees: trees)
     }
     // The items whose title starts with the typed text first, in the model's order: an agent typing a
     // shortcut's start is after that shortcut, and the model has no evidence of where in a title words stand.
@@ -262,33 +265,55 @@ extension Suggester {
     return (chosen, candidatesFeatures)
   }
 
-  /// The candidates scored by `model` over their questions' `features`, best first.
+  /// The candidates scored by `model` (or `trees`) over their questions' `features`, best first.
   private func ranked(
-    chosen: [Candidate], features candidatesFeatures: [CandidateFeatures], match: QuestionMatch, model: [Double]
+    chosen: [Candidate], features candidatesFeatures: [CandidateFeatures], match: QuestionMatch, model: [Double],
+    trees: QuestionTrees?
   ) -> [QuestionRanked] {
     let averageLength =
       candidatesFeatures.map(\.item.length).reduce(0, +) / Double(max(candidatesFeatures.count, 1))
     let bm25 = candidatesFeatures.map { match.bm25($0.item, averageLength: averageLength) }
     let topBM25 = bm25.max() ?? 0
-    var ranked: [QuestionRanked] = []
-    for (index, candidate) in chosen.enumerated() {
-      let (compared, features, item) = candidatesFeatures[index]
+    // Each candidate's questions with the item-level features filled in, and their linear scores.
+    var filled: [[[Double]]] = []
+    var scores: [[Double]] = []
+    for index in chosen.indices {
+      let (_, features, item) = candidatesFeatures[index]
       var all = features
-      // The item's score is its best question's: one close paraphrase is the evidence, not how many
-      // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
-      // features add what all of them say together.
-      var best = QuestionRanked(key: candidate.key, score: -.infinity, features: [], question: 0)
       let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
       let support = coverages.reduce(0, +) / Double(max(coverages.count, 1))
       for question in all.indices {
         all[question][QuestionMatch.supportIndex] = support
         all[question][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
         all[question][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[index] / topBM25 : 0
-        let score = QuestionMatch.score(all[question], model: model)
-        if score > best.score {
-          (best.score, best.features, best.question) = (score, all[question], compared[question])
-          best.questionWords = candidate.questions.questions[compared[question]].words
-        }
+      }
+      filled.append(all)
+      scores.append(all.map { QuestionMatch.score($0, model: model) })
+    }
+    if let trees {
+      // The trees cost far more than the linear model: they score each candidate's questions that the linear
+      // model puts first (an entry with a dozen phrasings is not walked a dozen times), all in one batch; the
+      // other questions stay below.
+      var walked: [(candidate: Int, question: Int)] = []
+      for index in chosen.indices {
+        let first = scores[index].indices.sorted { scores[index][$0] > scores[index][$1] }
+        walked += first.prefix(max(weights.treeQuestions, 1)).map { (index, $0) }
+        scores[index] = [Double](repeating: -.infinity, count: scores[index].count)
+      }
+      for (place, score) in trees.scores(walked.map { filled[$0.candidate][$0.question] }).enumerated() {
+        scores[walked[place].candidate][walked[place].question] = score
+      }
+    }
+    var ranked: [QuestionRanked] = []
+    for (index, candidate) in chosen.enumerated() {
+      let compared = candidatesFeatures[index].compared
+      // The item's score is its best question's: one close paraphrase is the evidence, not how many
+      // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
+      // features add what all of them say together.
+      var best = QuestionRanked(key: candidate.key, score: -.infinity, features: [], question: 0)
+      for (question, score) in scores[index].enumerated() where score > best.score {
+        (best.score, best.features, best.question) = (score, filled[index][question], compared[question])
+        best.questionWords = candidate.questions.questions[compared[question]].words
       }
       if candidate.key.source == .internal { best.score -= weights.internalPenalty }
       ranked.append(best)

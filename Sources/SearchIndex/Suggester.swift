@@ -72,13 +72,14 @@ public final class Suggester: Sendable {
     let (tokens, planned) = try analysed(text, options: .typedQuery, analyzer: analyzer, context: context)
     guard let plan = planned else { return try mostUsed(tenant: tenant, options: options, context: context) }
     let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
+    let typedTrees = weights.questionTrees(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let questionWords =
       tokens.contains { $0.script == .han } ? weights.questionWords : weights.latinQuestionWords
     if tokens.count >= questionWords && typedModel.count > 1 {
       // Several words typed: a customer's question being pasted or retyped more than a shortcut. Stored
       // questions are ranked as smart reply ranks them, with a model fitted on typed prefixes of questions.
       let ranked = try questionRanked(
-        text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel,
+        text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel, trees: typedTrees,
         partial: true)
       let highlighter = Highlighter(analyzer: analyzer, plan: plan)
       return try read(ranked, limit: options.limit).map { candidate, stored in

@@ -12,7 +12,12 @@ Writes into OUT: corpus.jsonl, queries.tsv / qrels.txt (the 1,400), queries_pref
     --mode prefix --as bot --features OUT/typed.tsv
   tools/eval/fit-question-model.py OUT/typed.tsv
 
-Usage: afqmc-fit-split.py OUT [--evaldata DIR] [--seed N]   (the data is read in place, never copied elsewhere)
+Disjoint parts, for the tree models (fit-question-trees.py), which want more fitting queries than one split
+holds: `--parts 7 --part K` takes the K-th seventh of the train queries (shuffled by the seed) instead of a
+sample of `--queries`, each with its own 7,300 entries; the seven parts together hold every train query once.
+
+Usage: afqmc-fit-split.py OUT [--evaldata DIR] [--seed N] [--parts N --part K]   (the data is read in place,
+never copied elsewhere)
 """
 import argparse
 import json
@@ -28,6 +33,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--queries", type=int, default=1400)
     parser.add_argument("--entries", type=int, default=7300)
+    parser.add_argument("--parts", type=int, default=0, help="split the train queries into this many disjoint parts")
+    parser.add_argument("--part", type=int, default=0, help="which part (0-based) to write, with --parts")
     args = parser.parse_args()
     source = os.path.join(args.evaldata, "afqmc_train")
     os.makedirs(args.out, exist_ok=True)
@@ -42,7 +49,15 @@ def main():
     for line in lines("qrels.txt"):
         qid, _, docid, _ = line.split()
         judged.setdefault(qid, []).append(docid)
-    chosen = set(rng.sample(queries, args.queries))
+    if args.parts > 0:
+        if not 0 <= args.part < args.parts:
+            parser.error(f"--part must be from 0 to {args.parts - 1}")
+        shuffled = queries[:]
+        rng.shuffle(shuffled)
+        chosen = set(shuffled[args.part :: args.parts])
+        rng = random.Random(args.seed * 1000 + args.part)  # each part its own distractors
+    else:
+        chosen = set(rng.sample(queries, args.queries))
     corpus = lines("corpus.jsonl")
     keep = {docid for qid in chosen for docid in judged.get(qid, [])}
     others = [json.loads(line)["id"] for line in corpus]

@@ -1,0 +1,104 @@
+import Foundation
+import Knowledge
+import Testing
+import TextAnalysis
+
+@testable import SearchIndex
+
+/// The tree question model (`QuestionTrees`): how a tree is walked, what a weights file may hold, and that
+/// typed Chinese text is ranked by it.
+@Suite struct QuestionTreesTests {
+  /// Two trees: the first splits on feature 0 then feature 2, the second is one leaf.
+  static let json = """
+    [{"feature":[0,2],"threshold":[0.5,1.0],"left":[-1,-2],"right":[1,-3],"leaf":[1.0,2.0,4.0]},
+     {"feature":[],"threshold":[],"left":[],"right":[],"leaf":[0.25]}]
+    """
+
+  @Test func aFeatureAtTheThresholdGoesLeftAndTheLeavesAreSummed() throws {
+    let model = try JSONDecoder().decode(QuestionTrees.self, from: Data(Self.json.utf8))
+    #expect(model.score([0.5, 9, 9]) == 1.25)
+    #expect(model.score([0.6, 0, 1.0]) == 2.25)
+    #expect(model.score([0.6, 0, 1.5]) == 4.25)
+    // A feature the vector does not have counts 0 (here feature 2: 0 <= 1, left).
+    #expect(model.score([0.6]) == 2.25)
+  }
+
+  /// The flat array `score` walks gives what walking each tree's own arrays gives, on the standard model.
+  @Test func theStandardModelScoresAsItsTreesSay() {
+    let model = RankingWeights.standard.typedQuestionTrees
+    #expect(!model.isEmpty)
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<200 {
+      let features = (0..<QuestionMatch.names.count).map { _ in Double.random(in: 0...1.2, using: &generator) }
+      let summed = model.trees.reduce(0) { $0 + $1.value(features) }
+      #expect(abs(model.score(features) - summed) < 1e-9)
+    }
+  }
+
+  @Test(arguments: [
+    (#"[{"feature":[0],"threshold":[1,2],"left":[-1],"right":[-2],"leaf":[1,2]}]"#, "one value per node"),
+    (#"[{"feature":[0],"threshold":[1],"left":[-1],"right":[-3],"leaf":[1,2]}]"#, "leaf 2, past the last"),
+    (#"[{"feature":[0,1],"threshold":[1,1],"left":[1],"right":[0],"leaf":[1,2,3]}]"#, "left and right"),
+    (#"[{"feature":[0,1],"threshold":[1,1],"left":[1,-1],"right":[-2,1],"leaf":[1,2,3]}]"#, "reached twice"),
+    (#"[{"feature":[-1],"threshold":[1],"left":[-1],"right":[-2],"leaf":[1,2]}]"#, "below 0"),
+  ])
+  func aBrokenTreeIsRefusedWithWhatIsWrong(json: String, problem: String) {
+    #expect {
+      try JSONDecoder().decode(QuestionTrees.self, from: Data(json.utf8))
+    } throws: { error in
+      "\(error)".contains("tree 0") && "\(error)".contains(problem)
+    }
+  }
+
+  /// A weights file may give its own trees, or `[]` for the linear models; the trees rank typed Chinese only.
+  @Test func aWeightsFileChoosesTheTreesOrNone() throws {
+    let none = try JSONDecoder().decode(RankingWeights.self, from: Data(#"{"typedQuestionTrees": []}"#.utf8))
+    #expect(none.typedQuestionTrees.isEmpty)
+    let given = try JSONDecoder().decode(
+      RankingWeights.self, from: Data(#"{"typedQuestionTrees": \#(Self.json)}"#.utf8))
+    #expect(given.typedQuestionTrees.trees.count == 2)
+    #expect(RankingWeights.standard.typedQuestionTrees != given.typedQuestionTrees)
+    // Round trip: what `--weights` reads back is what was written.
+    let encoded = try JSONEncoder().encode(given)
+    #expect(try JSONDecoder().decode(RankingWeights.self, from: encoded) == given)
+
+    let analyzer = try Analyzer()
+    let chinese = try analyzer.analyze("花呗怎么还款", options: .typedQuery)
+    let english = try analyzer.analyze("how do i pay", options: .typedQuery)
+    #expect(given.questionTrees(for: chinese, typed: true) == given.typedQuestionTrees)
+    #expect(given.questionTrees(for: chinese, typed: false) == nil)
+    #expect(given.questionTrees(for: english, typed: true) == nil)
+    #expect(none.questionTrees(for: chinese, typed: true) == nil)
+    // A tenant with learned evidence gets the learned trees when there are some, else the same.
+    #expect(given.questionTrees(for: chinese, typed: true, learned: true) == given.typedQuestionTrees)
+    var learned = given
+    learned.learnedTypedQuestionTrees = QuestionTrees([given.typedQuestionTrees.trees[1]])
+    #expect(learned.questionTrees(for: chinese, typed: true, learned: true) == learned.learnedTypedQuestionTrees)
+  }
+
+  /// Suggest ranks typed Chinese of several words by the trees: a model that only rewards how far a question
+  /// starts like the typed text puts that question first, and one that rewards the opposite puts it last.
+  @Test func typedChineseIsRankedByTheTrees() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    let questions = ["花呗怎么还款最划算", "我想问花呗怎么还款", "还款花呗怎么操作", "花呗还款怎么弄"]
+    try engine.store.upsert(
+      questions.enumerated().map { index, question in
+        KnowledgeItem(id: "bot-\(index)", source: .bot, title: question, body: "请到账单页还款。")
+      }, tenant: "acme")
+    try await engine.catchUp()
+    let commonStart = QuestionMatch.names.firstIndex(of: "commonStart")!
+    func ranked(leaves: [Double]) throws -> [String] {
+      var weights = RankingWeights()
+      weights.questionWords = 2
+      weights.typedQuestionTrees = QuestionTrees([
+        .init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)
+      ])
+      return try engine.suggester(weights: weights).suggest("花呗怎么还", tenant: "acme", options: SuggestOptions(limit: 4))
+        .map(\.id)
+    }
+    #expect(try ranked(leaves: [0, 1]).first == "bot-0")
+    #expect(try ranked(leaves: [1, 0]).last == "bot-0")
+  }
+}
