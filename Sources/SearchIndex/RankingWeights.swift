@@ -127,14 +127,15 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     -4.244, 0.82, -1.623, -0.736, 0.671, 1.123, 0.907, 0.717, 0.575, 0.137, 0.554, 0, -0.098, 0.008, 0.657, 0.717,
     0.192, 0.099, -0.009, 0.798, 1.601, -0.36, -0.39, -0.428, 0.128, 1.89,
   ]
-  /// The tree model for typed Chinese text (a tenant with learned word evidence too, until
-  /// `learnedTypedQuestionTrees` is fitted): it ranks in place of `typedQuestionModel` (and of
-  /// `learnedTypedQuestionModel`) when it has trees. Fitted by `tools/eval/fit-question-trees.py` on the seven
-  /// disjoint afqmc_train parts (`afqmc-fit-split.py --parts 7`), on the candidates `typedQuestionB` finds;
-  /// the README's Benchmarks says what it bought. `[]` in a weights file: the linear models rank.
+  /// The tree model for typed Chinese text: it ranks in place of `typedQuestionModel` when it has trees.
+  /// Fitted by `tools/eval/fit-question-trees.py` on the seven disjoint afqmc_train parts
+  /// (`afqmc-fit-split.py --parts 7`), on the candidates `typedQuestionB` finds; the README's Benchmarks says
+  /// what it bought. `[]` in a weights file: the linear model ranks.
   public var typedQuestionTrees = QuestionTrees.standardTyped
-  /// The same fitted with learned word evidence; empty: `typedQuestionTrees` ranks for such tenants too.
-  public var learnedTypedQuestionTrees = QuestionTrees()
+  /// The same for a tenant with learned word evidence (in place of `learnedTypedQuestionModel`), fitted on
+  /// the same parts with each part's evidence learned from the other six parts' questions (`--learned`).
+  /// `[]`: `typedQuestionTrees` ranks for such tenants too.
+  public var learnedTypedQuestionTrees = QuestionTrees.standardLearnedTyped
   /// How many of a candidate's compared questions the trees score: those the linear model puts first. An
   /// AFQMC entry has one question; the 100k bench's have several, and scoring all of them cost more than the
   /// rest of the ranking (README, Benchmarks).
