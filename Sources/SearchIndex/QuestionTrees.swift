@@ -87,22 +87,18 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
   public static func == (a: Self, b: Self) -> Bool { a.trees == b.trees }
   public func hash(into hasher: inout Hasher) { hasher.combine(trees) }
 
-  /// Every tree's nodes one after another; a tree starts at its entry in `roots` and is walked `depths` steps.
-  /// A node's two children stand side by side (the right one after the left), so a step is one comparison
-  /// added to an index. A leaf's children are a pair of copies of itself, so a walk that reaches it early
-  /// stays there: every walk of a tree takes the same number of steps, and no branch waits on the data (a
-  /// walk that stops at its leaf mispredicts once per tree, which cost more than the walk itself).
+  /// Every tree's nodes one after another; a tree starts at its entry in `roots`. A node's two children stand
+  /// side by side (the right one after the left), so a step is one comparison added to an index; a leaf is a
+  /// node whose `feature` is -1 and whose `threshold` is its value. (Walks of a fixed number of steps, a leaf
+  /// leading to itself, so that no walk ends on a mispredicted branch, timed level with these: not kept.)
   private struct Flat: Sendable {
     struct Node {
       var feature: Int32
       var children: Int32
       var threshold: Double
-      /// The leaf's value (0 for other nodes).
-      var value: Double
     }
     var nodes: [Node] = []
     var roots: [Int32] = []
-    var depths: [Int32] = []
     /// One more than the highest feature index a node reads: shorter feature vectors are padded with 0.
     var width = 1
 
@@ -111,36 +107,25 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
         roots.append(Int32(nodes.count))
         func node(_ child: Int) -> Node {
           child >= 0
-            ? Node(feature: Int32(tree.feature[child]), children: 0, threshold: tree.threshold[child], value: 0)
-            : Node(feature: 0, children: 0, threshold: 0, value: tree.leaf[-child - 1])
+            ? Node(feature: Int32(tree.feature[child]), children: 0, threshold: tree.threshold[child])
+            : Node(feature: -1, children: 0, threshold: tree.leaf[-child - 1])
         }
         // Breadth first from the root, each node's children appended as a pair.
-        var pending = [(position: nodes.count, child: tree.feature.isEmpty ? -1 : 0, depth: 0)]
+        var pending = [(position: nodes.count, child: tree.feature.isEmpty ? -1 : 0)]
         nodes.append(node(pending[0].child))
-        var depth = 0
         while !pending.isEmpty {
-          let (position, child, level) = pending.removeFirst()
-          nodes[position].children = Int32(nodes.count)
-          if child < 0 {
-            // Two copies of the leaf, each with itself and its twin as children.
-            let leaf = nodes[position]
-            for _ in 0..<2 { nodes.append(Node(feature: 0, children: 0, threshold: 0, value: leaf.value)) }
-            nodes[nodes.count - 2].children = Int32(nodes.count - 2)
-            nodes[nodes.count - 1].children = Int32(nodes.count - 2)
-            continue
-          }
+          let (position, child) = pending.removeFirst()
+          guard child >= 0 else { continue }
           width = max(width, tree.feature[child] + 1)
-          depth = max(depth, level + 1)
+          nodes[position].children = Int32(nodes.count)
           for next in [tree.left[child], tree.right[child]] {
-            pending.append((nodes.count, next, level + 1))
+            pending.append((nodes.count, next))
             nodes.append(node(next))
           }
         }
-        depths.append(Int32(depth))
       }
     }
 
-    /// `scores` of one vector.
     func score(_ features: [Double]) -> Double { scores([features])[0] }
 
     func scores(_ vectors: [[Double]]) -> [Double] {
@@ -153,16 +138,15 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
       var sums = [Double](repeating: 0, count: vectors.count)
       nodes.withUnsafeBufferPointer { nodes in
         block.withUnsafeBufferPointer { x in
-          for (tree, root) in roots.enumerated() {
-            let steps = depths[tree]
+          for root in roots {
+            let top = nodes[Int(root)]
             for row in sums.indices {
-              var at = Int(root)
+              var node = top
               let base = row * stride
-              for _ in 0..<steps {
-                let node = nodes[at]
-                at = Int(node.children) + (x[base + Int(node.feature)] <= node.threshold ? 0 : 1)
+              while node.feature >= 0 {
+                node = nodes[Int(node.children) + (x[base + Int(node.feature)] <= node.threshold ? 0 : 1)]
               }
-              sums[row] += nodes[at].value
+              sums[row] += node.threshold
             }
           }
         }
