@@ -136,6 +136,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// the same parts with each part's evidence learned from the other six parts' questions (`--learned`).
   /// `[]`: `typedQuestionTrees` ranks for such tenants too.
   public var learnedTypedQuestionTrees = QuestionTrees.standardLearnedTyped
+  /// The tree models for smart reply's whole Chinese questions, fitted the same way on the parts' whole
+  /// questions (`replykit eval --mode full --features`); `[]`: the linear `questionModel` and
+  /// `learnedQuestionModel` rank.
+  public var questionTrees = QuestionTrees.standardWhole
+  public var learnedQuestionTrees = QuestionTrees.standardLearnedWhole
   /// How many of a candidate's compared questions the trees score: those the linear model puts first. An
   /// AFQMC entry has one question; the 100k bench's have several, and scoring all of them cost more than the
   /// rest of the ranking (README, Benchmarks).
@@ -200,6 +205,8 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     try read(.typedQuestionTrees, &typedQuestionTrees)
     try read(.learnedTypedQuestionTrees, &learnedTypedQuestionTrees)
     try read(.treeQuestions, &treeQuestions)
+    try read(.questionTrees, &questionTrees)
+    try read(.learnedQuestionTrees, &learnedQuestionTrees)
   }
 
   public static let standard = RankingWeights()
@@ -219,10 +226,12 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   }
 
   /// The tree model for text with these tokens, or nil when the linear model (`questionModel(for:typed:learned:)`)
-  /// ranks: trees are fitted for typed Chinese text only.
+  /// ranks: trees are fitted for Chinese text only. `learned`: the tenant has learned evidence (its learned
+  /// trees when there are some, else the lexical ones).
   func questionTrees(for tokens: [Token], typed: Bool, learned: Bool = false) -> QuestionTrees? {
-    guard typed && tokens.contains(where: { $0.script == .han }) else { return nil }
-    if learned && !learnedTypedQuestionTrees.isEmpty { return learnedTypedQuestionTrees }
-    return typedQuestionTrees.isEmpty ? nil : typedQuestionTrees
+    guard tokens.contains(where: { $0.script == .han }) else { return nil }
+    let (lexical, withEvidence) = typed ? (typedQuestionTrees, learnedTypedQuestionTrees) : (questionTrees, learnedQuestionTrees)
+    if learned && !withEvidence.isEmpty { return withEvidence }
+    return lexical.isEmpty ? nil : lexical
   }
 }

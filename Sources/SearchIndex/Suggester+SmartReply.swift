@@ -49,7 +49,7 @@ extension Suggester {
 
   /// `text` ranked by the question model as smart reply ranks a whole message, or (`typed`) as suggest ranks
   /// typed text; nil when the text has no words. `learned`: the tenant's learned model when it has word
-  /// evidence (false: the lexical model, which the evidence is learned from).
+  /// evidence (false: the linear lexical model, which the evidence is learned from).
   func rankedQuestions(
     _ text: String, tenant: String, options: SuggestOptions, typed: Bool = false, learned: Bool = true
   ) throws -> (plan: QueryPlan, ranked: [QuestionRanked])? {
@@ -59,9 +59,11 @@ extension Suggester {
       text, options: typed ? .typedQuery : .document, analyzer: analyzer, context: context)
     guard var plan = planned else { return nil }
     if !typed { plan.unfinished = nil }
-    let learned = learned && !context.evidence.isEmpty
-    let model = weights.questionModel(for: tokens, typed: typed, learned: learned)
-    let trees = weights.questionTrees(for: tokens, typed: typed, learned: learned)
+    let evidence = learned && !context.evidence.isEmpty
+    let model = weights.questionModel(for: tokens, typed: typed, learned: evidence)
+    // The evidence is learned from the linear lexical model's candidates (`learned` false), as the learned
+    // tree models were fitted with evidence learned that way.
+    let trees = learned ? weights.questionTrees(for: tokens, typed: typed, learned: evidence) : nil
     let ranked = try questionRanked(
       text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, trees: trees,
       partial: typed)

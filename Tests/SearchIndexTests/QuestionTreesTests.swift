@@ -66,7 +66,13 @@ import TextAnalysis
     let chinese = try analyzer.analyze("花呗怎么还款", options: .typedQuery)
     let english = try analyzer.analyze("how do i pay", options: .typedQuery)
     #expect(given.questionTrees(for: chinese, typed: true) == given.typedQuestionTrees)
-    #expect(given.questionTrees(for: chinese, typed: false) == nil)
+    // Whole questions (smart reply) have trees of their own; `[]` gives the linear model back for them too.
+    let whole = try JSONDecoder().decode(
+      RankingWeights.self, from: Data(#"{"questionTrees": \#(Self.json), "learnedQuestionTrees": []}"#.utf8))
+    #expect(whole.questionTrees(for: chinese, typed: false) == whole.questionTrees)
+    #expect(whole.questionTrees(for: chinese, typed: false, learned: true) == whole.questionTrees)
+    #expect(whole.questionTrees(for: chinese, typed: true) == whole.typedQuestionTrees)
+    #expect(whole.questionTrees(for: english, typed: false) == nil)
     #expect(given.questionTrees(for: english, typed: true) == nil)
     #expect(none.questionTrees(for: chinese, typed: true) == nil)
     // A tenant with learned evidence gets the learned trees (the standard ones here), or without them the same.
@@ -84,7 +90,7 @@ import TextAnalysis
     defer { folder.remove() }
     let engine = try await folder.open()
     let questions = ["花呗怎么还款最划算", "我想问花呗怎么还款", "还款花呗怎么操作", "花呗还款怎么弄"]
-    try engine.store.upsert(
+    _ = try engine.store.upsert(
       questions.enumerated().map { index, question in
         KnowledgeItem(id: "bot-\(index)", source: .bot, title: question, body: "请到账单页还款。")
       }, tenant: "acme")

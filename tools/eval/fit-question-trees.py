@@ -18,12 +18,14 @@ nDCG@10 from swapping two candidates of a query): it ranks the candidates of one
 which is what suggest does with them, and it weighs features beside each other (how many characters were
 typed changes what a shared word is worth), which a linear model cannot. Needs `pip install lightgbm numpy`
 (PyPI). Prints `{"typedQuestionTrees": [...]}`, ready for `replykit eval --weights`.
-With --learned, the dumps are written with `--word-evidence E` (E learned by `replykit learn` from the part's
-rest_queries.tsv / rest_qrels.txt over the whole train corpus: the other parts' questions), and the model is
-`learnedTypedQuestionTrees` (QuestionTrees+StandardLearned.swift), for tenants with learned evidence.
+`--field` names the model: `typedQuestionTrees` (the default; dumps of `--mode prefix`), `questionTrees`
+(smart reply's, from dumps of `--mode full` over each part's queries.tsv), and `learnedTypedQuestionTrees` /
+`learnedQuestionTrees` for tenants with learned evidence, from dumps written with `--word-evidence E` (E
+learned by `replykit learn` from the part's rest_queries.tsv / rest_qrels.txt over the whole train corpus:
+the other parts' questions).
 
 Usage: fit-question-trees.py FEATURES.tsv [...] [--validate F.tsv] [--rounds N] [--leaves N] [--rate R]
-       [--min-leaf N] [--seed N] [--learned] [--swift OUT.swift]
+       [--min-leaf N] [--seed N] [--field NAME] [--swift OUT.swift]
 """
 import argparse
 import json
@@ -31,6 +33,15 @@ import sys
 
 import lightgbm
 import numpy as np
+
+
+# RankingWeights field -> the generated standard value's name in QuestionTrees+Standard*.swift.
+FIELDS = {
+    "typedQuestionTrees": "standardTyped",
+    "learnedTypedQuestionTrees": "standardLearnedTyped",
+    "questionTrees": "standardWhole",
+    "learnedQuestionTrees": "standardLearnedWhole",
+}
 
 
 def load(path):
@@ -110,9 +121,10 @@ def main():
     parser.add_argument("--min-leaf", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--swift", help="also write the model as this generated Swift file (the standard)")
-    parser.add_argument("--learned", action="store_true",
-                        help="the model for tenants with learned word evidence (learnedTypedQuestionTrees): dumps "
-                             "written with --word-evidence")
+    parser.add_argument("--field", choices=sorted(FIELDS), default="typedQuestionTrees",
+                        help="which RankingWeights model: typed text or whole questions (dumps written with --mode "
+                             "prefix or full), for tenants with learned word evidence or not (dumps written with "
+                             "--word-evidence or not)")
     args = parser.parse_args()
 
     loaded = [load(path) for path in args.features]
@@ -133,7 +145,7 @@ def main():
 
     trees = [as_arrays(tree) for tree in model.dump_model()["tree_info"]]
     encoded = json.dumps(trees, separators=(",", ":"))
-    field, name = ("learnedTypedQuestionTrees", "standardLearnedTyped") if args.learned else ("typedQuestionTrees", "standardTyped")
+    field, name = args.field, FIELDS[args.field]
     print(json.dumps({field: trees}, separators=(",", ":")))
     if args.swift:
         with open(args.swift, "w") as f:
