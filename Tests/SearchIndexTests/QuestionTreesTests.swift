@@ -108,4 +108,32 @@ import TextAnalysis
     #expect(try ranked(leaves: [0, 1]).first == "bot-0")
     #expect(try ranked(leaves: [1, 0]).last == "bot-0")
   }
+
+  /// Smart reply ranks a whole Chinese question by its own trees (`questionTrees`), not the typed ones.
+  @Test func wholeChineseQuestionsAreRankedByTheirTrees() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open()
+    let questions = ["花呗怎么还款最划算", "我想问花呗怎么还款", "还款花呗怎么操作", "花呗还款怎么弄"]
+    _ = try engine.store.upsert(
+      questions.enumerated().map { index, question in
+        KnowledgeItem(id: "bot-\(index)", source: .bot, title: question, body: "请到账单页还款。")
+      }, tenant: "acme")
+    try await engine.catchUp()
+    let commonStart = QuestionMatch.names.firstIndex(of: "commonStart")!
+    func ranked(leaves: [Double]) throws -> [String] {
+      var weights = RankingWeights()
+      weights.questionTrees = QuestionTrees([
+        .init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)
+      ])
+      // The typed trees would put the opposite first: they must not be the ones asked.
+      weights.typedQuestionTrees = QuestionTrees([
+        .init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves.reversed())
+      ])
+      return try engine.suggester(weights: weights).smartReply("花呗怎么还款最划算", tenant: "acme").answers
+        .map(\.suggestion.id)
+    }
+    #expect(try ranked(leaves: [0, 1]).first == "bot-0")
+    #expect(try ranked(leaves: [1, 0]).first != "bot-0")
+  }
 }
