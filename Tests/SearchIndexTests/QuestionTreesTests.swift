@@ -83,11 +83,9 @@ import TextAnalysis
     #expect(unlearned.questionTrees(for: chinese, typed: true, learned: true) == given.typedQuestionTrees)
   }
 
-  /// Suggest ranks typed Chinese of several words by the trees: a model that only rewards how far a question
-  /// starts like the typed text puts that question first, and one that rewards the opposite puts it last.
-  @Test func typedChineseIsRankedByTheTrees() async throws {
+  /// Four ways of asking how to repay Huabei, as bot entries bot-0 to bot-3 of tenant acme.
+  static func repaymentQuestions() async throws -> (SuggestionEngine, TestDataFolder) {
     let folder = try TestDataFolder()
-    defer { folder.remove() }
     let engine = try await folder.open()
     let questions = ["花呗怎么还款最划算", "我想问花呗怎么还款", "还款花呗怎么操作", "花呗还款怎么弄"]
     _ = try engine.store.upsert(
@@ -95,13 +93,24 @@ import TextAnalysis
         KnowledgeItem(id: "bot-\(index)", source: .bot, title: question, body: "请到账单页还款。")
       }, tenant: "acme")
     try await engine.catchUp()
+    return (engine, folder)
+  }
+
+  /// One tree: `leaves[1]` for a question that starts with the whole asked text, `leaves[0]` for the others.
+  static func startsAlike(_ leaves: [Double]) -> QuestionTrees {
     let commonStart = QuestionMatch.names.firstIndex(of: "commonStart")!
+    return QuestionTrees([.init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)])
+  }
+
+  /// Suggest ranks typed Chinese of several words by the trees: a model that only rewards how far a question
+  /// starts like the typed text puts that question first, and one that rewards the opposite puts it last.
+  @Test func typedChineseIsRankedByTheTrees() async throws {
+    let (engine, folder) = try await Self.repaymentQuestions()
+    defer { folder.remove() }
     func ranked(leaves: [Double]) throws -> [String] {
       var weights = RankingWeights()
       weights.questionWords = 2
-      weights.typedQuestionTrees = QuestionTrees([
-        .init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)
-      ])
+      weights.typedQuestionTrees = Self.startsAlike(leaves)
       return try engine.suggester(weights: weights).suggest("花呗怎么还", tenant: "acme", options: SuggestOptions(limit: 4))
         .map(\.id)
     }
@@ -111,25 +120,13 @@ import TextAnalysis
 
   /// Smart reply ranks a whole Chinese question by its own trees (`questionTrees`), not the typed ones.
   @Test func wholeChineseQuestionsAreRankedByTheirTrees() async throws {
-    let folder = try TestDataFolder()
+    let (engine, folder) = try await Self.repaymentQuestions()
     defer { folder.remove() }
-    let engine = try await folder.open()
-    let questions = ["花呗怎么还款最划算", "我想问花呗怎么还款", "还款花呗怎么操作", "花呗还款怎么弄"]
-    _ = try engine.store.upsert(
-      questions.enumerated().map { index, question in
-        KnowledgeItem(id: "bot-\(index)", source: .bot, title: question, body: "请到账单页还款。")
-      }, tenant: "acme")
-    try await engine.catchUp()
-    let commonStart = QuestionMatch.names.firstIndex(of: "commonStart")!
     func ranked(leaves: [Double]) throws -> [String] {
       var weights = RankingWeights()
-      weights.questionTrees = QuestionTrees([
-        .init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)
-      ])
+      weights.questionTrees = Self.startsAlike(leaves)
       // The typed trees would put the opposite first: they must not be the ones asked.
-      weights.typedQuestionTrees = QuestionTrees([
-        .init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves.reversed())
-      ])
+      weights.typedQuestionTrees = Self.startsAlike(leaves.reversed())
       return try engine.suggester(weights: weights).smartReply("花呗怎么还款最划算", tenant: "acme").answers
         .map(\.suggestion.id)
     }
