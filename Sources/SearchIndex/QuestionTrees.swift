@@ -60,10 +60,10 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
     }
   }
 
-  public var trees: [Tree] { didSet { flat = Flat(trees) } }
+  public let trees: [Tree]
   /// The trees' nodes in one array, walked by `score` (hundreds of trees for each of twenty candidates on every
   /// keystroke: one contiguous array instead of five per tree).
-  private var flat: Flat
+  private let flat: Flat
 
   public init(_ trees: [Tree] = []) {
     self.trees = trees

@@ -127,13 +127,19 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     -4.244, 0.82, -1.623, -0.736, 0.671, 1.123, 0.907, 0.717, 0.575, 0.137, 0.554, 0, -0.098, 0.008, 0.657, 0.717,
     0.192, 0.099, -0.009, 0.798, 1.601, -0.36, -0.39, -0.428, 0.128, 1.89,
   ]
+  public var learnedLatinTypedQuestionModel: [Double] = [
+    -4.524, 0.486, 0.095, -0.286, -0.138, 0.681, 0.72, 0.172, 0.033, 0.121, 0.108, 0, 1.792, -0.514, 0.72, -0.228,
+    0.672, 0.001, 0.254, 0.667, 0.986, -0.554, -0.096, -0.315, 0.028, 1.585,
+  ]
+
   /// The tree model for typed Chinese text: it ranks in place of `typedQuestionModel` when it has trees.
   /// Fitted by `tools/eval/fit-question-trees.py` on the seven disjoint afqmc_train parts
   /// (`afqmc-fit-split.py --parts 7`), on the candidates `typedQuestionB` finds; the README's Benchmarks says
   /// what it bought. `[]` in a weights file: the linear model ranks.
   public var typedQuestionTrees = QuestionTrees.standardTyped
   /// The same for a tenant with learned word evidence (in place of `learnedTypedQuestionModel`), fitted on
-  /// the same parts with each part's evidence learned from the other six parts' questions (`--learned`).
+  /// the same parts with each part's evidence learned from the other six parts' questions
+  /// (`fit-question-trees.py --field learnedTypedQuestionTrees`).
   /// `[]`: `typedQuestionTrees` ranks for such tenants too.
   public var learnedTypedQuestionTrees = QuestionTrees.standardLearnedTyped
   /// The tree models for smart reply's whole Chinese questions, fitted the same way on the parts' whole
@@ -145,10 +151,6 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// AFQMC entry has one question; the 100k bench's have several, and scoring all of them cost more than the
   /// rest of the ranking (README, Benchmarks).
   public var treeQuestions = 2
-  public var learnedLatinTypedQuestionModel: [Double] = [
-    -4.524, 0.486, 0.095, -0.286, -0.138, 0.681, 0.72, 0.172, 0.033, 0.121, 0.108, 0, 1.792, -0.514, 0.72, -0.228,
-    0.672, 0.001, 0.254, 0.667, 0.986, -0.554, -0.096, -0.315, 0.028, 1.585,
-  ]
 
   public init() {}
 
