@@ -98,7 +98,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SearchIndexTests",
-      dependencies: ["SearchIndex", "Knowledge", "TextAnalysis"]
+      dependencies: ["SearchIndex", "Knowledge", "TextAnalysis", "CXapian"]
     ),
     .testTarget(
       name: "CXapianTests",

@@ -16,7 +16,7 @@ actor IndexWriter {
   /// Documents written (added, replaced or deleted) since the index was last compacted or opened.
   private(set) var writtenSinceCompaction = 0
 
-  static let formatVersion = "9"
+  static let formatVersion = "10"
   private enum Key {
     static let analyzer = "replykit.analyzer"
     static let format = "replykit.format"
@@ -210,7 +210,6 @@ actor IndexWriter {
     writtenSinceCompaction += 1
     if built.isFirstVersion { try index.delete(idTerm: built.itemTerm) }
     try index.replace(idTerm: built.idTerm, with: built.document)
-    for word in built.spellingWords { try index.addSpelling(word) }
   }
 
   private func reindex(_ stored: StoredKnowledge) throws {

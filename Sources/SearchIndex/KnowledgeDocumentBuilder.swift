@@ -30,8 +30,6 @@ struct KnowledgeDocumentBuilder {
     var itemTerm: String
     var isFirstVersion: Bool
     var document: PreparedDocument
-    /// Latin words for the spelling data (typo tolerance).
-    var spellingWords: [String]
   }
 
   func documents(for stored: StoredKnowledge) throws -> [Built] {
@@ -62,7 +60,7 @@ struct KnowledgeDocumentBuilder {
       return Built(
         idTerm: Self.idTerm(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language),
         itemTerm: Self.itemTerm(tenant: stored.tenant, source: item.source, id: item.id), isFirstVersion: index == 0,
-        document: try PreparedDocument(document), spellingWords: draft.spelling)
+        document: try PreparedDocument(document))
     }
   }
 
@@ -74,7 +72,6 @@ struct KnowledgeDocumentBuilder {
     var questions: [[AnalyzedWord]]
     /// The learned phrasings' words (`StoredKnowledge.learnedQuestions`; the first version's document only).
     var learned: [[AnalyzedWord]]
-    var spelling: [String]
   }
 
   private func document(stored: StoredKnowledge, language: String?, texts: KnowledgeVariant, learned: [String])
@@ -82,7 +79,7 @@ struct KnowledgeDocumentBuilder {
   {
     let item = stored.item
     var document = IndexDocument()
-    var spelling: [String] = []
+    var spelling = Set<String>()
     var position: UInt32 = 1
 
     // Pinyin keys are indexed for titles only; positions are kept where phrases matter (titles and
@@ -99,7 +96,7 @@ struct KnowledgeDocumentBuilder {
           }
         }
         for part in token.parts where TermPrefix.fits(prefix + part) { document.terms.append(prefix + part) }
-        if token.script == .latin && token.term.count >= 3 { spelling.append(token.term) }
+        if token.script == .latin && token.term.count >= 3 { spelling.insert(token.term) }
       }
       position += UInt32(tokens.count) + 100  // a gap, so that phrases never span two fields
       return tokens
@@ -133,6 +130,8 @@ struct KnowledgeDocumentBuilder {
       Self.itemTerm(tenant: tenant, source: item.source, id: item.id),
     ]
     if item.scope != .company { document.booleanTerms.append(TermPrefix.restricted) }
+    // Boolean, so that the typo vocabulary leaves every document's length (and so BM25) as it was.
+    document.booleanTerms += spelling.sorted().map { TermPrefix.spelling(tenant: tenant) + $0 }
     if let folder = item.folder { document.booleanTerms.append(TermPrefix.folder + folder) }
     for tag in item.tags { document.booleanTerms.append(TermPrefix.tagFilter + tag) }
     document.booleanTerms = document.booleanTerms.filter(TermPrefix.fits)
@@ -143,7 +142,7 @@ struct KnowledgeDocumentBuilder {
     document.values[ValueSlot.updated] = stored.updatedAt.timeIntervalSince1970
 
     return Draft(
-      language: language, document: document, questions: questions, learned: learnedWords, spelling: spelling)
+      language: language, document: document, questions: questions, learned: learnedWords)
   }
 
   /// Edge prefixes of title words (and their parts), of the whole title, and of their pinyin keys.

@@ -19,12 +19,15 @@ public final class Suggester: Sendable {
   let questionCache = QuestionMatch.Cache()
   /// The frequencies behind the question model's IDFs, for the current terms generation.
   let termStatistics = TermStatistics.Cache()
+  /// Each tenant's Latin words, for typo corrections.
+  let spelling = SpellingVocabulary.Cache()
   /// Where requests spend their time, when recording (`replykit bench suggest --stages`).
   public let stages = SuggestStages()
   private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))
 
   /// What a tenant's queries need from the store, cached until `forget(tenant:)`.
   struct TenantContext {
+    var tenant: String
     var settings: TenantSettings
     var synonyms: [String: [String]]
     var agents: [String: Agent]
@@ -52,7 +55,7 @@ public final class Suggester: Sendable {
     }
     let agents = Dictionary(try store.agents(tenant: tenant).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     let context = TenantContext(
-      settings: try store.settings(tenant: tenant), synonyms: synonyms, agents: agents,
+      tenant: tenant, settings: try store.settings(tenant: tenant), synonyms: synonyms, agents: agents,
       evidence: try store.wordEvidence(tenant: tenant))
     tenantCache.withLock { $0[tenant] = context }
     return context
@@ -233,7 +236,6 @@ public final class Suggester: Sendable {
 
   func plan(for tokens: [Token], analyzer: Analyzer, context: TenantContext) throws -> QueryPlan {
     var plan = QueryPlan()
-    let pinyinEnabled = context.settings.pinyinEnabled
     var seen = Set<String>()
     for token in tokens {
       plan.whole += token.term
@@ -241,7 +243,7 @@ public final class Suggester: Sendable {
       guard seen.insert(token.term + (token.isUnfinished ? "*" : "")).inserted else { continue }
       let queries =
         token.isUnfinished
-        ? try prefixQuery(token, alone: tokens.count == 1, pinyinEnabled: pinyinEnabled, plan: &plan)
+        ? try prefixQuery(token, alone: tokens.count == 1, context: context, plan: &plan)
         : try wordQuery(token, context: context, plan: &plan)
       let (title, full) = (queries.title, queries.full)
       plan.titleQueries.append(title)
@@ -268,7 +270,9 @@ public final class Suggester: Sendable {
       alternatives.append((synonym, weights.synonym, .synonym))
       plan.match(synonym, as: .synonym)
     }
-    if token.script == .latin, try !termOccurs(term), let corrected = try spellingCorrection(term) {
+    if token.script == .latin, try !termOccurs(term),
+      let corrected = try spellingCorrection(term, tenant: context.tenant)
+    {
       alternatives.append((corrected, weights.typo, .typo))
       plan.match(corrected, as: .typo)
     }
@@ -303,7 +307,7 @@ public final class Suggester: Sendable {
 
   /// The unfinished last word: a prefix of title words (precomputed terms), of content words (a bounded
   /// wildcard), and of pinyin keys.
-  private func prefixQuery(_ token: Token, alone: Bool, pinyinEnabled: Bool, plan: inout QueryPlan) throws
+  private func prefixQuery(_ token: Token, alone: Bool, context: TenantContext, plan: inout QueryPlan) throws
     -> TokenQueries
   {
     let term = token.term
@@ -330,7 +334,7 @@ public final class Suggester: Sendable {
           .scaled(.prefix(field + term, maxExpansion: weights.maxPrefixExpansion), by: weights.bodyPrefix), in: field)
       }
     }
-    if token.script == .latin && pinyinEnabled && isLetters(term) {
+    if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
       plan.pinyinPrefix = term
       // One letter starts half of all syllables: only the title's first initial is worth matching (and it
       // keeps four huge posting lists out of the query). From two letters on, every word's keys count.
@@ -348,7 +352,8 @@ public final class Suggester: Sendable {
       queries.fields.append(
         .scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
     }
-    if token.script == .latin && term.count >= 4, try !prefixOccurs(term), let corrected = try spellingCorrection(term)
+    if token.script == .latin && term.count >= 4, try !prefixOccurs(term),
+      let corrected = try spellingCorrection(term, tenant: context.tenant)
     {
       // Nothing starts with what was typed: it is probably a typo (pasword).
       plan.match(corrected, as: .typo)
@@ -418,8 +423,16 @@ public final class Suggester: Sendable {
     }
   }
 
-  private func spellingCorrection(_ term: String) throws -> String? {
+  /// The tenant's word closest to a Latin word no item holds (a typo), if any is close enough.
+  func spellingCorrection(_ term: String, tenant: String) throws -> String? {
     guard term.count >= 4 else { return nil }
-    return try readers.withReader { index in try index.spellingSuggestion(for: term, maxEditDistance: 2) }
+    let generation = readers.currentTermsGeneration
+    let vocabulary = try spelling.vocabulary(tenant: tenant, generation: generation) { [readers] in
+      try readers.withReader { index in
+        try index.prefixTerms(TermPrefix.spelling(tenant: tenant), maxTerms: SpellingVocabulary.maxWords)
+          .map(SpellingVocabulary.init(frequencies:))
+      }
+    }
+    return vocabulary?.correction(for: term, maxEditDistance: 2)
   }
 }

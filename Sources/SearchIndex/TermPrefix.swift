@@ -41,6 +41,9 @@ enum TermPrefix {
   static let tagFilter = "XG"
   /// All documents (language variants) of one item, for deleting them together.
   static let item = "XI"
+  /// A tenant's Latin words of three letters or more, one boolean term per distinct word of a document: the
+  /// typo vocabulary (`SpellingVocabulary`), with the number of documents that hold each word.
+  static func spelling(tenant: String) -> String { "XV" + tenant + "\u{1F}" }
 
   /// Xapian refuses terms over 245 bytes; longer ones are left out (a 60-character word matches nothing
   /// anyone types anyway).

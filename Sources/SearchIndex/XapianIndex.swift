@@ -121,21 +121,6 @@ final class XapianIndex {
     if rk_database_set_metadata(handle, key, value, value.utf8.count, &error) != 0 { throw IndexError(error) }
   }
 
-  func addSpelling(_ word: String, frequency: UInt32 = 1) throws(IndexError) {
-    var error = rk_error()
-    if rk_database_add_spelling(handle, word, frequency, &error) != 0 { throw IndexError(error) }
-  }
-
-  func spellingSuggestion(for word: String, maxEditDistance: UInt32 = 2) throws(IndexError) -> String? {
-    var error = rk_error()
-    guard let value = rk_database_spelling_suggestion(handle, word, maxEditDistance, &error) else {
-      if error.code != 0 { throw IndexError(error) }
-      return nil
-    }
-    defer { rk_free(value) }
-    return String(cString: value)
-  }
-
   /// Runs a query. (Why a hit matched is found by analysing the shown texts, see `Highlighter`: Xapian's
   /// matching terms cost a term list per hit and leave out prefix expansions.)
   func search(_ query: IndexQuery, offset: Int = 0, limit: Int, k1: Double, b: Double) throws(IndexError)

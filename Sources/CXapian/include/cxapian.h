@@ -80,7 +80,8 @@ int rk_database_set_metadata(rk_database *db, const char *key, const char *value
 /// The metadata value (rk_free it) and its length in *length; NULL with *length 0 when absent or on error.
 char *rk_database_get_metadata(rk_database *db, const char *key, size_t *length, rk_error *error);
 
-/// Spelling data for typo tolerance.
+/// Xapian's spelling data. The index does not use it (docs/decisions/0001: Xapian 1.4 cannot always read back
+/// its compressed fragment lists); SpellingVocabularyTests checks ReplyKit's corrections against it.
 int rk_database_add_spelling(rk_database *db, const char *word, uint32_t frequency, rk_error *error);
 int rk_database_remove_spelling(rk_database *db, const char *word, uint32_t frequency, rk_error *error);
 /// The best correction of `word` within `max_edit_distance` (rk_free it), or NULL when none or on error.
