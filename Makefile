@@ -10,12 +10,13 @@ PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
 DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev xapian-tools
 
-.PHONY: help deps build release test serve demo bench format lint lexicon goldens clean
+.PHONY: help deps build release test soak serve demo bench format lint lexicon goldens clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
 	@echo "make test     install what is missing, build, and run every test"
 	@echo "make bench    release build and the benchmarks"
+	@echo "make soak     a million items imported while suggest runs, then the index checked"
 	@echo "make format | lint | lexicon | goldens | clean"
 
 # Installs the Debian packages that are missing (apt-get update first), and nothing when all are there.
@@ -42,9 +43,16 @@ $(EVAL_VENV)/bin/python:
 	python3 -m venv $(EVAL_VENV)
 	$(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check pytrec-eval-terrier==0.5.11
 
+# The soak's small version runs first (200,000 items with unique tokens imported while suggest and picks run,
+# then xapian-check and the store compared with the index), so that swift test's summary is the last line.
 test: deps $(EVAL_VENV)/bin/python
 	$(SWIFT) build --build-tests
+	.build/debug/replykit bench soak --items 200000
 	$(SWIFT) test
+
+# The soak at a million items, on a release build (about five minutes here).
+soak: release
+	.build/release/replykit bench soak --items 1000000
 
 DEMO := corpora/demo/quick_replies.jsonl corpora/demo/bot_knowledge.jsonl corpora/demo/internal_knowledge.jsonl
 

@@ -11,11 +11,14 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   public var status: HTTPResponse.Status
   public var code: String
   public var message: String
+  /// Seconds after which a request refused for now may be tried again (`Retry-After`).
+  public var retryAfter: Int?
 
-  public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+  public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
     self.status = status
     self.code = code
     self.message = message
+    self.retryAfter = retryAfter
   }
 
   struct Body: Codable {
@@ -28,9 +31,9 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
 
   public func response(from request: Request, context: some RequestContext) throws -> Response {
     let body = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
-    return Response(
-      status: status, headers: [.contentType: "application/json; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+    if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
   }
 
   static func invalid(_ message: String) -> APIError { APIError(.badRequest, "invalid_argument", message) }
@@ -41,6 +44,21 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   static let unauthorized = APIError(
     .unauthorized, "unauthorized", "a valid API key is required: Authorization: Bearer KEY")
   static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+
+  /// Searches wait while the index is rebuilt from the store (the store keeps taking writes meanwhile).
+  static func indexUnavailable(_ status: SuggestionEngine.IndexStatus) -> APIError? {
+    switch status {
+    case .ready: nil
+    case .rebuilding:
+      APIError(
+        .serviceUnavailable, "index_rebuilding", "the index is being rebuilt from the store; try again shortly",
+        retryAfter: 5)
+    case .failed:
+      APIError(
+        .serviceUnavailable, "index_unavailable", "the index could not be rebuilt; the next change tries again",
+        retryAfter: 30)
+    }
+  }
 
   /// The one table from the modules' errors to statuses.
   static func from(_ error: any Error) -> APIError {

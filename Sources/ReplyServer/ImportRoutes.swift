@@ -81,9 +81,9 @@ struct ImportRoutes {
 
   @Sendable func read(_ request: Request, context: ReplyRequestContext) async throws -> ImportJobJSON {
     let caller = try context.caller()
-    let id = try context.parameters.require("id")
+    let id = try context.pathParameter("id")
     guard let job = try engine.store.importJob(tenant: caller.tenant, id: id) else {
-      throw APIError.notFound("no import with id \(id)")
+      throw APIError.notFound("no import with that id")
     }
     return ImportJobJSON(job: job)
   }

@@ -44,7 +44,7 @@ struct KnowledgeRoutes {
   private func visibleItem(_ id: String, caller: Identity) throws -> StoredKnowledge {
     guard let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id),
       try Self.visibleScopes(caller, store: engine.store).map({ $0.contains(stored.item.scope) }) ?? true
-    else { throw APIError.notFound("no \(source.rawValue) item with id \(id)") }
+    else { throw APIError.notFound("no \(source.rawValue) item with that id") }
     return stored
   }
 
@@ -76,7 +76,7 @@ struct KnowledgeRoutes {
 
   @Sendable func read(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgeItemJSON {
     let caller = try context.caller()
-    return KnowledgeItemJSON(stored: try visibleItem(try context.parameters.require("id"), caller: caller))
+    return KnowledgeItemJSON(stored: try visibleItem(try context.pathParameter("id"), caller: caller))
   }
 
   @Sendable func create(_ request: Request, context: ReplyRequestContext) async throws -> EditedResponse<
@@ -89,7 +89,7 @@ struct KnowledgeRoutes {
       throw APIError.forbidden("an agent creates its own personal quick replies only")
     }
     guard try engine.store.item(tenant: caller.tenant, source: source, id: item.id) == nil else {
-      throw APIError(.conflict, "already_exists", "a \(source.rawValue) item with id \(item.id) exists; PUT changes it")
+      throw APIError(.conflict, "already_exists", "a \(source.rawValue) item with that id exists; PUT changes it")
     }
     try engine.store.upsert([item], tenant: caller.tenant)
     try await engine.catchUp()
@@ -99,12 +99,12 @@ struct KnowledgeRoutes {
 
   @Sendable func update(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgeItemJSON {
     let caller = try context.caller()
-    let id = try context.parameters.require("id")
+    let id = try context.pathParameter("id")
     var item = try KnowledgeRecordDecoder(forcedSource: source).decode(
       json: try await Self.withID(id, try await RequestBody.bytes(request, context: context)))
     item.id = id
     guard let existing = try engine.store.item(tenant: caller.tenant, source: source, id: id) else {
-      throw APIError.notFound("no \(source.rawValue) item with id \(id)")
+      throw APIError.notFound("no \(source.rawValue) item with that id")
     }
     guard Self.mayChange(existing.item, caller: caller) && Self.mayChange(item, caller: caller) else {
       throw APIError.forbidden("an agent changes its own personal quick replies only")
@@ -116,9 +116,9 @@ struct KnowledgeRoutes {
 
   @Sendable func delete(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try context.caller()
-    let id = try context.parameters.require("id")
+    let id = try context.pathParameter("id")
     guard let existing = try engine.store.item(tenant: caller.tenant, source: source, id: id) else {
-      throw APIError.notFound("no \(source.rawValue) item with id \(id)")
+      throw APIError.notFound("no \(source.rawValue) item with that id")
     }
     guard Self.mayChange(existing.item, caller: caller) else {
       throw APIError.forbidden("an agent deletes its own personal quick replies only")

@@ -22,7 +22,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   let router = Router(context: ReplyRequestContext.self)
   router.add(middleware: MetricsMiddleware())
   router.add(middleware: ErrorMiddleware())
-  router.get("healthz") { _, _ in HealthJSON(status: "ok") }
+  router.get("healthz") { _, _ in HealthJSON(engine.indexStatus) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
   SuggestionRoutes(engine: engine, sessions: workbench.sessions, cacheCapacity: workbench.suggestCacheCapacity)
@@ -53,6 +53,16 @@ public func buildApplication(workbench: Workbench, configuration: ServerConfigur
     logger: logger)
 }
 
+/// `{"status": "ok", "index": "ready"}`: the process answers; `index` is `ready`, `rebuilding` or `failed`.
 struct HealthJSON: ResponseEncodable {
-  var status: String
+  var status = "ok"
+  var index: String
+
+  init(_ index: SuggestionEngine.IndexStatus) {
+    switch index {
+    case .ready: self.index = "ready"
+    case .rebuilding: self.index = "rebuilding"
+    case .failed: self.index = "failed"
+    }
+  }
 }

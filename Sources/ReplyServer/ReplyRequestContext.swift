@@ -27,6 +27,16 @@ public struct ReplyRequestContext: RequestContext {
     return encoder
   }()
 
+  /// A path parameter, percent-decoded: Hummingbird hands them over as they came (`%E9%80%80-1` for `退-1`),
+  /// and ids may hold any character.
+  func pathParameter(_ name: String) throws -> String {
+    let raw = try parameters.require(name)
+    guard let decoded = raw.removingPercentEncoding, !decoded.contains("\u{0}") else {
+      throw APIError(.badRequest, "invalid_path", "the \(name) in the path is not percent-encoded UTF-8")
+    }
+    return decoded
+  }
+
   /// The caller (routes run behind `AuthMiddleware`, which sets it).
   func caller() throws -> Identity {
     guard let identity else { throw APIError.unauthorized }

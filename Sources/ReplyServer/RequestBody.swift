@@ -14,7 +14,52 @@ enum RequestBody {
     guard String(validating: bytes, as: UTF8.self) != nil else {
       throw APIError(.badRequest, "invalid_utf8", "the body is not valid UTF-8")
     }
+    if let field = fieldWithNUL(bytes) {
+      throw APIError(.badRequest, "invalid_text", "field \"\(field)\" must not contain a NUL character (U+0000)")
+    }
     return bytes
+  }
+
+  /// The first field whose string holds `\u0000` (the path, `""` for the body itself), or nil. SQLite would
+  /// keep such a text only up to the NUL, so it is refused rather than stored cut. Valid JSON holds no raw NUL,
+  /// so a scan for the escape finds every one; the path is looked for only then.
+  static func fieldWithNUL(_ bytes: [UInt8]) -> String? {
+    var index = 0
+    var found = false
+    while index + 5 < bytes.count {
+      guard bytes[index] == UInt8(ascii: "\\") else {
+        index += 1
+        continue
+      }
+      if bytes[index + 1] == UInt8(ascii: "u")
+        && bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
+      {
+        found = true
+        break
+      }
+      index += 2  // an escape: its second character is never the start of another
+    }
+    guard found, let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed) else {
+      return nil
+    }
+    func find(in value: Any, at path: String) -> String? {
+      switch value {
+      case let text as String: return text.unicodeScalars.contains("\u{0}") ? path : nil
+      case let array as [Any]:
+        for (offset, element) in array.enumerated() {
+          if let found = find(in: element, at: "\(path)[\(offset)]") { return found }
+        }
+      case let object as [String: Any]:
+        for key in object.keys.sorted() {
+          let child = path.isEmpty ? key : "\(path).\(key)"
+          if key.unicodeScalars.contains("\u{0}") { return child }
+          if let found = find(in: object[key]!, at: child) { return found }
+        }
+      default: break
+      }
+      return nil
+    }
+    return find(in: value, at: "")
   }
 
   static func decode<T: Decodable>(_ type: T.Type, _ request: Request, context: ReplyRequestContext) async throws -> T {

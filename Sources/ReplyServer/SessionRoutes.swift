@@ -75,7 +75,7 @@ struct SessionRoutes {
   > {
     let caller = try Self.admin(context, "customers are written with the administrator (channel) key")
     let body = try await RequestBody.decode(CustomerBody.self, request, context: context)
-    let customer = try body.customer(id: context.parameters.get("id"))
+    let customer = try body.customer(id: context.parameters.get("id") == nil ? nil : try context.pathParameter("id"))
     let created = try sessions.customer(tenant: caller.tenant, id: customer.id) == nil
     let stored = try sessions.upsertCustomer(customer, tenant: caller.tenant)
     return EditedResponse(status: created ? .created : .ok, response: stored)
@@ -83,9 +83,9 @@ struct SessionRoutes {
 
   @Sendable func getCustomer(_ request: Request, context: ReplyRequestContext) async throws -> Customer {
     let caller = try context.caller()
-    let id = try context.parameters.require("id")
+    let id = try context.pathParameter("id")
     guard let customer = try sessions.customer(tenant: caller.tenant, id: id) else {
-      throw APIError.notFound("no customer with id \(id)")
+      throw APIError.notFound("no customer with that id")
     }
     return customer
   }
@@ -93,7 +93,7 @@ struct SessionRoutes {
   func setBlocked(_ blocked: Bool, _ request: Request, _ context: ReplyRequestContext) async throws -> Customer {
     let caller = try context.caller()
     let customer = try sessions.setBlocked(
-      blocked, customer: try context.parameters.require("id"), tenant: caller.tenant)
+      blocked, customer: try context.pathParameter("id"), tenant: caller.tenant)
     return customer
   }
 
@@ -337,7 +337,8 @@ struct SessionRoutes {
         text = try fill(text, session: session, caller: caller)
       }
     case .customer:
-      if kind == .text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      // While the index is rebuilt the message is taken without smart replies.
+      if kind == .text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, engine.indexStatus == .ready {
         let options = SuggestOptions(
           agent: session.agent, limit: 3, sources: [.bot, .internal],
           language: try sessions.language(of: session))
@@ -419,8 +420,8 @@ struct SessionRoutes {
 
   @Sendable func recall(_ request: Request, context: ReplyRequestContext) async throws -> MessageJSON {
     let caller = try context.caller()
-    let text = try context.parameters.require("id")
-    guard let id = Int64(text) else { throw APIError.notFound("no message with id \(text)") }
+    let text = try context.pathParameter("id")
+    guard let id = Int64(text) else { throw APIError.notFound("no message with that id") }
     let message = try sessions.recall(message: id, by: caller)
     if let session = try sessions.session(tenant: caller.tenant, id: message.sessionId) {
       workbench.events.publish(
@@ -519,8 +520,8 @@ struct SessionRoutes {
 
   @Sendable func deleteGroup(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try context.caller()
-    let text = try context.parameters.require("id")
-    guard let id = Int64(text) else { throw APIError.notFound("no saved group with id \(text)") }
+    let text = try context.pathParameter("id")
+    guard let id = Int64(text) else { throw APIError.notFound("no saved group with that id") }
     try sessions.deleteGroup(id: id, caller: caller)
     return Response(status: .noContent)
   }
@@ -575,8 +576,8 @@ struct SessionRoutes {
 
   @Sendable func outboxSent(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try Self.admin(context, "the outbox is written with the administrator (channel) key")
-    let text = try context.parameters.require("id")
-    guard let id = Int64(text) else { throw APIError.notFound("no outbox entry with id \(text)") }
+    let text = try context.pathParameter("id")
+    guard let id = Int64(text) else { throw APIError.notFound("no outbox entry with that id") }
     try sessions.markSent(outbox: id, tenant: caller.tenant)
     return Response(status: .noContent)
   }
@@ -586,9 +587,9 @@ struct SessionRoutes {
   /// The session named in the path, of the caller's tenant (another tenant's is not found).
   func session(_ context: ReplyRequestContext) throws -> Session {
     let caller = try context.caller()
-    let text = try context.parameters.require("id")
+    let text = try context.pathParameter("id")
     guard let id = Int64(text), let session = try sessions.session(tenant: caller.tenant, id: id) else {
-      throw APIError.notFound("no session with id \(text)")
+      throw APIError.notFound("no session with that id")
     }
     return session
   }
@@ -607,7 +608,7 @@ struct SessionRoutes {
 
   func validateAgent(_ agent: String, tenant: String) throws {
     guard try engine.store.agent(tenant: tenant, id: agent) != nil else {
-      throw APIError(.badRequest, "unknown_agent", "field \"agent\": no agent with id \(agent)")
+      throw APIError(.badRequest, "unknown_agent", "field \"agent\": no such agent")
     }
   }
 
@@ -627,7 +628,7 @@ struct SessionRoutes {
         return stored
       }
     }
-    throw APIError(.badRequest, "unknown_suggestion", "field \"suggestion\": no item with id \(id)")
+    throw APIError(.badRequest, "unknown_suggestion", "field \"suggestion\": no such item")
   }
 
   /// What a picked item sends: a quick reply's text, a bot answer, an article's body (in the session's language

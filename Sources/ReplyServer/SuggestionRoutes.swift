@@ -51,6 +51,7 @@ struct SuggestionRoutes {
 
   @Sendable func suggest(_ request: Request, context: ReplyRequestContext) async throws -> SuggestResponse {
     let caller = try context.caller()
+    if let unavailable = APIError.indexUnavailable(engine.indexStatus) { throw unavailable }
     let parameters = request.uri.queryParameters
     let query = parameters.get("q") ?? ""
     guard query.count <= Self.maxQueryLength else {
@@ -91,6 +92,7 @@ struct SuggestionRoutes {
 
   @Sendable func smartReplies(_ request: Request, context: ReplyRequestContext) async throws -> SmartReplyResponse {
     let caller = try context.caller()
+    if let unavailable = APIError.indexUnavailable(engine.indexStatus) { throw unavailable }
     let body = try await RequestBody.decode(SmartReplyRequest.self, request, context: context)
     let conversation = try body.conversation.map { try Self.conversation(String($0), caller, sessions) }
     guard
@@ -134,7 +136,7 @@ struct SuggestionRoutes {
 
   @Sendable func picked(_ request: Request, context: ReplyRequestContext) async throws -> PickResponse {
     let caller = try context.caller()
-    let id = try context.parameters.require("id")
+    let id = try context.pathParameter("id")
     let body = try await RequestBody.decode(PickRequest.self, request, context: context)
     guard body.input.count <= Self.maxQueryLength else {
       throw APIError.invalid("field \"input\" is over \(Self.maxQueryLength) characters")
@@ -147,7 +149,7 @@ struct SuggestionRoutes {
         guard let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id) else { return false }
         return visible?.contains(stored.item.scope) ?? true
       })
-    else { throw APIError.notFound("no item with id \(id)") }
+    else { throw APIError.notFound("no item with that id") }
     try engine.store.recordPick(
       Pick(
         tenant: caller.tenant, agent: caller.agent, input: body.input, source: source, itemId: id,
@@ -160,7 +162,7 @@ struct SuggestionRoutes {
   /// The session a request names as its conversation (of the caller's tenant).
   static func conversation(_ text: String, _ caller: Identity, _ sessions: SessionStore) throws -> Session {
     guard let id = Int64(text), let session = try sessions.session(tenant: caller.tenant, id: id) else {
-      throw APIError.notFound("no conversation with id \(text)")
+      throw APIError.notFound("no conversation with that id")
     }
     return session
   }

@@ -26,6 +26,11 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The index is damaged (not the disk, the lock or the caller): rebuilding it from the store mends it.
+  public var isDamage: Bool {
+    if case .corrupt = self { true } else { false }
+  }
+
   public var code: String {
     switch self {
     case .invalidArgument: "invalid_argument"

@@ -24,18 +24,46 @@ actor IndexWriter {
     static func words(_ tenant: String) -> String { "replykit.words.\(tenant)" }
   }
 
+  /// Why the index found at `path` was set aside for a new, empty one (it could not be opened or read), if it
+  /// was; the store then rebuilds it.
+  let damage: String?
+
   init(path: String, store: KnowledgeStore, analyzers: TenantAnalyzers, readers: IndexReaderPool) throws {
-    let index = try XapianIndex.openWriter(path: path, synced: false)
-    let analyzer = try index.metadata(Key.analyzer)
-    let format = try index.metadata(Key.format)
-    let lastChange = try index.metadata(Key.lastChange)
-    self.index = index
+    let opened = try Self.open(path: path)
+    self.index = opened.index
     self.path = path
     self.store = store
     self.analyzers = analyzers
     self.readers = readers
-    let sameAnalysis = analyzer == analyzers.version && format == Self.formatVersion
-    lastApplied = sameAnalysis ? Int64(lastChange ?? "0") ?? 0 : -1
+    damage = opened.damage
+    let sameAnalysis = opened.analyzer == analyzers.version && opened.format == Self.formatVersion
+    lastApplied = sameAnalysis ? Int64(opened.lastChange ?? "0") ?? 0 : -1
+  }
+
+  /// Opens the writer and reads what the index says about itself. An index that cannot be opened or read is
+  /// moved aside (`index.damaged`, the newest only, for a look) and replaced by an empty one: the store is the
+  /// source of truth, and a damaged index must never keep the service down.
+  private static func open(path: String) throws -> (
+    index: XapianIndex, analyzer: String?, format: String?, lastChange: String?, damage: String?
+  ) {
+    func read() throws -> (XapianIndex, String?, String?, String?) {
+      let index = try XapianIndex.openWriter(path: path, synced: false)
+      return (
+        index, try index.metadata(Key.analyzer), try index.metadata(Key.format), try index.metadata(Key.lastChange)
+      )
+    }
+    do {
+      let (index, analyzer, format, lastChange) = try read()
+      return (index, analyzer, format, lastChange, nil)
+    } catch let error as IndexError where error.isDamage {
+      let aside = path + ".damaged"
+      try? FileManager.default.removeItem(atPath: aside)
+      if (try? FileManager.default.moveItem(atPath: path, toPath: aside)) == nil {
+        try FileManager.default.removeItem(atPath: path)
+      }
+      let (index, analyzer, format, lastChange) = try read()
+      return (index, analyzer, format, lastChange, error.description)
+    }
   }
 
   /// Whether the index was made by another analyzer (or is new) and must be rebuilt from the store.
@@ -49,11 +77,13 @@ actor IndexWriter {
     while true {
       let changes = try store.changes(after: lastApplied, limit: batchSize)
       guard let last = changes.last?.seq else { return applied }
-      try apply(changes)
-      // Picks only rewrite documents with their usage: every term and document count stays as it was. (A
-      // batch of picks cut off from a later edit of the same item indexes the edit's text a commit early;
-      // the edit's own batch, committed next, moves the terms generation.)
-      try finishBatch(lastChange: last, termsChanged: changes.contains { $0.kind != .usage })
+      try closingOnFailure {
+        try apply(changes)
+        // Picks only rewrite documents with their usage: every term and document count stays as it was. (A
+        // batch of picks cut off from a later edit of the same item indexes the edit's text a commit early;
+        // the edit's own batch, committed next, moves the terms generation.)
+        try finishBatch(lastChange: last, termsChanged: changes.contains { $0.kind != .usage })
+      }
       applied += changes.count
     }
   }
@@ -64,6 +94,19 @@ actor IndexWriter {
     try replacingFolder { try? FileManager.default.removeItem(atPath: path) }
     lastApplied = -1
     return try rebuild()
+  }
+
+  /// Runs writes that end in a commit. When they fail, the handle may hold half a batch, or what a failed
+  /// commit left behind: it is closed and the writer opened again on the last commit, where the next catch-up
+  /// starts (applying a change twice is harmless). Without this, a writer that once met a full disk stayed
+  /// broken until the process restarted.
+  private func closingOnFailure(_ writes: () throws -> Void) throws {
+    do {
+      try writes()
+    } catch {
+      try? replacingFolder {}
+      throw error
+    }
   }
 
   /// Closes the writer, lets `change` replace or remove the index folder, then opens the writer on what is
@@ -133,17 +176,19 @@ actor IndexWriter {
     let upTo = try store.lastChangeSeq()
     var tenants = Set<String>()
     var count = 0
-    try store.forEachItem { batch in
-      for stored in batch where tenants.insert(stored.tenant).inserted {
-        try syncWords(tenant: stored.tenant, reindex: false)
+    try closingOnFailure {
+      try store.forEachItem { batch in
+        for stored in batch where tenants.insert(stored.tenant).inserted {
+          try syncWords(tenant: stored.tenant, reindex: false)
+        }
+        try reindex(batch)
+        count += batch.count
+        try index.commit()
       }
-      try reindex(batch)
-      count += batch.count
-      try index.commit()
+      try index.setMetadata(Key.analyzer, analyzers.version)
+      try index.setMetadata(Key.format, Self.formatVersion)
+      try finishBatch(lastChange: upTo)
     }
-    try index.setMetadata(Key.analyzer, analyzers.version)
-    try index.setMetadata(Key.format, Self.formatVersion)
-    try finishBatch(lastChange: upTo)
     // Whatever changed while we rebuilt is applied on top (applying a change twice is harmless).
     try catchUp()
     return count

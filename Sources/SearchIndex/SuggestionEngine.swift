@@ -16,15 +16,56 @@ public final class SuggestionEngine: Sendable {
 
   /// What opening found and did, for logs and the CLI.
   public struct OpenReport: Sendable {
-    /// Changes applied to catch up with the store.
+    /// Changes applied to catch up with the store (items, when the index was rebuilt before `init` returned).
     public var caughtUp: Int
-    /// Whether the whole index was rebuilt (new, or made by another analyzer).
+    /// Whether the whole index was rebuilt, or is being rebuilt (new, made by another analyzer, or damaged).
     public var rebuilt: Bool
+    /// Why the index found was set aside (it could not be opened or read), if it was.
+    public var damage: String?
   }
 
-  public let openReport: OpenReport
+  private let opened: OpenReport
+  /// What opening found and did (a rebuild's item count once it finished).
+  public var openReport: OpenReport {
+    var report = opened
+    if report.rebuilt { report.caughtUp = state.withLock { $0.items } }
+    return report
+  }
 
-  public init(dataFolder: String, weights: RankingWeights = .standard) async throws {
+  /// When an index that must be rebuilt is rebuilt.
+  public enum Rebuilding: Sendable {
+    /// Before `init` returns, and before `catchUp()` returns when the index turns out damaged: the commands
+    /// that run and stop.
+    case beforeReturning
+    /// In the background, while the engine answers `IndexStatus.rebuilding` (`replykit serve`: the service
+    /// is up at once, and suggest answers 503 until the index is whole again). `before` runs first, on the
+    /// rebuild's task (tests hold the rebuild there).
+    case inBackground(before: @Sendable () async -> Void = {})
+  }
+
+  /// Whether the index can answer.
+  public enum IndexStatus: Sendable, Equatable {
+    case ready
+    /// Being rebuilt from the store; searches wait for it.
+    case rebuilding
+    /// A rebuild failed (the message says why); the next write or `reindex()` tries again.
+    case failed(String)
+  }
+
+  private let rebuilding: Rebuilding
+  private struct RebuildState {
+    var status = IndexStatus.ready
+    var task: Task<Void, Never>?
+    /// Items the last finished rebuild indexed.
+    var items = 0
+  }
+  private let state = Mutex(RebuildState())
+
+  public var indexStatus: IndexStatus { state.withLock { $0.status } }
+
+  public init(dataFolder: String, weights: RankingWeights = .standard, rebuilding: Rebuilding = .beforeReturning)
+    async throws
+  {
     try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
     store = try KnowledgeStore(path: (dataFolder as NSString).appendingPathComponent("replykit.sqlite"))
     analyzer = try Analyzer()
@@ -33,12 +74,59 @@ public final class SuggestionEngine: Sendable {
     readers = IndexReaderPool(path: indexPath)
     writer = try IndexWriter(path: indexPath, store: store, analyzers: analyzers, readers: readers)
     suggester = Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights)
-    let rebuild = await writer.needsRebuild
-    let stale = try await writer.documentCount > 0
-    let applied = rebuild && stale ? try await writer.resetAndRebuild() : try await writer.catchUp()
-    // A rebuild, or a long backlog caught up, is a bulk load.
-    try await writer.compactIfWorthIt()
-    openReport = OpenReport(caughtUp: applied, rebuilt: rebuild)
+    self.rebuilding = rebuilding
+    let damage = writer.damage
+    var rebuild = await writer.needsRebuild
+    var applied = 0
+    if !rebuild {
+      do {
+        applied = try await writer.catchUp()
+      } catch let error as IndexError where error.isDamage {
+        rebuild = true
+      }
+    }
+    opened = OpenReport(caughtUp: applied, rebuilt: rebuild, damage: damage)
+    if rebuild {
+      try await startRebuild()
+    } else {
+      // A long backlog caught up is a bulk load.
+      try await writer.compactIfWorthIt()
+    }
+  }
+
+  /// Rebuilds the index from the store: now, or on a task of its own (`Rebuilding.inBackground`). A rebuild
+  /// already running is the one waited for.
+  private func startRebuild() async throws {
+    let task = state.withLock { state -> Task<Void, Never> in
+      if let task = state.task { return task }
+      state.status = .rebuilding
+      let task = Task { [self] in
+        if case .inBackground(let before) = rebuilding { await before() }
+        var items = 0
+        let outcome: IndexStatus
+        do {
+          items = try await writer.resetAndRebuild()
+          try await writer.compactIfWorthIt()
+          outcome = .ready
+        } catch {
+          outcome = .failed(String(describing: error))
+        }
+        self.state.withLock { state in (state.status, state.task, state.items) = (outcome, nil, items) }
+        // Writes made while the rebuild ran had their catch-up skipped; the rebuild's own catch-up took most
+        // of them, and this takes the rest.
+        if outcome == .ready { _ = try? await writer.catchUp() }
+      }
+      state.task = task
+      return task
+    }
+    guard case .beforeReturning = rebuilding else { return }
+    await task.value
+    if case .failed(let message) = indexStatus { throw IndexError.runtime(message) }
+  }
+
+  /// Waits for a rebuild running in the background, if one is.
+  public func waitUntilIndexed() async {
+    if let task = state.withLock({ $0.task }) { await task.value }
   }
 
   /// A second suggester over the same index and store, ranking with other weights (its caches its own): two
@@ -50,9 +138,24 @@ public final class SuggestionEngine: Sendable {
   /// The tenant's analyzer (with its user dictionary), for other text the service searches (conversations).
   public func analyzer(for tenant: String) throws -> Analyzer { try analyzers.analyzer(for: tenant) }
 
-  /// Applies the store's changes the index has not seen (call after writing to the store).
+  /// Applies the store's changes the index has not seen (call after writing to the store). While the index is
+  /// rebuilt, nothing: the rebuild takes every change. An index found damaged is rebuilt (see `Rebuilding`).
   @discardableResult
-  public func catchUp() async throws -> Int { try await writer.catchUp() }
+  public func catchUp() async throws -> Int {
+    switch indexStatus {
+    case .rebuilding: return 0
+    case .failed:
+      try await startRebuild()
+      return 0
+    case .ready: break
+    }
+    do {
+      return try await writer.catchUp()
+    } catch let error as IndexError where error.isDamage {
+      try await startRebuild()
+      return 0
+    }
+  }
 
   /// A catch-up that runs beside the caller's writes (bulk imports): `poke()` after each write.
   public func backgroundCatchUp() -> BackgroundCatchUp { BackgroundCatchUp(engine: self) }
@@ -68,7 +171,11 @@ public final class SuggestionEngine: Sendable {
   /// Compacts the index if a bulk load wrote at least a tenth of it since the last compaction (see
   /// `IndexWriter.compactIfWorthIt`); returns whether it did.
   @discardableResult
-  public func compactIfWorthIt() async throws -> Bool { try await writer.compactIfWorthIt() }
+  public func compactIfWorthIt() async throws -> Bool {
+    // A rebuild compacts when it is done.
+    guard indexStatus == .ready else { return false }
+    return try await writer.compactIfWorthIt()
+  }
 
   /// Compacts the index now (`replykit compact`).
   public func compactIndex() async throws { try await writer.compact() }
@@ -82,7 +189,10 @@ public final class SuggestionEngine: Sendable {
   public var resultsVersion: Int { readers.currentGeneration &+ tenantState.load(ordering: .acquiring) }
 
   /// Documents in the index (language versions count apart).
-  public func indexedDocumentCount() async throws -> Int { try await writer.documentCount }
+  public func indexedDocumentCount() async throws -> Int {
+    // From a reader: the writer may be busy with a rebuild for minutes, and a count must not wait for it.
+    try readers.withReader { try $0.documentCount }
+  }
 
   /// The number of the last store change the index holds.
   public func lastAppliedChange() async -> Int64 { await writer.lastApplied }

@@ -24,6 +24,7 @@ struct DataOptions: ParsableArguments {
   /// Opens the data folder; the index catches up with the store on the way.
   func openEngine() async throws -> SuggestionEngine {
     let engine = try await SuggestionEngine(dataFolder: data)
+    if let damage = engine.openReport.damage { Terminal.note("the index was damaged (\(damage)); rebuilt it") }
     if engine.openReport.rebuilt && engine.openReport.caughtUp > 0 {
       Terminal.note("index rebuilt from the store (\(engine.openReport.caughtUp) items)")
     } else if engine.openReport.caughtUp > 0 {

@@ -34,7 +34,10 @@ struct ServeCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let engine = try await SuggestionEngine(dataFolder: data, weights: RankingWeights.read(weights))
+    // A damaged or outdated index is rebuilt from the store in the background: the service answers at once.
+    let engine = try await SuggestionEngine(
+      dataFolder: data, weights: RankingWeights.read(weights), rebuilding: .inBackground())
+    if let damage = engine.openReport.damage { Terminal.note("the index was damaged (\(damage)): rebuilding it") }
     let workbench = try Workbench(engine: engine, dataFolder: data, suggestCacheCapacity: suggestCache)
     let app = buildApplication(workbench: workbench, configuration: ServerConfiguration(host: host, port: port))
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")

@@ -258,6 +258,16 @@ import Testing
       json:
         #"{"id":"x","source":"bot","question":"q","answer":"a","variants":{"en":{"question":"Q","answer":"A","similar":[2]}}}"#,
       reason: #"field "variants.en.similar" must be an array of strings"#),
+    // SQLite keeps text only up to a NUL: such text is refused, never stored cut.
+    .init(
+      json: #"{"id":"x","source":"quick","title":"t\u0000t","content":"c"}"#,
+      reason: #"field "title" must not contain a NUL character (U+0000)"#),
+    .init(
+      json: #"{"id":"x","source":"bot","question":"q","answer":"a","similar":["ok","a\u0000"]}"#,
+      reason: #"field "similar" must not contain a NUL character (U+0000)"#),
+    .init(
+      json: #"{"id":"x\u0000y","source":"quick","title":"t","content":"c"}"#,
+      reason: #"field "id" must not contain a NUL character (U+0000)"#),
     .init(json: #"{"id":"x","source":"quick","#, reason: "line is not valid JSON"),
     .init(json: #"{"id":"x"} trailing"#, reason: "line is not valid JSON"),
     .init(json: "id,title", reason: "line is not valid JSON"),

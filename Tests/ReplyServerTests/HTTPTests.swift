@@ -171,6 +171,57 @@ import Testing
     }
   }
 
+  @Test(arguments: ["退款-1", "emoji 😀 id", "a/b?c#d%e(f)", "100%"])
+  func idsWithAnyCharacterCanBeReadChangedAndDeleted(id: String) async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let body = try String(
+        decoding: JSONSerialization.data(withJSONObject: ["id": id, "title": "特殊", "content": "内容"]), as: UTF8.self)
+      #expect(try await client.call(.post, "/v1/quick-replies", key: fixture.admin, json: body).status == .created)
+      let path = "/v1/quick-replies/" + id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+      let read = try await client.call(.get, path, key: fixture.admin)
+      #expect(read.status == .ok && read.body["id"] as? String == id)
+      let changed = try await client.call(.put, path, key: fixture.admin, json: #"{"title": "特殊二", "content": "改"}"#)
+      #expect(changed.status == .ok && changed.body["title"] as? String == "特殊二")
+      #expect(try await client.call(.delete, path, key: fixture.admin).status == .noContent)
+      let gone = try await client.call(.get, path, key: fixture.admin)
+      #expect(gone.status == .notFound)
+      // The message never echoes what was asked for.
+      #expect(gone.errorMessage?.contains(id) == false)
+    }
+  }
+
+  @Test func aPathThatIsNotPercentEncodedUTF8IsABadRequest() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let bad = try await client.call(.get, "/v1/quick-replies/%FF%FE", key: fixture.admin)
+      #expect(bad.status == .badRequest && bad.errorCode == "invalid_path")
+      let nul = try await client.call(.get, "/v1/quick-replies/a%00b", key: fixture.admin)
+      #expect(nul.status == .badRequest && nul.errorCode == "invalid_path")
+    }
+  }
+
+  @Test func aNULInAnyJSONTextIsRefusedAndNothingIsStored() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let word = try await client.call(.post, "/v1/dictionary", key: fixture.admin, json: #"{"words":["a\u0000b"]}"#)
+      #expect(word.status == .badRequest && word.errorCode == "invalid_text")
+      #expect(word.errorMessage?.contains(#"field "words[0]""#) == true)
+      #expect(try await client.call(.get, "/v1/dictionary", key: fixture.admin).body["words"] as? [String] == [])
+      let item = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin, json: #"{"id": "nul", "title": "t\u0000t", "content": "c"}"#)
+      #expect(item.status == .badRequest && item.errorMessage?.contains(#"field "title""#) == true)
+      #expect(try await client.call(.get, "/v1/quick-replies/nul", key: fixture.admin).status == .notFound)
+      // An escaped backslash before u0000 is text, not a NUL.
+      let text = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin, json: #"{"id": "bs", "title": "a\\u0000", "content": "c"}"#)
+      #expect(text.status == .created && text.body["title"] as? String == #"a\u0000"#)
+    }
+  }
+
   @Test func listingsArePagedFilteredAndVisible() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

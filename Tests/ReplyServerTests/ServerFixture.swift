@@ -68,6 +68,7 @@ struct JSONResponse {
   var status: HTTPResponse.Status
   var body: [String: Any]
   var raw: String
+  var headers: HTTPFields = [:]
 
   var errorCode: String? { (body["error"] as? [String: Any])?["code"] as? String }
   var errorMessage: String? { (body["error"] as? [String: Any])?["message"] as? String }
@@ -84,7 +85,7 @@ extension TestClientProtocol {
     return try await execute(uri: uri, method: method, headers: headers, body: body) { response in
       let raw = String(buffer: response.body)
       let parsed = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-      return JSONResponse(status: response.status, body: parsed, raw: raw)
+      return JSONResponse(status: response.status, body: parsed, raw: raw, headers: response.headers)
     }
   }
 }

@@ -23,6 +23,8 @@ public enum KnowledgeRecordError: Error, Hashable, Sendable, CustomStringConvert
   case tooManyEntries(field: String, count: Int, limit: Int)
   /// A field that must not contain control characters does.
   case controlCharacters(field: String)
+  /// A text holds U+0000, which the store cannot keep whole.
+  case nulCharacter(field: String)
   /// The source is none of quick, bot, internal.
   case unknownSource(String)
   /// The source differs from the one the caller requires.
@@ -52,6 +54,7 @@ public enum KnowledgeRecordError: Error, Hashable, Sendable, CustomStringConvert
     case .tooManyEntries(let field, let count, let limit):
       "field \"\(field)\" has \(count) entries; the limit is \(limit)"
     case .controlCharacters(let field): "field \"\(field)\" must not contain control characters"
+    case .nulCharacter(let field): "field \"\(field)\" must not contain a NUL character (U+0000)"
     case .unknownSource(let value): "unknown source \(Self.quoted(value)) (expected quick, bot or internal)"
     case .sourceMismatch(let found, let expected):
       "field \"source\" is \"\(found.rawValue)\" but must be \"\(expected.rawValue)\" here"
@@ -78,6 +81,7 @@ public enum KnowledgeRecordError: Error, Hashable, Sendable, CustomStringConvert
     case .tooManyEntries(let field, let count, let limit):
       .tooManyEntries(field: rename(field), count: count, limit: limit)
     case .controlCharacters(let field): .controlCharacters(field: rename(field))
+    case .nulCharacter(let field): .nulCharacter(field: rename(field))
     case .invalidLanguageTag(let field, let value): .invalidLanguageTag(field: rename(field), value: value)
     default: self
     }

@@ -82,7 +82,9 @@ struct RecordFields {
     }
   }
 
+  /// At most `ImportLimits.maxTextBytes`, and no NUL: SQLite would keep the text only up to it.
   private func checkSize(_ text: String, _ field: String) throws(KnowledgeRecordError) {
+    if text.utf8.contains(0) { throw .nulCharacter(field: field) }
     let bytes = text.utf8.count
     if bytes > ImportLimits.maxTextBytes {
       throw .fieldTooLong(field: field, length: bytes, limit: ImportLimits.maxTextBytes, unit: "bytes")
