@@ -25,6 +25,9 @@ struct SpellingVocabulary: Sendable {
   /// TRIGRAM_SCORE_THRESHOLD).
   private static let scoreThreshold = 2
 
+  /// The most fragment-list entries one correction weighs (see `correction(for:maxEditDistance:)`).
+  static let maxCandidatePostings = 100_000
+
   init(frequencies: [String: Int]) {
     let sorted = frequencies.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
     words = sorted.map(\.0)
@@ -74,19 +77,29 @@ struct SpellingVocabulary: Sendable {
   func correction(for word: String, maxEditDistance: Int) -> String? {
     let bytes = Array(word.utf8)
     guard bytes.count > 1, maxEditDistance > 0 else { return nil }
-    var scores: [Int32: Int] = [:]
-    for fragment in Self.fragments(ofQuery: bytes) {
-      for index in fragments[fragment] ?? [] { scores[index, default: 0] += 1 }
+    let lists = Self.fragments(ofQuery: bytes).compactMap { fragments[$0] }
+    // A word whose fragments are shared by this many words is in a vocabulary of numbered tokens (kx000123,
+    // order numbers), where a correction means nothing and weighing every candidate would take a request
+    // milliseconds per hundred thousand words. (Xapian's table had no such bound; natural vocabularies stay
+    // far below it.)
+    guard lists.reduce(0, { $0 + $1.count }) <= Self.maxCandidatePostings else { return nil }
+    var scores = [UInt8](repeating: 0, count: words.count)
+    var candidates: [Int32] = []
+    for list in lists {
+      for index in list {
+        if scores[Int(index)] == 0 { candidates.append(index) }
+        scores[Int(index)] &+= 1
+      }
     }
-    guard !scores.isEmpty else { return nil }
+    guard !candidates.isEmpty else { return nil }
     let scalars = Array(word.unicodeScalars).map(\.value)
     var best = 1
     var editsBest = min(maxEditDistance, bytes.count - 1)
     var result: String?
     var frequencyBest = 0
     var frequencyExact = 0
-    for index in scores.keys.sorted() {
-      let score = scores[index]!
+    for index in candidates.sorted() {
+      let score = Int(scores[Int(index)])
       guard score + Self.scoreThreshold >= best else { continue }
       best = max(best, score)
       let candidate = words[Int(index)]
@@ -140,22 +153,24 @@ extension SpellingVocabulary {
   /// vocabulary would cost more memory than the corrections are worth).
   static let maxWords = 1_000_000
 
-  /// A vocabulary this small is read again while the request waits, so that a correction always sees the
-  /// last commit; a larger one is read again in the background while requests use the one before.
-  static let readInlineBelow = 20_000
+  /// A vocabulary this small is read again while the request waits (well under a millisecond), so that a
+  /// correction always sees the last commit; a larger one is read again in the background, paced by
+  /// `ReadPacer`, while requests use the one before.
+  static let readInlineBelow = 2_000
 
   /// Each tenant's vocabulary for the current terms generation.
   final class Cache: Sendable {
     private struct Entry {
-      var generation: Int
+      var generation = -1
       var vocabulary: SpellingVocabulary?
-      /// The generation being read in the background, if any.
-      var reading: Int?
+      /// Whether a background read is under way.
+      var reading = false
+      var pacer = ReadPacer()
     }
     private let entries = Mutex<[String: Entry]>([:])
 
-    /// `tenant`'s vocabulary at `generation`; from an earlier generation while a large one is read again.
-    /// nil when the tenant has more than `maxWords` words.
+    /// `tenant`'s vocabulary at `generation`, or from an earlier generation while a large one is read again;
+    /// nil when the tenant has more than `maxWords` words. The first is read while the caller waits.
     func vocabulary(
       tenant: String, generation: Int, read: @escaping @Sendable () throws -> SpellingVocabulary?
     ) throws -> SpellingVocabulary? {
@@ -166,10 +181,10 @@ extension SpellingVocabulary {
       }
       let plan = entries.withLock { entries -> Plan in
         guard let entry = entries[tenant] else { return .readNow }
-        if entry.generation == generation { return .use(entry.vocabulary) }
+        if entry.generation >= generation { return .use(entry.vocabulary) }
         if (entry.vocabulary?.count ?? 0) < SpellingVocabulary.readInlineBelow { return .readNow }
-        if entry.reading == generation { return .use(entry.vocabulary) }
-        entries[tenant]?.reading = generation
+        guard !entry.reading, entry.pacer.mayStart() else { return .use(entry.vocabulary) }
+        entries[tenant]?.reading = true
         return .useAndRefresh(entry.vocabulary)
       }
       switch plan {
@@ -177,21 +192,26 @@ extension SpellingVocabulary {
         return vocabulary
       case .readNow:
         let vocabulary = try read()
-        store(vocabulary, tenant: tenant, generation: generation)
+        store(vocabulary, tenant: tenant, generation: generation, background: nil)
         return vocabulary
       case .useAndRefresh(let stale):
         DispatchQueue.global(qos: .utility).async {
+          let started = ReadPacer.now
           let vocabulary = try? read()
-          self.store(vocabulary, tenant: tenant, generation: generation)
+          self.store(vocabulary, tenant: tenant, generation: generation, background: started)
         }
         return stale
       }
     }
 
-    private func store(_ vocabulary: SpellingVocabulary?, tenant: String, generation: Int) {
+    /// Keeps a vocabulary read (in the background when `background` is its start time).
+    private func store(_ vocabulary: SpellingVocabulary?, tenant: String, generation: Int, background: UInt64?) {
       entries.withLock { entries in
-        var entry = entries[tenant] ?? Entry(generation: -1)
-        if entry.reading == generation { entry.reading = nil }
+        var entry = entries[tenant] ?? Entry()
+        if let background {
+          entry.reading = false
+          entry.pacer.finished(startedAt: background)
+        }
         // A newer generation may have been read in the meantime: the newest stays.
         if generation > entry.generation {
           entry.generation = generation

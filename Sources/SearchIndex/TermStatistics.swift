@@ -49,23 +49,27 @@ struct TermStatistics: Sendable {
       var statistics: TermStatistics?
       /// The generation being read, if any.
       var reading: Int?
+      var pacer = ReadPacer()
     }
     private let state = Mutex(State())
 
     /// `generation`'s statistics when they have been read; nil until then (the first call starts `read` on
-    /// another thread) or when that generation has too many terms.
+    /// another thread, when `ReadPacer` allows: until then too, terms are looked up one by one) or when that
+    /// generation has too many terms.
     func statistics(generation: Int, read: @escaping @Sendable () throws -> TermStatistics?) -> TermStatistics? {
       let (current, start) = state.withLock { state -> (TermStatistics?, Bool) in
         if state.generation == generation { return (state.statistics, false) }
-        guard state.reading != generation else { return (nil, false) }
+        guard state.reading == nil, state.pacer.mayStart() else { return (nil, false) }
         state.reading = generation
         return (nil, true)
       }
       if start {
         DispatchQueue.global(qos: .utility).async {
+          let started = ReadPacer.now
           let statistics = try? read()
           self.state.withLock { state in
-            if state.reading == generation { state.reading = nil }
+            state.reading = nil
+            state.pacer.finished(startedAt: started)
             // A newer generation may have been read in the meantime: the newest stays.
             if generation > state.generation { (state.generation, state.statistics) = (generation, statistics) }
           }

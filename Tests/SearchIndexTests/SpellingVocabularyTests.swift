@@ -71,6 +71,28 @@ import Testing
     #expect(compared > 1_000 && corrected > compared / 4)
   }
 
+  /// In a vocabulary of numbered tokens every fragment is shared by most words: a correction would weigh
+  /// them all, for nothing. Past `maxCandidatePostings` there is none; natural words are corrected as before.
+  @Test func numberedTokensAreNotWeighedOneByOne() {
+    var frequencies: [String: Int] = ["password": 3]
+    for number in 0..<60_000 { frequencies["kx\(100_000 + number)"] = 1 }
+    let vocabulary = SpellingVocabulary(frequencies: frequencies)
+    #expect(vocabulary.correction(for: "kx1000x1", maxEditDistance: 2) == nil)
+    #expect(vocabulary.correction(for: "pasword", maxEditDistance: 2) == "password")
+    // Under the bound the same token is corrected.
+    let small = SpellingVocabulary(frequencies: frequencies.filter { $0.key.count < 8 || $0.key.hasPrefix("kx1000") })
+    #expect(small.correction(for: "kx1000x1", maxEditDistance: 2) == "kx100001")
+  }
+
+  @Test func backgroundReadsAreSpacedByTheirOwnDuration() {
+    var pacer = ReadPacer()
+    #expect(pacer.mayStart(at: 0))
+    // A read from 1 s to 1.5 s: the next may start at 3.5 s.
+    pacer.finished(startedAt: 1_000_000_000, endedAt: 1_500_000_000)
+    #expect(!pacer.mayStart(at: 3_499_999_999))
+    #expect(pacer.mayStart(at: 3_500_000_000))
+  }
+
   @Test func editDistanceCountsATranspositionAsOneEdit() {
     func distance(_ a: String, _ b: String, limit: Int = 5) -> Int {
       SpellingVocabulary.editDistance(a.unicodeScalars.map(\.value), b.unicodeScalars.map(\.value), limit: limit)
