@@ -1,17 +1,36 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Knowledge
 import Logging
 import SearchIndex
+import ServiceLifecycle
 
-/// Where the service listens and what it serves.
+/// Where the service listens, and how long it waits for clients.
 public struct ServerConfiguration: Sendable {
   public var host: String
   public var port: Int
+  /// A connection that sends no complete request head for this long (slow or stalled headers), or stays idle
+  /// between requests this long, is closed.
+  public var idleTimeout: Duration
+  /// On SIGTERM or SIGINT, requests in flight (a streamed import, an event stream) get this long to finish;
+  /// then they are cancelled and the process exits.
+  public var shutdownTimeout: Duration
 
-  public init(host: String = "127.0.0.1", port: Int = 8080) {
+  public init(
+    host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
+    shutdownTimeout: Duration = .seconds(10)
+  ) {
     self.host = host
     self.port = port
+    self.idleTimeout = idleTimeout
+    self.shutdownTimeout = shutdownTimeout
+  }
+
+  /// The HTTP server of the service (`ReplyHTTP1Channel`: JSON answers to requests that do not parse, 414
+  /// and 431, closing after 413, the idle timeout).
+  public var httpServer: HTTPServerBuilder {
+    ReplyHTTP1Channel.server(.init(idleTimeout: idleTimeout))
   }
 }
 
@@ -48,12 +67,23 @@ public func buildApplication(workbench: Workbench, configuration: ServerConfigur
   if logger.logLevel > .info { logger.logLevel = .info }
   return Application(
     router: buildRouter(workbench: workbench),
+    server: configuration.httpServer,
     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "replykit"),
     services: [SessionSweeper(workbench: workbench, logger: logger)],
     logger: logger)
 }
 
 /// `{"status": "ok", "index": "ready"}`: the process answers; `index` is `ready`, `rebuilding` or `failed`.
+/// Runs the service until SIGTERM or SIGINT. Requests still running `configuration.shutdownTimeout` after the
+/// signal (a streamed import, an event stream) are cancelled, so that a stop never waits on a client.
+public func runService(_ app: some ApplicationProtocol, configuration: ServerConfiguration) async throws {
+  var group = ServiceGroupConfiguration(
+    services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+  group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+  group.maximumCancellationDuration = .seconds(10)
+  try await ServiceGroup(configuration: group).run()
+}
+
 struct HealthJSON: ResponseEncodable {
   var status = "ok"
   var index: String

@@ -28,9 +28,18 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "How many `#` completions of the current index commit to keep for repeats (0 turns it off).")
   var suggestCache = 20_000
 
+  @Option(help: "Seconds a connection may take to send a request's head, or stay idle between requests.")
+  var idleTimeout = 30.0
+
+  @Option(help: "Seconds requests in flight get to finish after SIGTERM or SIGINT before they are cancelled.")
+  var shutdownTimeout = 10.0
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
     guard suggestCache >= 0 else { throw ValidationError("--suggest-cache must be 0 or more") }
+    guard idleTimeout > 0, shutdownTimeout >= 0 else {
+      throw ValidationError("--idle-timeout must be above 0 and --shutdown-timeout 0 or more")
+    }
   }
 
   func run() async throws {
@@ -39,9 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
       dataFolder: data, weights: RankingWeights.read(weights), rebuilding: .inBackground())
     if let damage = engine.openReport.damage { Terminal.note("the index was damaged (\(damage)): rebuilding it") }
     let workbench = try Workbench(engine: engine, dataFolder: data, suggestCacheCapacity: suggestCache)
-    let app = buildApplication(workbench: workbench, configuration: ServerConfiguration(host: host, port: port))
+    let configuration = ServerConfiguration(
+      host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
+      shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)))
+    let app = buildApplication(workbench: workbench, configuration: configuration)
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
-    try await app.runService()
+    try await runService(app, configuration: configuration)
   }
 }
 

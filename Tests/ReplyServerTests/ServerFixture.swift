@@ -56,10 +56,14 @@ struct ServerFixture {
 
   /// Runs `body` against the service on 127.0.0.1 (a real server on a free port).
   func withServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let app = Application(
-      router: buildRouter(workbench: workbench), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-      services: [SessionSweeper(workbench: workbench)])
-    try await app.test(.live) { client in try await body(client) }
+    try await application().test(.live) { client in try await body(client) }
+  }
+
+  /// The service as `replykit serve` builds it, on a free port of 127.0.0.1.
+  func application(idleTimeout: Duration = .seconds(30)) async throws -> some ApplicationProtocol {
+    Application(
+      router: buildRouter(workbench: workbench), server: ServerConfiguration(idleTimeout: idleTimeout).httpServer,
+      configuration: .init(address: .hostname("127.0.0.1", port: 0)), services: [SessionSweeper(workbench: workbench)])
   }
 }
 
