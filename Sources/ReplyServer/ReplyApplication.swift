@@ -41,6 +41,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   let router = Router(context: ReplyRequestContext.self)
   router.add(middleware: MetricsMiddleware())
   router.add(middleware: ErrorMiddleware())
+  router.add(middleware: QueryCheckMiddleware())
   router.get("healthz") { _, _ in HealthJSON(engine.indexStatus) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))

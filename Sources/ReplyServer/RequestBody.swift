@@ -4,6 +4,10 @@ import Hummingbird
 /// Reads a JSON body: at most the context's upload size, valid UTF-8, and decoding errors that name the field.
 enum RequestBody {
   static func bytes(_ request: Request, context: ReplyRequestContext) async throws -> [UInt8] {
+    if let type = request.headers[.contentType], !isJSON(type) {
+      throw APIError(
+        .unsupportedMediaType, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)")
+    }
     let buffer: ByteBuffer
     do {
       buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -14,52 +18,24 @@ enum RequestBody {
     guard String(validating: bytes, as: UTF8.self) != nil else {
       throw APIError(.badRequest, "invalid_utf8", "the body is not valid UTF-8")
     }
-    if let field = fieldWithNUL(bytes) {
+    switch JSONBodyCheck.problem(in: bytes) {
+    case .nul(let field):
       throw APIError(.badRequest, "invalid_text", "field \"\(field)\" must not contain a NUL character (U+0000)")
+    case .duplicateKey(let field):
+      throw APIError(.badRequest, "duplicate_field", "field \"\(field)\" is given more than once")
+    case .numberOutOfRange, nil:
+      return bytes
     }
-    return bytes
   }
 
-  /// The first field whose string holds `\u0000` (the path, `""` for the body itself), or nil. SQLite would
-  /// keep such a text only up to the NUL, so it is refused rather than stored cut. Valid JSON holds no raw NUL,
-  /// so a scan for the escape finds every one; the path is looked for only then.
-  static func fieldWithNUL(_ bytes: [UInt8]) -> String? {
-    var index = 0
-    var found = false
-    while index + 5 < bytes.count {
-      guard bytes[index] == UInt8(ascii: "\\") else {
-        index += 1
-        continue
-      }
-      if bytes[index + 1] == UInt8(ascii: "u")
-        && bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
-      {
-        found = true
-        break
-      }
-      index += 2  // an escape: its second character is never the start of another
+  /// `application/json`, or any `application/...+json`, with parameters (`; charset=utf-8`) or not. A request
+  /// without a Content-Type is read as JSON too.
+  static func isJSON(_ contentType: String) -> Bool {
+    let media = contentType.split(separator: ";", maxSplits: 1).first.map {
+      $0.trimmingCharacters(in: .whitespaces).lowercased()
     }
-    guard found, let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed) else {
-      return nil
-    }
-    func find(in value: Any, at path: String) -> String? {
-      switch value {
-      case let text as String: return text.unicodeScalars.contains("\u{0}") ? path : nil
-      case let array as [Any]:
-        for (offset, element) in array.enumerated() {
-          if let found = find(in: element, at: "\(path)[\(offset)]") { return found }
-        }
-      case let object as [String: Any]:
-        for key in object.keys.sorted() {
-          let child = path.isEmpty ? key : "\(path).\(key)"
-          if key.unicodeScalars.contains("\u{0}") { return child }
-          if let found = find(in: object[key]!, at: child) { return found }
-        }
-      default: break
-      }
-      return nil
-    }
-    return find(in: value, at: "")
+    guard let media else { return false }
+    return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
   }
 
   static func decode<T: Decodable>(_ type: T.Type, _ request: Request, context: ReplyRequestContext) async throws -> T {
@@ -79,6 +55,12 @@ enum RequestBody {
     do {
       return try JSONDecoder().decode(T.self, from: Data(bytes))
     } catch let error as DecodingError {
+      // What the decoder calls corrupted may be valid JSON with a whole number too large for the field.
+      if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+        case .numberOutOfRange(let field) = JSONBodyCheck.problem(in: bytes, numbers: true)
+      {
+        throw APIError.invalid("field \"\(field)\" is a number out of range")
+      }
       throw describe(error)
     }
   }
@@ -91,6 +73,8 @@ enum RequestBody {
     }
     switch error {
     case .keyNotFound(let key, let context): return .missing(path(context, key))
+    case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+      return APIError(.badRequest, "malformed_json", "the body must be a JSON object")
     case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
       return .invalid("field \"\(path(context))\" must be \(describeType(type))")
     case .dataCorrupted(let context):

@@ -1,5 +1,8 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Knowledge
+import NIOCore
 import Testing
 
 /// Every route over a real server on 127.0.0.1, the error table, and tenant and agent isolation.
@@ -219,6 +222,57 @@ import Testing
       let text = try await client.call(
         .post, "/v1/quick-replies", key: fixture.admin, json: #"{"id": "bs", "title": "a\\u0000", "content": "c"}"#)
       #expect(text.status == .created && text.body["title"] as? String == #"a\u0000"#)
+    }
+  }
+
+  @Test func queryStringsMustBePercentEncodedUTF8() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let bytes = try await client.call(.get, "/v1/suggest?q=%FF%FE", key: fixture.agentA)
+      #expect(bytes.status == .badRequest && bytes.errorCode == "invalid_utf8")
+      #expect(bytes.errorMessage?.contains(#"query parameter "q""#) == true)
+      let nul = try await client.call(.get, "/v1/suggest?q=a%00b", key: fixture.agentA)
+      #expect(nul.status == .badRequest && nul.errorCode == "invalid_text")
+      // Well-formed text, encoded or with + for a space, still searches.
+      #expect(try await client.call(.get, "/v1/suggest?q=%E9%80%80%E6%AC%BE+a", key: fixture.agentA).status == .ok)
+    }
+  }
+
+  @Test func bodiesMustBeJSONObjectsWithEachKeyOnce() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      func post(_ body: String, type: String?) async throws -> JSONResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(fixture.admin)"]
+        if let type { headers[.contentType] = type }
+        return try await client.execute(
+          uri: "/v1/dictionary", method: .post, headers: headers, body: ByteBuffer(string: body)
+        ) { response in
+          let raw = String(buffer: response.body)
+          let parsed = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
+          return JSONResponse(status: response.status, body: parsed, raw: raw)
+        }
+      }
+      let words = #"{"words": ["蓝月亮"]}"#
+      for type in ["text/plain", "application/xml", "multipart/form-data; boundary=x"] {
+        let refused = try await post(words, type: type)
+        #expect(refused.status == .unsupportedMediaType && refused.errorCode == "unsupported_media_type")
+      }
+      #expect(try await client.call(.get, "/v1/dictionary", key: fixture.admin).body["words"] as? [String] == [])
+      #expect(try await post(words, type: "application/json; charset=utf-8").status == .ok)
+      #expect(try await post(#"{"words": ["洗衣机"]}"#, type: nil).status == .ok)
+
+      let twice = try await post(#"{"words": ["a"], "words": ["b"]}"#, type: "application/json")
+      #expect(twice.status == .badRequest && twice.errorCode == "duplicate_field")
+      #expect(twice.errorMessage?.contains(#"field "words""#) == true)
+      let array = try await post(#"[{"words": ["a"]}]"#, type: "application/json")
+      #expect(array.status == .badRequest && array.errorMessage == "the body must be a JSON object")
+
+      let huge = try await client.call(
+        .post, "/v1/smart-replies", key: fixture.agentA, json: #"{"message": "怎么退款", "limit": 9223372036854775808}"#)
+      #expect(huge.status == .badRequest && huge.errorCode == "invalid_argument")
+      #expect(huge.errorMessage == #"field "limit" is a number out of range"#)
     }
   }
 
