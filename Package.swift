@@ -100,7 +100,11 @@ let package = Package(
     ),
     .testTarget(
       name: "ReplyKitCLITests",
-      dependencies: ["SearchIndex", "Knowledge"]
+      dependencies: [
+        // The executable the tests run, so that it is built before them.
+        "replykit", "SearchIndex", "Knowledge",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
     ),
     .testTarget(
       name: "SearchIndexTests",

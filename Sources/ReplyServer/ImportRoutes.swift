@@ -31,33 +31,30 @@ struct ImportRoutes {
     let id = parameters.get("id") ?? "imp-" + UUID().uuidString.prefix(8).lowercased()
     guard Self.isValidID(id) else { throw APIError.invalid("id must be 1 to 64 letters, digits, '.', '_' or '-'") }
 
-    var job = ImportJob(id: id, format: format.rawValue)
-    try engine.store.createImportJob(tenant: caller.tenant, job)
+    let created = ImportJob(id: id, format: format.rawValue)
+    try engine.store.createImportJob(tenant: caller.tenant, created)
+    // The session keeps the job: its counts are written with each batch (see ImportSession.job).
     let session = ImportSession(engine: engine, tenant: caller.tenant)
-    var errors: [ImportJob.LineError] = []
-    session.onRejected = { error in
-      if errors.count < ImportJob.maxErrors { errors.append(.init(line: error.line, reason: error.reason)) }
-    }
+    session.job = created
     var parser = KnowledgeImportParser(format: format, fileName: "upload")
     var lastProgress = ContinuousClock.now
+    var bytes = 0
     func record(_ state: ImportJob.State, message: String? = nil) throws {
-      let counts = session.counts
+      var job = session.job!
+      job.counts = session.counts  // lines rejected since the last batch too
       job.state = state
-      (job.added, job.updated, job.unchanged, job.rejected) = (
-        counts.added, counts.updated, counts.unchanged, counts.rejected
-      )
-      job.read = counts.read
-      job.errors = errors
+      job.bytes = bytes
       job.message = message
       if state != .running {
         job.finishedAt = Date()
         ServiceMetrics.importFinished(state.rawValue)
       }
       try engine.store.updateImportJob(tenant: caller.tenant, job)
+      session.job = job
     }
     do {
       for try await chunk in request.body {
-        job.bytes += chunk.readableBytes
+        bytes += chunk.readableBytes
         try parser.append(chunk.readableBytesView) { try session.add($0) }
         if ContinuousClock.now - lastProgress >= Self.progressInterval {
           lastProgress = ContinuousClock.now
@@ -76,7 +73,7 @@ struct ImportRoutes {
       try? record(.failed, message: "the import stopped: \(APIError.from(error).message)")
       throw error
     }
-    return EditedResponse(status: .created, response: ImportJobJSON(job: job))
+    return EditedResponse(status: .created, response: ImportJobJSON(job: session.job!))
   }
 
   @Sendable func read(_ request: Request, context: ReplyRequestContext) async throws -> ImportJobJSON {

@@ -1,6 +1,22 @@
 import Foundation
 import Knowledge
 
+extension ImportJob {
+  /// The job's counts of items and lines.
+  public var counts: ImportSession.Counts {
+    get {
+      var counts = ImportSession.Counts()
+      (counts.added, counts.updated, counts.unchanged, counts.rejected) = (added, updated, unchanged, rejected)
+      return counts
+    }
+    set {
+      (added, updated, unchanged, rejected, read) = (
+        newValue.added, newValue.updated, newValue.unchanged, newValue.rejected, newValue.read
+      )
+    }
+  }
+}
+
 /// One bulk import into a tenant: records in, batches of whole items into the store (each batch one
 /// transaction), the index catching up beside it. The CLI and the HTTP service both import through it.
 public final class ImportSession {
@@ -21,6 +37,19 @@ public final class ImportSession {
     }
 
     public var summary: String { "added \(added), updated \(updated), unchanged \(unchanged), rejected \(rejected)" }
+
+    /// These counts with a batch's outcomes added.
+    func adding(_ outcomes: [KnowledgeStore.UpsertOutcome]) -> Counts {
+      var counts = self
+      for outcome in outcomes {
+        switch outcome {
+        case .added: counts.added += 1
+        case .updated: counts.updated += 1
+        case .unchanged: counts.unchanged += 1
+        }
+      }
+      return counts
+    }
   }
 
   private let engine: SuggestionEngine
@@ -32,6 +61,9 @@ public final class ImportSession {
   public private(set) var counts = Counts()
   /// Called for each rejected line.
   public var onRejected: (ImportLineError) -> Void = { _ in }
+  /// The job this import runs as, if any (HTTP imports): its counts and first rejected lines are written in
+  /// the transaction of each batch, so that they always say what the store holds.
+  public var job: ImportJob?
 
   public init(engine: SuggestionEngine, tenant: String, batchSize: Int = 1_000) {
     self.engine = engine
@@ -51,6 +83,9 @@ public final class ImportSession {
       if pending.count >= batchSize { try flush() }
     case .failure(let error):
       counts.rejected += 1
+      if job != nil && job!.errors.count < ImportJob.maxErrors {
+        job!.errors.append(.init(line: error.line, reason: error.reason))
+      }
       onRejected(error)
     }
   }
@@ -58,13 +93,18 @@ public final class ImportSession {
   /// Writes the pending items to the store (one transaction) and lets the index follow.
   public func flush() throws {
     guard !pending.isEmpty else { return }
-    for outcome in try engine.store.upsert(pending, tenant: tenant) {
-      switch outcome {
-      case .added: counts.added += 1
-      case .updated: counts.updated += 1
-      case .unchanged: counts.unchanged += 1
-      }
-    }
+    let before = counts
+    let outcomes = try engine.store.upsert(
+      pending, tenant: tenant,
+      recording: job.map { job in
+        { outcomes in
+          var counted = job
+          counted.counts = before.adding(outcomes)
+          return counted
+        }
+      })
+    counts = before.adding(outcomes)
+    job?.counts = counts
     pending.removeAll(keepingCapacity: true)
     indexing.poke()
   }

@@ -65,11 +65,13 @@ extension KnowledgeStore {
   }
 
   public func updateImportJob(tenant: String, _ job: ImportJob) throws(KnowledgeStoreError) {
-    try write { db in
-      try db.execute(
-        sql: "UPDATE import_job SET job = ?, state = ? WHERE tenant = ? AND id = ?",
-        arguments: [try Self.encode(job), job.state.rawValue, tenant, job.id])
-    }
+    try write { db in try Self.updateImportJob(db, tenant: tenant, job) }
+  }
+
+  static func updateImportJob(_ db: Database, tenant: String, _ job: ImportJob) throws {
+    try db.execute(
+      sql: "UPDATE import_job SET job = ?, state = ? WHERE tenant = ? AND id = ?",
+      arguments: [try encode(job), job.state.rawValue, tenant, job.id])
   }
 
   public func importJob(tenant: String, id: String) throws(KnowledgeStoreError) -> ImportJob? {

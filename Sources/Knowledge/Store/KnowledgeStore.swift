@@ -54,11 +54,12 @@ public final class KnowledgeStore: Sendable {
 
   /// Adds or replaces items by (tenant, source, id), all in one transaction. An item equal to the stored
   /// one is left alone (and logs no change), so importing the same file twice changes nothing.
-  public func upsert(_ items: [KnowledgeItem], tenant: String, at now: Date = Date()) throws(KnowledgeStoreError)
-    -> [UpsertOutcome]
-  {
+  public func upsert(
+    _ items: [KnowledgeItem], tenant: String, at now: Date = Date(),
+    recording progress: ((_ outcomes: [UpsertOutcome]) -> ImportJob)? = nil
+  ) throws(KnowledgeStoreError) -> [UpsertOutcome] {
     try write { db in
-      try items.map { item -> UpsertOutcome in
+      let outcomes = try items.map { item -> UpsertOutcome in
         // Most imported items are new: one INSERT OR IGNORE, and only a conflict reads the stored row.
         let record = KnowledgeRecord(tenant: tenant, item: item, createdAt: now, updatedAt: now)
         try db.cachedStatement(sql: KnowledgeRecord.insertOrIgnoreSQL).execute(arguments: record.insertArguments)
@@ -77,6 +78,10 @@ public final class KnowledgeStore: Sendable {
         try Self.log(db, tenant: tenant, source: item.source, id: item.id, kind: .upsert, at: now)
         return .updated
       }
+      // An import job's counts commit with the batch they count: after a crash or a full disk they say
+      // exactly what the store holds.
+      if let progress { try Self.updateImportJob(db, tenant: tenant, progress(outcomes)) }
+      return outcomes
     }
   }
 

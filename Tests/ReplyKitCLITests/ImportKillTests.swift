@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+import Knowledge
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// A `replykit serve` child killed with SIGKILL in the middle of a streamed import: afterwards the job's
+/// counts equal what the store holds, the index holds exactly the store's items, and a restart serves again.
+@Suite(.serialized) struct ImportKillTests {
+  /// Waits until the server answers `/healthz` (each try a real request; at most `seconds`).
+  static func waitForServer(_ client: HTTPClient, port: Int, seconds: Int = 60) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+      if let response = try? await client.execute(
+        HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(2)),
+        response.status == .ok
+      {
+        return
+      }
+      try await Task.sleep(for: .milliseconds(50))  // between polls of a condition, not instead of one
+    }
+    Issue.record("the server did not answer on port \(port) within \(seconds) s")
+  }
+
+  static func json(_ client: HTTPClient, _ url: String, key: String) async throws -> [String: Any] {
+    var request = HTTPClientRequest(url: url)
+    request.headers.add(name: "Authorization", value: "Bearer \(key)")
+    let response = try await client.execute(request, timeout: .seconds(30))
+    let body = try await response.body.collect(upTo: 1 << 20)
+    return (try JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8))) as? [String: Any] ?? [:]
+  }
+
+  @Test func killingTheServerMidImportLeavesTheJobTellingWhatTheStoreHolds() async throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let key =
+      try CLIProcess.run(["keys", "create", "--data", folder.data, "--admin"]).stdout
+      .split(separator: "\n").last.map(String.init) ?? ""
+    let port = Int.random(in: 20_000...40_000)
+    let arguments = ["serve", "--data", folder.data, "--port", String(port)]
+    let server = try CLIProcess.start(arguments)
+    let client = HTTPClient.shared
+    try await Self.waitForServer(client, port: port)
+
+    // 60,000 lines streamed without end; once the job shows progress, SIGKILL.
+    let (lines, continuation) = AsyncStream<ByteBuffer>.makeStream()
+    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=killed")
+    upload.method = .POST
+    upload.headers.add(name: "Authorization", value: "Bearer \(key)")
+    upload.headers.add(name: "Content-Type", value: "application/x-ndjson")
+    upload.body = .stream(lines, length: .unknown)
+    let uploading = Task { try? await client.execute(upload, timeout: .seconds(120)) }
+    var sent = 0
+    var killed = false
+    while sent < 60_000 && !killed {
+      var chunk = ""
+      for number in sent..<sent + 1_000 {
+        chunk += #"{"id":"k\#(number)","source":"quick","title":"批量 kx\#(number)","content":"内容 \#(number)"}"# + "\n"
+      }
+      continuation.yield(ByteBuffer(string: chunk))
+      sent += 1_000
+      if sent >= 10_000 {
+        let job = try await Self.json(client, "http://127.0.0.1:\(port)/v1/imports/killed", key: key)
+        if (job["added"] as? Int ?? 0) > 0 {
+          kill(server.processIdentifier, SIGKILL)
+          killed = true
+        }
+      }
+    }
+    #expect(killed, "the import finished before the job showed progress")
+    if !killed { kill(server.processIdentifier, SIGKILL) }
+    server.waitUntilExit()
+    continuation.finish()
+    _ = await uploading.value
+
+    // What the store holds, read directly, against what the job says (the restart marks it failed).
+    let stored = try KnowledgeStore(path: folder.data + "/replykit.sqlite")
+    let items = try stored.list(tenant: "default", filter: KnowledgeFilter(source: .quick), offset: 0, limit: 1).total
+    #expect(items > 0 && items < 60_000)
+    let restarted = try CLIProcess.start(arguments)
+    defer {
+      restarted.terminate()
+      restarted.waitUntilExit()
+    }
+    try await Self.waitForServer(client, port: port)
+    let job = try await Self.json(client, "http://127.0.0.1:\(port)/v1/imports/killed", key: key)
+    #expect(job["state"] as? String == "failed")
+    #expect(job["added"] as? Int == items, "job \(job), store \(items)")
+    // The index holds every stored item: the last one stored is found by its token.
+    let last = items - 1
+    let found = try await Self.json(client, "http://127.0.0.1:\(port)/v1/suggest?q=kx\(last)", key: key)
+    let ids = (found["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+    #expect(ids.contains("k\(last)"), "\(found)")
+  }
+}
