@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -50,6 +51,14 @@ void set_error(rk_error *error, int code, const std::string &message) {
 
 int code_of(const Xapian::Error &e) {
   const std::string type = e.get_type();
+  // Xapian keeps the errno of a failed write only as its text, and a commit whose rollback failed too wraps
+  // the first error's message, errno text included, in a new error without one.
+  for (int full : {ENOSPC, EDQUOT}) {
+    const char *cause = e.get_error_string();
+    if ((cause && std::strcmp(cause, std::strerror(full)) == 0) ||
+        e.get_msg().find(std::string("(") + std::strerror(full) + ")") != std::string::npos)
+      return RK_ERROR_DISK_FULL;
+  }
   if (type == "DatabaseLockError") return RK_ERROR_DATABASE_LOCKED;
   if (type == "DatabaseModifiedError") return RK_ERROR_DATABASE_MODIFIED;
   if (type == "DatabaseCorruptError") return RK_ERROR_DATABASE_CORRUPT;

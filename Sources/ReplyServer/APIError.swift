@@ -45,6 +45,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     .unauthorized, "unauthorized", "a valid API key is required: Authorization: Bearer KEY")
   static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
 
+  /// 507: the data folder's disk is full (or below the store's reserve of free space).
+  static func diskFull(_ message: String) -> APIError {
+    APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full", message, retryAfter: 60)
+  }
+
   /// Searches wait while the index is rebuilt from the store (the store keeps taking writes meanwhile).
   static func indexUnavailable(_ status: SuggestionEngine.IndexStatus) -> APIError? {
     switch status {
@@ -70,6 +75,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       case .notFound: return APIError(.notFound, error.code, error.description)
       case .invalid: return APIError(.badRequest, error.code, error.description)
       case .alreadyExists: return APIError(.conflict, error.code, error.description)
+      case .diskFull: return .diskFull("the disk is full: the change was not made")
       case .database: return APIError(.internalServerError, error.code, "the store failed")
       }
     case let error as SessionStoreError:
@@ -85,6 +91,8 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       case .inputTooLong, .invalidUTF8: return APIError(.badRequest, error.code, error.description)
       case .icu: return APIError(.internalServerError, error.code, "text analysis failed")
       }
+    case IndexError.diskFull:
+      return .diskFull("the disk is full: the change is stored and is indexed once there is room")
     case let error as IndexError: return APIError(.internalServerError, error.code, "the index failed")
     case let error as HTTPError:
       switch error.status {

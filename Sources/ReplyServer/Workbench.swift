@@ -88,6 +88,10 @@ public struct SessionSweeper: Service {
         } catch {
           logger.error("session sweep failed: \(error)")
         }
+        // An index left behind the store (its writer met a full disk) follows once there is room again.
+        if (try? workbench.engine.indexIsBehind()) == true {
+          do { try await workbench.engine.catchUp() } catch { logger.warning("the index could not catch up: \(error)") }
+        }
         beats += 1
         if beats % 15 == 0 { workbench.events.heartbeat() }
       }

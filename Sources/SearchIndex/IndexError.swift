@@ -12,6 +12,8 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
   case runtime(String)
   /// A reader fell too far behind the writer's commits; reopening it and trying again succeeds.
   case modified(String)
+  /// A write failed for want of disk space; the writer is reopened on its last commit and tries again later.
+  case diskFull(String)
 
   init(_ error: rk_error) {
     var copy = error
@@ -22,6 +24,7 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case RK_ERROR_DATABASE_CORRUPT, RK_ERROR_DATABASE_VERSION: self = .corrupt(message)
     case RK_ERROR_DATABASE_MODIFIED: self = .modified(message)
     case RK_ERROR_DATABASE_NOT_FOUND: self = .notFound(message)
+    case RK_ERROR_DISK_FULL: self = .diskFull(message)
     default: self = .runtime(message)
     }
   }
@@ -38,12 +41,14 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case .corrupt: "index_corrupt"
     case .notFound: "index_not_found"
     case .runtime, .modified: "index_failure"
+    case .diskFull: "disk_full"
     }
   }
 
   public var description: String {
     switch self {
-    case .invalidArgument(let m), .locked(let m), .corrupt(let m), .notFound(let m), .runtime(let m), .modified(let m):
+    case .invalidArgument(let m), .locked(let m), .corrupt(let m), .notFound(let m), .runtime(let m), .modified(let m),
+      .diskFull(let m):
       "\(code): \(m)"
     }
   }

@@ -32,8 +32,17 @@ final class IndexReaderPool: Sendable {
   var currentTermsGeneration: Int { termsGeneration.load(ordering: .acquiring) }
   private let termsGeneration = Atomic<Int>(0)
 
+  /// The last store change the index holds, as of the writer's last commit (-1 before the first), readable
+  /// without waiting for the writer.
+  var appliedChange: Int64 { applied.load(ordering: .acquiring) }
+  private let applied = Atomic<Int64>(-1)
+
+  /// The writer opened on an index that holds the store's changes up to `change`.
+  func opened(appliedChange change: Int64) { applied.store(change, ordering: .releasing) }
+
   /// The writer committed: readers reopen before their next search.
-  func committed(termsChanged: Bool = true) {
+  func committed(termsChanged: Bool = true, appliedChange: Int64? = nil) {
+    if let appliedChange { applied.store(appliedChange, ordering: .releasing) }
     if termsChanged { termsGeneration.add(1, ordering: .releasing) }
     generation.add(1, ordering: .releasing)
   }

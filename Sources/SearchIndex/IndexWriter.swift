@@ -38,6 +38,7 @@ actor IndexWriter {
     damage = opened.damage
     let sameAnalysis = opened.analyzer == analyzers.version && opened.format == Self.formatVersion
     lastApplied = sameAnalysis ? Int64(opened.lastChange ?? "0") ?? 0 : -1
+    readers.opened(appliedChange: lastApplied)
   }
 
   /// Opens the writer and reads what the index says about itself. An index that cannot be opened or read is
@@ -198,7 +199,7 @@ actor IndexWriter {
     try index.setMetadata(Key.lastChange, String(lastChange))
     try index.commit()
     lastApplied = lastChange
-    readers.committed(termsChanged: termsChanged)
+    readers.committed(termsChanged: termsChanged, appliedChange: lastChange)
   }
 
   private func apply(_ changes: [KnowledgeChange]) throws {

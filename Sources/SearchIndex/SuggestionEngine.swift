@@ -63,11 +63,14 @@ public final class SuggestionEngine: Sendable {
 
   public var indexStatus: IndexStatus { state.withLock { $0.status } }
 
-  public init(dataFolder: String, weights: RankingWeights = .standard, rebuilding: Rebuilding = .beforeReturning)
-    async throws
-  {
+  /// `reserveBytes`: the free space below which the store refuses changes (`KnowledgeStore.reserveBytes`).
+  public init(
+    dataFolder: String, weights: RankingWeights = .standard, rebuilding: Rebuilding = .beforeReturning,
+    reserveBytes: Int64 = KnowledgeStore.defaultReserveBytes
+  ) async throws {
     try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
-    store = try KnowledgeStore(path: (dataFolder as NSString).appendingPathComponent("replykit.sqlite"))
+    store = try KnowledgeStore(
+      path: (dataFolder as NSString).appendingPathComponent("replykit.sqlite"), reserveBytes: reserveBytes)
     analyzer = try Analyzer()
     analyzers = TenantAnalyzers(base: analyzer, store: store)
     let indexPath = (dataFolder as NSString).appendingPathComponent("index")
@@ -192,6 +195,13 @@ public final class SuggestionEngine: Sendable {
   public func indexedDocumentCount() async throws -> Int {
     // From a reader: the writer may be busy with a rebuild for minutes, and a count must not wait for it.
     try readers.withReader { try $0.documentCount }
+  }
+
+  /// Whether the store holds changes the index has not applied (outside a rebuild). It does not wait for the
+  /// writer: it compares with the writer's last commit.
+  public func indexIsBehind() throws -> Bool {
+    guard indexStatus == .ready, readers.appliedChange >= 0 else { return false }
+    return try store.lastChangeSeq() > readers.appliedChange
   }
 
   /// The number of the last store change the index holds.

@@ -34,9 +34,13 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Seconds requests in flight get to finish after SIGTERM or SIGINT before they are cancelled.")
   var shutdownTimeout = 10.0
 
+  @Option(help: "Megabytes of free disk below which changes are refused with 507 disk_full.")
+  var reserveMb = Int(KnowledgeStore.defaultReserveBytes >> 20)
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
     guard suggestCache >= 0 else { throw ValidationError("--suggest-cache must be 0 or more") }
+    guard reserveMb >= 0 else { throw ValidationError("--reserve-mb must be 0 or more") }
     guard idleTimeout > 0, shutdownTimeout >= 0 else {
       throw ValidationError("--idle-timeout must be above 0 and --shutdown-timeout 0 or more")
     }
@@ -45,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
   func run() async throws {
     // A damaged or outdated index is rebuilt from the store in the background: the service answers at once.
     let engine = try await SuggestionEngine(
-      dataFolder: data, weights: RankingWeights.read(weights), rebuilding: .inBackground())
+      dataFolder: data, weights: RankingWeights.read(weights), rebuilding: .inBackground(),
+      reserveBytes: Int64(reserveMb) << 20)
     if let damage = engine.openReport.damage { Terminal.note("the index was damaged (\(damage)): rebuilding it") }
     let workbench = try Workbench(engine: engine, dataFolder: data, suggestCacheCapacity: suggestCache)
     let configuration = ServerConfiguration(

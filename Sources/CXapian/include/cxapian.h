@@ -25,6 +25,7 @@ typedef enum {
   RK_ERROR_RUNTIME = 7,            // any other Xapian::RuntimeError (I/O, ...)
   RK_ERROR_OUT_OF_MEMORY = 8,
   RK_ERROR_UNKNOWN = 9,
+  RK_ERROR_DISK_FULL = 10,         // a write failed for want of space (ENOSPC, EDQUOT)
 } rk_error_code;
 
 typedef struct {

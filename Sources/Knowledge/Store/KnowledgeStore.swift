@@ -6,9 +6,19 @@ import GRDB
 /// follows; the index can always be rebuilt from here.
 public final class KnowledgeStore: Sendable {
   let database: any DatabaseWriter
+  /// The folder whose file system holds the store (nil in memory).
+  private let folder: String?
+  /// Writes are refused (`diskFull`) while the file system has less free space than this, so that a full disk
+  /// stops changes before they are half made: the index, the write-ahead log and the sessions need room too.
+  public let reserveBytes: Int64
+
+  /// The default reserve: 64 MiB.
+  public static let defaultReserveBytes: Int64 = 64 << 20
 
   /// Opens (creating if needed) the store at `path`, in WAL mode so that readers never wait for a writer.
-  public init(path: String) throws(KnowledgeStoreError) {
+  public init(path: String, reserveBytes: Int64 = KnowledgeStore.defaultReserveBytes) throws(KnowledgeStoreError) {
+    folder = (path as NSString).deletingLastPathComponent
+    self.reserveBytes = reserveBytes
     do {
       var configuration = Configuration()
       configuration.busyMode = .timeout(10)
@@ -21,6 +31,8 @@ public final class KnowledgeStore: Sendable {
 
   /// A store in memory (tests, throwaway evaluation runs).
   public init() throws(KnowledgeStoreError) {
+    folder = nil
+    reserveBytes = 0
     do {
       database = try DatabaseQueue()
       try Self.migrator.migrate(database)
@@ -32,6 +44,7 @@ public final class KnowledgeStore: Sendable {
   static func mapped(_ error: any Error) -> KnowledgeStoreError {
     if let error = error as? KnowledgeStoreError { return error }
     if let error = error as? DatabaseError {
+      if error.resultCode == .SQLITE_FULL { return .diskFull }
       return .database("\(error.resultCode): \(error.message ?? "")")
     }
     return .database(String(describing: type(of: error)))
@@ -42,6 +55,9 @@ public final class KnowledgeStore: Sendable {
   }
 
   func write<T>(_ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
+    if let folder, reserveBytes > 0, let free = FreeSpace.bytes(at: folder), free < reserveBytes {
+      throw .diskFull
+    }
     do { return try database.write(body) } catch { throw Self.mapped(error) }
   }
 

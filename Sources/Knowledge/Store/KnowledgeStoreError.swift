@@ -8,6 +8,8 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
   case alreadyExists(String)
   /// SQLite failed; `message` is SQLite's (no user text).
   case database(String)
+  /// The disk is full, or free space fell below the store's reserve: nothing was written.
+  case diskFull
 
   public var code: String {
     switch self {
@@ -15,6 +17,7 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
     case .invalid: "invalid_argument"
     case .alreadyExists: "already_exists"
     case .database: "storage_failure"
+    case .diskFull: "disk_full"
     }
   }
 
@@ -23,6 +26,7 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
     case .notFound(let source, let id): "no \(source.rawValue) item with id \(id)"
     case .invalid(let message), .alreadyExists(let message): message
     case .database(let message): "storage failure: \(message)"
+    case .diskFull: "the disk is full: nothing was written"
     }
   }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Knowledge
+import ReplyServer
+import SearchIndex
+import Testing
+
+/// A small tmpfs mounted for one test (the project's machines run tests as root).
+struct SmallDisk {
+  let url: URL
+
+  static var canMount: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
+
+  init(megabytes: Int, at url: URL? = nil) throws {
+    self.url =
+      url ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-disk-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: self.url, withIntermediateDirectories: true)
+    let mount = Process()
+    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+    mount.arguments = ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", self.url.path]
+    try mount.run()
+    mount.waitUntilExit()
+    #expect(mount.terminationStatus == 0)
+  }
+
+  var free: Int64 { FreeSpace.bytes(at: url.path) ?? 0 }
+
+  /// Fills the disk until `leaving` bytes are free (0: until a write fails for want of space).
+  func fill(leaving: Int64) throws {
+    let path = url.appendingPathComponent("filler").path
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    let block = Data(repeating: 0x5A, count: 64 * 1024)
+    while free > leaving {
+      let size = min(Int64(block.count), max(free - leaving, 1))
+      do { try handle.write(contentsOf: block.prefix(Int(size))) } catch { break }
+    }
+  }
+
+  func emptyFiller() throws { try FileManager.default.removeItem(at: url.appendingPathComponent("filler")) }
+
+  func unmount() {
+    let umount = Process()
+    umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+    umount.arguments = [url.path]
+    try? umount.run()
+    umount.waitUntilExit()
+    try? FileManager.default.removeItem(at: url)
+  }
+}
+
+@Suite(.serialized, .enabled(if: SmallDisk.canMount, "needs root to mount a tmpfs"))
+struct DiskFullHTTPTests {
+  static let quickReply = #"{"id": "qr-%@", "title": "退款加急%@", "content": "已加急。"}"#
+
+  static func create(_ client: some TestClientProtocol, _ key: String, _ id: String) async throws -> JSONResponse {
+    try await client.call(
+      .post, "/v1/quick-replies", key: key, json: String(format: quickReply, id, id))
+  }
+
+  static func ids(_ client: some TestClientProtocol, _ key: String) async throws -> [String] {
+    let found = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款加急"))&limit=20", key: key)
+    return (found.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+  }
+
+  /// Below the reserve the store refuses a change whole, and takes it again once there is room.
+  @Test func belowTheReserveAChangeIsRefusedWhole() async throws {
+    let disk = try SmallDisk(megabytes: 48)
+    defer { disk.unmount() }
+    let engine = try await SuggestionEngine(dataFolder: disk.url.path + "/data", reserveBytes: 8 << 20)
+    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
+    let workbench = try Workbench(engine: engine, dataFolder: disk.url.path + "/data")
+    let app = Application(
+      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
+      configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    try await app.test(.live) { client in
+      #expect(try await Self.create(client, admin, "1").status == .created)
+      try disk.fill(leaving: 4 << 20)
+      let refused = try await Self.create(client, admin, "2")
+      #expect(refused.status.code == 507 && refused.errorCode == "disk_full")
+      #expect(refused.headers[.retryAfter] != nil)
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-2", key: admin).status == .notFound)
+      #expect(try await Self.ids(client, admin) == ["qr-1"])
+
+      try disk.emptyFiller()
+      #expect(try await Self.create(client, admin, "2").status == .created)
+      #expect(Set(try await Self.ids(client, admin)) == ["qr-1", "qr-2"])
+      #expect(try await engine.verifyIndex().isConsistent)
+    }
+  }
+
+  /// With no reserve the disk runs out under SQLite or Xapian: the change fails with 507, and once there is
+  /// room the index follows the store again (the sweeper catches it up) and the writer takes new changes.
+  @Test func aDiskThatRunsOutLeavesStoreAndIndexAgreeingOnceThereIsRoom() async throws {
+    let disk = try SmallDisk(megabytes: 48)
+    defer { disk.unmount() }
+    let engine = try await SuggestionEngine(dataFolder: disk.url.path + "/data", reserveBytes: 0)
+    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
+    let workbench = try Workbench(engine: engine, dataFolder: disk.url.path + "/data")
+    let app = Application(
+      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
+      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+      services: [SessionSweeper(workbench: workbench)])
+    try await app.test(.live) { client in
+      #expect(try await Self.create(client, admin, "1").status == .created)
+      try disk.fill(leaving: 0)
+      var refused = 0
+      for number in 2...6 where try await Self.create(client, admin, String(number)).status.code == 507 {
+        refused += 1
+      }
+      #expect(refused > 0)
+
+      try disk.emptyFiller()
+      // The sweeper catches the index up within a few of its one-second rounds.
+      var consistent = false
+      for _ in 0..<100 where !consistent {
+        consistent = try await engine.verifyIndex().isConsistent
+        if !consistent { try await Task.sleep(for: .milliseconds(100)) }  // polls a condition
+      }
+      #expect(consistent)
+      #expect(try await Self.create(client, admin, "7").status == .created)
+      #expect(try await Self.ids(client, admin).contains("qr-7"))
+      #expect(try await engine.verifyIndex().isConsistent)
+    }
+  }
+
+  /// The index on a disk of its own that runs out while the store's has room: the store takes the change, the
+  /// answer says it waits for room (507), and the index follows once there is room.
+  @Test func anIndexDiskThatRunsOutCatchesUpOnceThereIsRoom() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replykit-disk-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let disk = try SmallDisk(megabytes: 16, at: folder.appendingPathComponent("index"))
+    defer { disk.unmount() }
+    let engine = try await SuggestionEngine(dataFolder: folder.path, reserveBytes: 0)
+    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
+    let workbench = try Workbench(engine: engine, dataFolder: folder.path)
+    let app = Application(
+      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
+      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+      services: [SessionSweeper(workbench: workbench)])
+    try await app.test(.live) { client in
+      #expect(try await Self.create(client, admin, "1").status == .created)
+      try disk.fill(leaving: 0)
+      let waiting = try await Self.create(client, admin, "2")
+      #expect(waiting.status.code == 507 && waiting.errorCode == "disk_full")
+      #expect(waiting.errorMessage?.contains("stored") == true)
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-2", key: admin).status == .ok)
+
+      try disk.emptyFiller()
+      var consistent = false
+      for _ in 0..<100 where !consistent {
+        consistent = try await engine.verifyIndex().isConsistent
+        if !consistent { try await Task.sleep(for: .milliseconds(100)) }  // polls a condition
+      }
+      #expect(consistent)
+      #expect(Set(try await Self.ids(client, admin)) == ["qr-1", "qr-2"])
+      #expect(try await Self.create(client, admin, "3").status == .created)
+      #expect(try await Self.ids(client, admin).contains("qr-3"))
+    }
+    // Xapian's own check finds the index sound after the failed commit.
+    let check = Process()
+    check.executableURL = URL(fileURLWithPath: "/usr/bin/xapian-check")
+    check.arguments = [folder.appendingPathComponent("index").path]
+    check.standardOutput = FileHandle.nullDevice
+    try check.run()
+    check.waitUntilExit()
+    #expect(check.terminationStatus == 0)
+  }
+}
