@@ -79,13 +79,16 @@ extension SessionStore {
       }
       guard !customer.blocked else { throw SessionStoreError.blocked(customer: customerId) }
       let at = now.timeIntervalSince1970
+      let id = try Self.newRowID(db, table: "session", at: now)
       try db.execute(
-        sql:
-          "INSERT INTO session (tenant, customer_id, channel, group_id, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        sql: """
+          INSERT INTO session (id, tenant, customer_id, channel, group_id, state, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
         arguments: [
-          caller.tenant, customerId, (channel ?? customer.channel).rawValue, group, SessionState.queued.rawValue, at,
+          id, caller.tenant, customerId, (channel ?? customer.channel).rawValue, group, SessionState.queued.rawValue,
+          at,
         ])
-      let id = db.lastInsertedRowID
       try logEvent(db, tenant: caller.tenant, session: id, kind: .created, actor: caller.name, toGroup: group)
       return try Self.fetchSession(db, tenant: caller.tenant, id: id)!
     }

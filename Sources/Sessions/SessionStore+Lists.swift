@@ -239,10 +239,11 @@ extension SessionStore {
     }
     let owner = shared ? nil : caller.agent
     return try write { db in
+      let id = try Self.newRowID(db, table: "saved_group", at: clock.now)
       try db.execute(
-        sql: "INSERT INTO saved_group (tenant, owner, name, filter) VALUES (?, ?, ?, ?)",
-        arguments: [caller.tenant, owner, name, SessionRows.json(filter)])
-      return SavedGroup(id: db.lastInsertedRowID, owner: owner, name: name, filter: filter)
+        sql: "INSERT INTO saved_group (id, tenant, owner, name, filter) VALUES (?, ?, ?, ?, ?)",
+        arguments: [id, caller.tenant, owner, name, SessionRows.json(filter)])
+      return SavedGroup(id: id, owner: owner, name: name, filter: filter)
     }
   }
 

@@ -50,18 +50,18 @@ extension SessionStore {
       }
     }
     let at = now.timeIntervalSince1970
+    let messageId = try Self.newRowID(db, table: "message", at: now)
     try db.execute(
       sql: """
-        INSERT INTO message (tenant, session_id, sender, sender_id, kind, body, attachments, created_at, client_id,
+        INSERT INTO message (id, tenant, session_id, sender, sender_id, kind, body, attachments, created_at, client_id,
           origin, smart_replies)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
-        caller.tenant, id, new.sender.rawValue, new.sender == .agent ? caller.agent : new.senderId,
+        messageId, caller.tenant, id, new.sender.rawValue, new.sender == .agent ? caller.agent : new.senderId,
         new.kind.rawValue, new.body, SessionRows.json(new.attachments), at, new.clientId,
         new.origin.map(SessionRows.json), new.smartReplies,
       ])
-    let messageId = db.lastInsertedRowID
     if !new.searchTerms.isEmpty {
       try db.execute(
         sql: "INSERT INTO message_search (rowid, terms) VALUES (?, ?)", arguments: [messageId, new.searchTerms])
@@ -87,8 +87,10 @@ extension SessionStore {
     }
     if new.sender != .customer {
       try db.execute(
-        sql: "INSERT INTO outbox (tenant, message_id, session_id, channel, created_at) VALUES (?, ?, ?, ?, ?)",
-        arguments: [caller.tenant, messageId, id, session.channel.rawValue, at])
+        sql: "INSERT INTO outbox (id, tenant, message_id, session_id, channel, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [
+          try Self.newRowID(db, table: "outbox", at: now), caller.tenant, messageId, id, session.channel.rawValue, at,
+        ])
     }
     let stored = try Row.fetchOne(db, sql: "SELECT * FROM message WHERE id = ?", arguments: [messageId])!
     return PostedMessage(

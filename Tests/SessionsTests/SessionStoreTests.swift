@@ -68,6 +68,28 @@ struct SessionStoreTests {
     #expect(try store.session(tenant: "acme", id: session.id)?.lastCustomerMessageAt != nil)
   }
 
+  /// Ids grow with time (lists are ordered by them), but a tenant's ids do not count the other tenants' rows.
+  @Test func idsDoNotCountOtherTenantsRows() throws {
+    let other = Caller(tenant: "other", agent: nil, isAdmin: true)
+    try store.upsertCustomer(Customer(id: "c-1", name: "王女士"), tenant: "acme")
+    try store.upsertCustomer(Customer(id: "c-1", name: "李先生"), tenant: "other")
+    var ours: [Int64] = []
+    var messages: [Int64] = []
+    for _ in 0..<15 {
+      let session = try store.createSession(customer: "c-1", by: admin)
+      _ = try store.createSession(customer: "c-1", by: other)
+      ours.append(session.id)
+      messages.append(
+        try store.addMessage(NewMessage(sender: .customer, body: "在吗"), session: session.id, by: admin).message.id)
+    }
+    #expect(ours == ours.sorted() && Set(ours).count == ours.count)
+    #expect(messages == messages.sorted())
+    // With a shared counter every gap would be exactly 2: our session, then the other tenant's.
+    let gaps = zip(ours.dropFirst(), ours).map { $0 - $1 }
+    #expect(!gaps.allSatisfy { $0 == 2 })
+    #expect(ours.allSatisfy { $0 < 1 << 53 })
+  }
+
   @Test func messagesSurviveReopeningTheFile() throws {
     let session = try activeSession()
     let posted = try store.addMessage(
