@@ -3,6 +3,7 @@ import Hummingbird
 import Knowledge
 import SearchIndex
 import Sessions
+import Synchronization
 import TextAnalysis
 
 /// What the API answers when a request fails: a status and `{"error": {"code": ..., "message": ...}}`.
@@ -13,12 +14,17 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   public var message: String
   /// Seconds after which a request refused for now may be tried again (`Retry-After`).
   public var retryAfter: Int?
+  /// The methods the path takes, for a `405` (`Allow`).
+  public var allow: String?
 
-  public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
+  public init(
+    _ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil, allow: String? = nil
+  ) {
     self.status = status
     self.code = code
     self.message = message
     self.retryAfter = retryAfter
+    self.allow = allow
   }
 
   struct Body: Codable {
@@ -33,6 +39,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     let body = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
     var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
     if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+    if let allow { headers[.allow] = allow }
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
   }
 
@@ -107,15 +114,52 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   }
 }
 
-/// Turns every error a route throws into an `APIError`, so that all failures share one JSON shape.
+/// Turns every error a route throws into an `APIError`, so that all failures share one JSON shape. A path that
+/// exists asked with a method it does not take is `405 method_not_allowed` with `Allow`, not `404`.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+  let routes: RouteTable
+
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
     -> Response
   {
     do {
       return try await next(request, context)
+    } catch let error as HTTPError where error.status == .notFound {
+      if let allowed = routes.methods(for: request.uri.path) {
+        throw APIError(.methodNotAllowed, "method_not_allowed", "this path takes \(allowed)", allow: allowed)
+      }
+      throw APIError.from(error)
     } catch {
       throw APIError.from(error)
+    }
+  }
+}
+
+/// The service's routes (path patterns and their methods), for telling a wrong method from a wrong path.
+final class RouteTable: Sendable {
+  private let entries = Mutex<[(segments: [Substring], methods: [String])]>([])
+
+  func set(_ routes: [(path: String, method: HTTPRequest.Method)]) {
+    var byPath: [String: [String]] = [:]
+    for route in routes { byPath[route.path, default: []].append(route.method.rawValue) }
+    entries.withLock { entries in
+      entries = byPath.map { (path, methods) in
+        (path.split(separator: "/"), methods.sorted())
+      }
+    }
+  }
+
+  /// The methods of the route whose pattern `path` matches (`{id}` matches any one segment), as `Allow` lists
+  /// them; nil when no route has that path.
+  func methods(for path: String) -> String? {
+    let segments = path.split(separator: "/")
+    return entries.withLock { entries in
+      entries.first { entry in
+        entry.segments.count == segments.count
+          && zip(entry.segments, segments).allSatisfy { pattern, segment in
+            pattern.hasPrefix("{") || pattern.hasPrefix(":") || pattern == segment
+          }
+      }?.methods.joined(separator: ", ")
     }
   }
 }

@@ -38,9 +38,10 @@ public struct ServerConfiguration: Sendable {
 public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   let engine = workbench.engine
   _ = ServiceMetrics.registry
-  let router = Router(context: ReplyRequestContext.self)
+  let router = Router(context: ReplyRequestContext.self, options: .autoGenerateHeadEndpoints)
   router.add(middleware: MetricsMiddleware())
-  router.add(middleware: ErrorMiddleware())
+  let routes = RouteTable()
+  router.add(middleware: ErrorMiddleware(routes: routes))
   router.add(middleware: QueryCheckMiddleware())
   router.get("healthz") { _, _ in HealthJSON(engine.indexStatus) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
@@ -53,6 +54,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   TenantRoutes(engine: engine).register(on: v1)
   ImportRoutes(engine: engine).register(on: v1)
   SessionRoutes(workbench: workbench).register(on: v1)
+  routes.set(router.routes.map { ($0.path.description, $0.method) })
   return router
 }
 

@@ -225,6 +225,25 @@ import Testing
     }
   }
 
+  @Test func aMethodAPathDoesNotTakeIs405WithAllow() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let trace = try await client.call(.trace, "/v1/suggest?q=x", key: fixture.agentA)
+      #expect(trace.status == .methodNotAllowed && trace.errorCode == "method_not_allowed")
+      #expect(trace.headers[.allow] == "GET")
+      let delete = try await client.call(.delete, "/v1/quick-replies", key: fixture.admin)
+      #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "GET, POST")
+      let item = try await client.call(.post, "/v1/quick-replies/qr-refund", key: fixture.admin, json: "{}")
+      #expect(item.status == .methodNotAllowed && item.headers[.allow] == "DELETE, GET, PUT")
+      let query = try await client.call(HTTPRequest.Method("QUERY")!, "/v1/sessions", key: fixture.admin)
+      #expect(query.status == .methodNotAllowed)
+      // HEAD follows GET; a path that does not exist is still 404.
+      #expect(try await client.call(.head, "/healthz").status == .ok)
+      #expect(try await client.call(.trace, "/v1/nothing-here", key: fixture.admin).status == .notFound)
+    }
+  }
+
   @Test func queryStringsMustBePercentEncodedUTF8() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
