@@ -176,7 +176,7 @@ struct SessionRoutes {
     let caller = try context.caller()
     let session = try session(context)
     var body = try json(session, tenant: caller.tenant)
-    let customerView = request.uri.queryParameters.get("view") == "customer"
+    let customerView = try Self.customerView(request)
     body.messages = try sessions.messages(session: session.id, tenant: caller.tenant, includeRecalled: !customerView)
       .map { MessageJSON($0) }
     body.events = try sessions.events(session: session.id, tenant: caller.tenant).map(SessionEventJSON.init)
@@ -288,10 +288,19 @@ struct SessionRoutes {
     var position: Int?
   }
 
+  /// `view=customer` (what the customer sees: recalled messages left out) or `view=agent` (the default).
+  static func customerView(_ request: Request) throws -> Bool {
+    switch request.uri.queryParameters.get("view") {
+    case nil, "agent": false
+    case "customer": true
+    default: throw APIError.invalid("view must be agent or customer")
+    }
+  }
+
   @Sendable func messages(_ request: Request, context: ReplyRequestContext) async throws -> MessagesJSON {
     let caller = try context.caller()
     let session = try session(context)
-    let customerView = request.uri.queryParameters.get("view") == "customer"
+    let customerView = try Self.customerView(request)
     return MessagesJSON(
       messages: try sessions.messages(session: session.id, tenant: caller.tenant, includeRecalled: !customerView)
         .map { MessageJSON($0) })

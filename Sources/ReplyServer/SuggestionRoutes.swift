@@ -20,6 +20,13 @@ struct SuggestionRoutes {
   }
   static let maxQueryLength = 256
 
+  /// A `lang` given must be a language tag (zh-Hans, en).
+  static func language(_ tag: String?) throws -> String? {
+    guard let tag else { return nil }
+    guard LanguageTag.isWellFormed(tag) else { throw APIError.invalid("lang must be a language tag such as zh-Hans") }
+    return tag
+  }
+
   func register(on group: RouterGroup<ReplyRequestContext>) {
     group.get("suggest", use: suggest)
     group.post("smart-replies", use: smartReplies)
@@ -60,7 +67,7 @@ struct SuggestionRoutes {
     let conversation = try parameters.get("conversation").map { try Self.conversation($0, caller, sessions) }
     let options = SuggestOptions(
       agent: caller.agent, limit: try Self.limit(parameters, default: 5), sources: try Self.sources(parameters),
-      language: try parameters.get("lang") ?? conversation.flatMap { try sessions.language(of: $0) })
+      language: try Self.language(parameters.get("lang")) ?? conversation.flatMap { try sessions.language(of: $0) })
     let started = ContinuousClock.now
     // The version is read before the search, so an answer is never filed under a newer commit than it saw.
     let version = engine.resultsVersion
@@ -111,7 +118,7 @@ struct SuggestionRoutes {
     let limit = body.limit ?? 3
     guard (1...50).contains(limit) else { throw APIError.invalid("field \"limit\" must be between 1 and 50") }
     let started = ContinuousClock.now
-    let language = try body.lang ?? conversation.flatMap { try sessions.language(of: $0) }
+    let language = try Self.language(body.lang) ?? conversation.flatMap { try sessions.language(of: $0) }
     let result = try engine.suggester.smartReply(
       message, tenant: caller.tenant,
       options: SuggestOptions(agent: caller.agent, limit: limit, sources: [.bot, .internal], language: language))

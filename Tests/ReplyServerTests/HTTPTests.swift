@@ -244,6 +244,22 @@ import Testing
     }
   }
 
+  @Test func queryParametersWithAFixedFormAreChecked() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      for lang in ["", "x", "zh_CN", "%E4%B8%AD"] {
+        let response = try await client.call(.get, "/v1/suggest?q=a&lang=\(lang)", key: fixture.agentA)
+        #expect(
+          response.status == .badRequest && response.errorMessage == "lang must be a language tag such as zh-Hans")
+      }
+      #expect(try await client.call(.get, "/v1/suggest?q=a&lang=zh-Hans", key: fixture.agentA).status == .ok)
+      let smart = try await client.call(
+        .post, "/v1/smart-replies", key: fixture.agentA, json: #"{"message": "怎么退款", "lang": "中文"}"#)
+      #expect(smart.status == .badRequest)
+    }
+  }
+
   @Test func queryStringsMustBePercentEncodedUTF8() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

@@ -284,6 +284,8 @@ import Testing
       let customerView = try await client.call(.get, "/v1/sessions/\(id)/messages?view=customer", key: fixture.admin)
       let customerIds = (customerView.body["messages"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
       #expect(customerIds == [customerMessage, late])
+      let unknown = try await client.call(.get, "/v1/sessions/\(id)/messages?view=everyone", key: fixture.admin)
+      #expect(unknown.status == .badRequest && unknown.errorMessage == "view must be agent or customer")
     }
   }
 

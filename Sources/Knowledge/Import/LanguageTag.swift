@@ -1,7 +1,7 @@
 /// The shape of a language tag the import accepts: `^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$` (`zh`, `zh-Hans`,
 /// `en-US`). It checks the form only, not that the subtags are registered.
-enum LanguageTag {
-  static func isWellFormed(_ tag: String) -> Bool {
+public enum LanguageTag {
+  public static func isWellFormed(_ tag: String) -> Bool {
     let subtags = tag.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
     guard let first = subtags.first, (2...8).contains(first.count), first.allSatisfy(isASCIILetter) else {
       return false
