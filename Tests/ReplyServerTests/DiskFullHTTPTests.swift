@@ -66,16 +66,34 @@ struct DiskFullHTTPTests {
     return (found.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
   }
 
+  /// The service over `folder` with its sweeper (which catches a lagging index up), and an administrator key.
+  static func service(_ folder: String, reserveBytes: Int64) async throws -> (
+    engine: SuggestionEngine, admin: String, app: some ApplicationProtocol
+  ) {
+    let engine = try await SuggestionEngine(dataFolder: folder, reserveBytes: reserveBytes)
+    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
+    let workbench = try Workbench(engine: engine, dataFolder: folder)
+    let app = Application(
+      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
+      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+      services: [SessionSweeper(workbench: workbench)])
+    return (engine, admin, app)
+  }
+
+  /// Whether the index comes to hold exactly the store's items within 10 s (the sweeper's rounds are 1 s).
+  static func becomesConsistent(_ engine: SuggestionEngine) async throws -> Bool {
+    for _ in 0..<100 {
+      if try await engine.verifyIndex().isConsistent { return true }
+      try await Task.sleep(for: .milliseconds(100))  // between polls of a condition
+    }
+    return false
+  }
+
   /// Below the reserve the store refuses a change whole, and takes it again once there is room.
   @Test func belowTheReserveAChangeIsRefusedWhole() async throws {
     let disk = try SmallDisk(megabytes: 48)
     defer { disk.unmount() }
-    let engine = try await SuggestionEngine(dataFolder: disk.url.path + "/data", reserveBytes: 8 << 20)
-    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
-    let workbench = try Workbench(engine: engine, dataFolder: disk.url.path + "/data")
-    let app = Application(
-      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
-      configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: 8 << 20)
     try await app.test(.live) { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       try disk.fill(leaving: 4 << 20)
@@ -97,13 +115,7 @@ struct DiskFullHTTPTests {
   @Test func aDiskThatRunsOutLeavesStoreAndIndexAgreeingOnceThereIsRoom() async throws {
     let disk = try SmallDisk(megabytes: 48)
     defer { disk.unmount() }
-    let engine = try await SuggestionEngine(dataFolder: disk.url.path + "/data", reserveBytes: 0)
-    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
-    let workbench = try Workbench(engine: engine, dataFolder: disk.url.path + "/data")
-    let app = Application(
-      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
-      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-      services: [SessionSweeper(workbench: workbench)])
+    let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: 0)
     try await app.test(.live) { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       try disk.fill(leaving: 0)
@@ -114,13 +126,7 @@ struct DiskFullHTTPTests {
       #expect(refused > 0)
 
       try disk.emptyFiller()
-      // The sweeper catches the index up within a few of its one-second rounds.
-      var consistent = false
-      for _ in 0..<100 where !consistent {
-        consistent = try await engine.verifyIndex().isConsistent
-        if !consistent { try await Task.sleep(for: .milliseconds(100)) }  // polls a condition
-      }
-      #expect(consistent)
+      #expect(try await Self.becomesConsistent(engine))
       #expect(try await Self.create(client, admin, "7").status == .created)
       #expect(try await Self.ids(client, admin).contains("qr-7"))
       #expect(try await engine.verifyIndex().isConsistent)
@@ -134,13 +140,7 @@ struct DiskFullHTTPTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let disk = try SmallDisk(megabytes: 16, at: folder.appendingPathComponent("index"))
     defer { disk.unmount() }
-    let engine = try await SuggestionEngine(dataFolder: folder.path, reserveBytes: 0)
-    let admin = try APIKeys.create(for: .init(tenant: "acme", agent: nil, isAdmin: true), in: engine.store)
-    let workbench = try Workbench(engine: engine, dataFolder: folder.path)
-    let app = Application(
-      router: buildRouter(workbench: workbench), server: ServerConfiguration().httpServer,
-      configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-      services: [SessionSweeper(workbench: workbench)])
+    let (engine, admin, app) = try await Self.service(folder.path, reserveBytes: 0)
     try await app.test(.live) { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       try disk.fill(leaving: 0)
@@ -150,12 +150,7 @@ struct DiskFullHTTPTests {
       #expect(try await client.call(.get, "/v1/quick-replies/qr-2", key: admin).status == .ok)
 
       try disk.emptyFiller()
-      var consistent = false
-      for _ in 0..<100 where !consistent {
-        consistent = try await engine.verifyIndex().isConsistent
-        if !consistent { try await Task.sleep(for: .milliseconds(100)) }  // polls a condition
-      }
-      #expect(consistent)
+      #expect(try await Self.becomesConsistent(engine))
       #expect(Set(try await Self.ids(client, admin)) == ["qr-1", "qr-2"])
       #expect(try await Self.create(client, admin, "3").status == .created)
       #expect(try await Self.ids(client, admin).contains("qr-3"))
