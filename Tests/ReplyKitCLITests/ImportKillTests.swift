@@ -94,3 +94,47 @@ import Testing
     #expect(ids.contains("k\(last)"), "\(found)")
   }
 }
+
+/// `replykit serve --shutdown-timeout`: a stop waits that long for requests in flight, not for a client that
+/// never finishes.
+@Suite(.serialized) struct ShutdownTests {
+  @Test func aStopDoesNotWaitForAnEndlessUpload() async throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let key =
+      try CLIProcess.run(["keys", "create", "--data", folder.data, "--admin"]).stdout
+      .split(separator: "\n").last.map(String.init) ?? ""
+    let port = Int.random(in: 20_000...40_000)
+    let server = try CLIProcess.start([
+      "serve", "--data", folder.data, "--port", String(port), "--shutdown-timeout", "1",
+    ])
+    let client = HTTPClient.shared
+    try await ImportKillTests.waitForServer(client, port: port)
+
+    // An import whose body never ends, and one line of it taken, so that the request is in flight.
+    let (lines, continuation) = AsyncStream<ByteBuffer>.makeStream()
+    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=endless")
+    upload.method = .POST
+    upload.headers.add(name: "Authorization", value: "Bearer \(key)")
+    upload.headers.add(name: "Content-Type", value: "application/x-ndjson")
+    upload.body = .stream(lines, length: .unknown)
+    let uploading = Task { try? await client.execute(upload, timeout: .seconds(60)) }
+    continuation.yield(ByteBuffer(string: #"{"id":"e1","source":"quick","title":"一","content":"一"}"# + "\n"))
+    var started = false
+    for _ in 0..<200 where !started {
+      let job = try? await ImportKillTests.json(client, "http://127.0.0.1:\(port)/v1/imports/endless", key: key)
+      started = job?["id"] as? String == "endless"
+      if !started { try await Task.sleep(for: .milliseconds(50)) }  // polls a condition
+    }
+    #expect(started)
+
+    let stopping = ContinuousClock.now
+    kill(server.processIdentifier, SIGTERM)
+    server.waitUntilExit()
+    let took = ContinuousClock.now - stopping
+    // The second the timeout gives, plus the cancellation; never the minute the client would wait.
+    #expect(took < .seconds(15), "the stop took \(took)")
+    continuation.finish()
+    _ = await uploading.value
+  }
+}
