@@ -19,6 +19,8 @@ struct SuggestionRoutes {
     cache = SuggestionCache(capacity: cacheCapacity)
   }
   static let maxQueryLength = 256
+  /// The most suggestions a pick says were shown (and the largest position among them).
+  static let maxShown = 100
 
   /// A `lang` given must be a language tag (zh-Hans, en).
   static func language(_ tag: String?) throws -> String? {
@@ -147,6 +149,17 @@ struct SuggestionRoutes {
     let body = try await RequestBody.decode(PickRequest.self, request, context: context)
     guard body.input.count <= Self.maxQueryLength else {
       throw APIError.invalid("field \"input\" is over \(Self.maxQueryLength) characters")
+    }
+    if let position = body.position, !(0...Self.maxShown).contains(position) {
+      throw APIError.invalid("field \"position\" must be between 0 and \(Self.maxShown)")
+    }
+    if let shown = body.shown {
+      guard shown.count <= Self.maxShown else {
+        throw APIError.invalid("field \"shown\" has more than \(Self.maxShown) ids")
+      }
+      for id in shown where id.isEmpty || id.count > 128 {
+        throw APIError.invalid("field \"shown\" holds an id that is empty or over 128 characters")
+      }
     }
     // The first source with a visible item of that id (another agent's personal reply is not one).
     let sources = body.source.map { [$0] } ?? KnowledgeSource.allCases

@@ -396,6 +396,15 @@ import Testing
       #expect(
         try await client.call(.post, "/v1/suggestions/nope/picked", key: fixture.agentA, json: #"{"input":"x"}"#).status
           == .notFound)
+      // A pick's position and shown list have bounds; past them nothing is recorded.
+      for body in [
+        #"{"input":"x","position":-1}"#, #"{"input":"x","position":101}"#,
+        #"{"input":"x","shown":[""]}"#,
+        "{\"input\":\"x\",\"shown\":[\(Array(repeating: "\"a\"", count: 101).joined(separator: ","))]}",
+      ] {
+        let refused = try await client.call(.post, "/v1/suggestions/qr-ship/picked", key: fixture.agentA, json: body)
+        #expect(refused.status == .badRequest && refused.errorCode == "invalid_argument", "\(body)")
+      }
       // Another agent's personal reply cannot be picked, nor its usage raised.
       let other = try await client.call(
         .post, "/v1/suggestions/qr-b/picked", key: fixture.agentA, json: #"{"input":"下"}"#)
