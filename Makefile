@@ -10,13 +10,14 @@ PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
 DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev xapian-tools
 
-.PHONY: help deps build release test soak serve demo bench format lint lexicon goldens clean
+.PHONY: help deps build release test soak fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
 	@echo "make test     install what is missing, build, and run every test"
 	@echo "make bench    release build and the benchmarks"
 	@echo "make soak     a million items imported while suggest runs, then the index checked"
+	@echo "make fuzz     the libFuzzer targets in Fuzz/, FUZZ_SECONDS (300) each"
 	@echo "make format | lint | lexicon | goldens | clean"
 
 # Installs the Debian packages that are missing (apt-get update first), and nothing when all are there.
@@ -45,10 +46,38 @@ $(EVAL_VENV)/bin/python:
 
 # The soak's small version runs first (200,000 items with unique tokens imported while suggest and picks run,
 # then xapian-check and the store compared with the index), so that swift test's summary is the last line.
-test: deps $(EVAL_VENV)/bin/python
+test: deps $(EVAL_VENV)/bin/python fuzz-smoke
 	$(SWIFT) build --build-tests
 	.build/debug/replykit bench soak --items 200000
 	$(SWIFT) test
+
+# libFuzzer targets (Fuzz/, a package of their own so that a plain build never needs the fuzzer runtime), built
+# with -sanitize=fuzzer,address. `make fuzz` runs each for FUZZ_SECONDS over its seeds in Fuzz/Corpus (new
+# inputs go to .build-fuzz/corpus, crashes to Fuzz/Findings: each becomes a test); `fuzz-smoke`, in make test,
+# runs each for a fixed number of inputs from a fixed seed, so that it finds the same things every time.
+FUZZ_TARGETS := FuzzAnalyzer:analyzer FuzzImport:import
+FUZZ_SECONDS ?= 300
+
+fuzz-build: deps
+	cd Fuzz && $(SWIFT) build --scratch-path ../.build-fuzz -Xswiftc -sanitize=fuzzer,address
+
+fuzz: fuzz-build
+	@mkdir -p Fuzz/Findings
+	@for entry in $(FUZZ_TARGETS); do \
+	  target=$${entry%%:*}; seeds=$${entry#*:}; mkdir -p .build-fuzz/corpus/$$seeds; \
+	  echo "$$target: $(FUZZ_SECONDS) s"; \
+	  .build-fuzz/debug/$$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=Fuzz/Findings/$$target- .build-fuzz/corpus/$$seeds Fuzz/Corpus/$$seeds 2>&1 \
+	    | grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY" || exit 1; \
+	done
+
+fuzz-smoke: fuzz-build
+	@for entry in $(FUZZ_TARGETS); do \
+	  target=$${entry%%:*}; seeds=$${entry#*:}; work=$$(mktemp -d); \
+	  .build-fuzz/debug/$$target -seed=1 -runs=4000 -artifact_prefix=$$work/ $$work Fuzz/Corpus/$$seeds \
+	    > $$work/log 2>&1 || { cat $$work/log; exit 1; }; \
+	  echo "$$target: $$(grep -o 'Done [0-9]* runs' $$work/log), no finding"; rm -rf $$work; \
+	done
 
 # The soak at a million items, on a release build (about five minutes here).
 soak: release

@@ -7,6 +7,8 @@ let package = Package(
   products: [
     .executable(name: "replykit", targets: ["replykit"]),
     .library(name: "TextAnalysis", targets: ["TextAnalysis"]),
+    // For the libFuzzer targets in Fuzz/, a package of their own.
+    .library(name: "Knowledge", targets: ["Knowledge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

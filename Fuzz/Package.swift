@@ -1,0 +1,20 @@
+// swift-tools-version: 6.1
+// libFuzzer targets over ReplyKit's parsers, built apart from the package so that a plain `swift build` never
+// needs the fuzzer runtime: `make fuzz` builds them with -sanitize=fuzzer,address and runs each for a while.
+import PackageDescription
+
+let fuzzer: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
+let package = Package(
+  name: "ReplyKitFuzz",
+  dependencies: [.package(path: "ReplyKit")],
+  targets: [
+    .target(name: "FuzzSupport"),
+    // The analyzer: any bytes as text, with and without pinyin keys and as typed input.
+    .executableTarget(
+      name: "FuzzAnalyzer", dependencies: ["FuzzSupport", .product(name: "TextAnalysis", package: "ReplyKit")], swiftSettings: fuzzer),
+    // The import parsers: any bytes as JSON Lines and as CSV, whole and cut into chunks.
+    .executableTarget(
+      name: "FuzzImport", dependencies: ["FuzzSupport", .product(name: "Knowledge", package: "ReplyKit")], swiftSettings: fuzzer),
+  ]
+)
