@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "TextAnalysis", targets: ["TextAnalysis"]),
     // For the libFuzzer targets in Fuzz/, a package of their own.
     .library(name: "Knowledge", targets: ["Knowledge"]),
+    .library(name: "Sessions", targets: ["Sessions"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
