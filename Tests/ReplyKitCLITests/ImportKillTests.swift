@@ -23,6 +23,21 @@ import Testing
     Issue.record("the server did not answer on port \(port) within \(seconds) s")
   }
 
+  /// A JSON Lines import to the server on `port`, streamed: what is yielded to the continuation is sent, and
+  /// the import ends when the continuation finishes.
+  static func streamingImport(port: Int, key: String, id: String) -> (
+    uploading: Task<HTTPClientResponse?, Never>, lines: AsyncStream<ByteBuffer>.Continuation
+  ) {
+    let (lines, continuation) = AsyncStream<ByteBuffer>.makeStream()
+    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=\(id)")
+    upload.method = .POST
+    upload.headers.add(name: "Authorization", value: "Bearer \(key)")
+    upload.headers.add(name: "Content-Type", value: "application/x-ndjson")
+    upload.body = .stream(lines, length: .unknown)
+    let uploading = Task { try? await HTTPClient.shared.execute(upload, timeout: .seconds(120)) }
+    return (uploading, continuation)
+  }
+
   static func json(_ client: HTTPClient, _ url: String, key: String) async throws -> [String: Any] {
     var request = HTTPClientRequest(url: url)
     request.headers.add(name: "Authorization", value: "Bearer \(key)")
@@ -44,13 +59,7 @@ import Testing
     try await Self.waitForServer(client, port: port)
 
     // 60,000 lines streamed without end; once the job shows progress, SIGKILL.
-    let (lines, continuation) = AsyncStream<ByteBuffer>.makeStream()
-    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=killed")
-    upload.method = .POST
-    upload.headers.add(name: "Authorization", value: "Bearer \(key)")
-    upload.headers.add(name: "Content-Type", value: "application/x-ndjson")
-    upload.body = .stream(lines, length: .unknown)
-    let uploading = Task { try? await client.execute(upload, timeout: .seconds(120)) }
+    let (uploading, continuation) = Self.streamingImport(port: port, key: key, id: "killed")
     var sent = 0
     var killed = false
     while sent < 60_000 && !killed {
@@ -112,13 +121,7 @@ import Testing
     try await ImportKillTests.waitForServer(client, port: port)
 
     // An import whose body never ends, and one line of it taken, so that the request is in flight.
-    let (lines, continuation) = AsyncStream<ByteBuffer>.makeStream()
-    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=endless")
-    upload.method = .POST
-    upload.headers.add(name: "Authorization", value: "Bearer \(key)")
-    upload.headers.add(name: "Content-Type", value: "application/x-ndjson")
-    upload.body = .stream(lines, length: .unknown)
-    let uploading = Task { try? await client.execute(upload, timeout: .seconds(60)) }
+    let (uploading, continuation) = ImportKillTests.streamingImport(port: port, key: key, id: "endless")
     continuation.yield(ByteBuffer(string: #"{"id":"e1","source":"quick","title":"一","content":"一"}"# + "\n"))
     var started = false
     for _ in 0..<200 where !started {
