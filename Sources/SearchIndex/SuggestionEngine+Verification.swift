@@ -53,7 +53,7 @@ extension SuggestionEngine {
         }
       }
     }
-    verification.indexedDocuments = try readers.withReader { try $0.documentCount }
+    verification.indexedDocuments = try await indexedDocumentCount()
     return verification
   }
 }

@@ -23,6 +23,12 @@ import Testing
     Issue.record("the server did not answer on port \(port) within \(seconds) s")
   }
 
+  /// A new administrator key for the folder's default tenant (the last line `replykit keys create` prints).
+  static func adminKey(_ folder: TemporaryFolder) throws -> String {
+    try CLIProcess.run(["keys", "create", "--data", folder.data, "--admin"]).stdout
+      .split(separator: "\n").last.map(String.init) ?? ""
+  }
+
   /// A JSON Lines import to the server on `port`, streamed: what is yielded to the continuation is sent, and
   /// the import ends when the continuation finishes.
   static func streamingImport(port: Int, key: String, id: String) -> (
@@ -49,9 +55,7 @@ import Testing
   @Test func killingTheServerMidImportLeavesTheJobTellingWhatTheStoreHolds() async throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let key =
-      try CLIProcess.run(["keys", "create", "--data", folder.data, "--admin"]).stdout
-      .split(separator: "\n").last.map(String.init) ?? ""
+    let key = try ImportKillTests.adminKey(folder)
     let port = Int.random(in: 20_000...40_000)
     let arguments = ["serve", "--data", folder.data, "--port", String(port)]
     let server = try CLIProcess.start(arguments)
@@ -110,9 +114,7 @@ import Testing
   @Test func aStopDoesNotWaitForAnEndlessUpload() async throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let key =
-      try CLIProcess.run(["keys", "create", "--data", folder.data, "--admin"]).stdout
-      .split(separator: "\n").last.map(String.init) ?? ""
+    let key = try ImportKillTests.adminKey(folder)
     let port = Int.random(in: 20_000...40_000)
     let server = try CLIProcess.start([
       "serve", "--data", folder.data, "--port", String(port), "--shutdown-timeout", "1",
