@@ -10,7 +10,7 @@ PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
 DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev xapian-tools
 
-.PHONY: help deps build release test soak fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens clean
+.PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench    release build and the benchmarks"
 	@echo "make soak     a million items imported while suggest runs, then the index checked"
 	@echo "make fuzz     the libFuzzer targets in Fuzz/, FUZZ_SECONDS (300) each"
+	@echo "make apicheck schemathesis against openapi.yaml and a real server, APICHECK_SECONDS (60) a key"
 	@echo "make format | lint | lexicon | goldens | clean"
 
 # Installs the Debian packages that are missing (apt-get update first), and nothing when all are there.
@@ -44,10 +45,24 @@ $(EVAL_VENV)/bin/python:
 	python3 -m venv $(EVAL_VENV)
 	$(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check pytrec-eval-terrier==0.5.11
 
-# The soak's small version runs first (200,000 items with unique tokens imported while suggest and picks run,
-# then xapian-check and the store compared with the index), so that swift test's summary is the last line.
-test: deps $(EVAL_VENV)/bin/python fuzz-smoke
+# Schemathesis (pinned) for tools/apicheck/run.
+APICHECK_VENV := .venv-apicheck
+$(APICHECK_VENV)/bin/schemathesis:
+	python3 -m venv $(APICHECK_VENV)
+	$(APICHECK_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+
+# Schemathesis against openapi.yaml and a real `replykit serve` loaded with the demo, with the administrator's
+# key and an agent's: no 5xx, no answer the spec does not describe, no valid request refused with 400, no
+# invalid one accepted (tools/apicheck/schemathesis.toml says what is configured and why).
+apicheck: build $(APICHECK_VENV)/bin/schemathesis
+	tools/apicheck/run
+
+# The API check and the soak's small version (200,000 items with unique tokens imported while suggest and picks
+# run, then xapian-check and the store compared with the index) run first, so that swift test's summary is the
+# last line.
+test: deps $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
 	$(SWIFT) build --build-tests
+	tools/apicheck/run
 	.build/debug/replykit bench soak --items 200000
 	$(SWIFT) test
 

@@ -47,6 +47,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   static func missing(_ field: String) -> APIError {
     APIError(.badRequest, "missing_field", "missing field \"\(field)\"")
   }
+  /// 422: a well-formed request that names something the tenant does not have (an agent, a group, an item),
+  /// or that the state of things refuses; 400 is kept for requests that are wrong whatever the data.
+  static func unprocessable(_ code: String, _ message: String) -> APIError {
+    APIError(.unprocessableContent, code, message)
+  }
   static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", what) }
   static let unauthorized = APIError(
     .unauthorized, "unauthorized", "a valid API key is required: Authorization: Bearer KEY")
@@ -89,6 +94,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       switch error {
       case .notFound: return APIError(.notFound, error.code, error.description)
       case .invalid: return APIError(.badRequest, error.code, error.description)
+      case .unknown: return .unprocessable(error.code, error.description)
       case .forbidden, .blocked: return APIError(.forbidden, error.code, error.description)
       case .conflict: return APIError(.conflict, error.code, error.description)
       case .database: return APIError(.internalServerError, error.code, "the session store failed")

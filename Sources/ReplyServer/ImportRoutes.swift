@@ -86,7 +86,7 @@ struct ImportRoutes {
   }
 
   static func isValidID(_ id: String) -> Bool {
-    !id.isEmpty && id.count <= 64
+    !id.isEmpty && id.unicodeScalars.count <= 64
       && id.unicodeScalars.allSatisfy {
         CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0)
       }

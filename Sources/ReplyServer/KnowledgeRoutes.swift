@@ -132,8 +132,12 @@ struct KnowledgeRoutes {
   /// different id in the body is an error.
   static func withID(_ id: String, _ bytes: [UInt8]) async throws -> [UInt8] {
     guard var object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return bytes }
-    if let given = object["id"] as? String, given != id {
-      throw APIError.invalid("field \"id\" differs from the id in the path")
+    switch object["id"] {
+    case nil, is NSNull: break
+    case let given as String where given != id:
+      throw APIError.unprocessable("id_mismatch", "field \"id\" differs from the id in the path")
+    case is String: break
+    default: throw APIError(.badRequest, "invalid_item", "field \"id\" must be a string")
     }
     object["id"] = id
     return Array(try JSONSerialization.data(withJSONObject: object))

@@ -62,7 +62,7 @@ struct SessionRoutes {
     func customer(id pathId: String?) throws -> Customer {
       guard let id = pathId ?? id else { throw APIError.missing("id") }
       if let pathId, let bodyId = self.id, bodyId != pathId {
-        throw APIError.invalid("field \"id\" differs from the id in the path")
+        throw APIError.unprocessable("id_mismatch", "field \"id\" differs from the id in the path")
       }
       return Customer(
         id: id, name: name, channel: channel ?? .web, identity: identity, language: language, level: level,
@@ -195,7 +195,11 @@ struct SessionRoutes {
     let current = try session(context)
     let agent: String
     if caller.isAdmin {
-      guard let named = body?.agent else { throw APIError.missing("agent") }
+      // Only an administrator's key must name the agent (an agent's key takes the session for itself).
+      guard let named = body?.agent else {
+        throw APIError.unprocessable(
+          "missing_field", "missing field \"agent\": an administrator's key must name the agent")
+      }
       try validateAgent(named, tenant: caller.tenant)
       agent = named
     } else {
@@ -317,7 +321,11 @@ struct SessionRoutes {
     let body = try await RequestBody.decode(MessageBody.self, request, context: context)
     let session = try session(context)
     let kind = body.kind ?? .text
-    guard (body.clientId?.count ?? 0) <= 200 else {
+    try SuggestionRoutes.checkPick(input: body.input, position: body.position, shown: body.shown)
+    if let suggestion = body.suggestion, !SuggestionRoutes.isItemID(suggestion) {
+      throw APIError.invalid("field \"suggestion\" is not an item id")
+    }
+    guard (body.clientId?.unicodeScalars.count ?? 0) <= 200 else {
       throw APIError.invalid("field \"clientId\" is over 200 characters")
     }
     guard (body.body?.utf8.count ?? 0) <= 64 * 1024 else {
@@ -408,6 +416,9 @@ struct SessionRoutes {
   @Sendable func render(_ request: Request, context: ReplyRequestContext) async throws -> RenderJSON {
     let caller = try context.caller()
     let body = try await RequestBody.decode(RenderBody.self, request, context: context)
+    if let suggestion = body.suggestion, !SuggestionRoutes.isItemID(suggestion) {
+      throw APIError.invalid("field \"suggestion\" is not an item id")
+    }
     let session = try session(context)
     let template: String
     if let text = body.body {
@@ -454,7 +465,7 @@ struct SessionRoutes {
       return date
     }
     let q = parameters.get("q") ?? ""
-    guard q.count <= SuggestionRoutes.maxQueryLength else {
+    guard q.unicodeScalars.count <= SuggestionRoutes.maxQueryLength else {
       throw APIError(.badRequest, "query_too_long", "q is over \(SuggestionRoutes.maxQueryLength) characters")
     }
     let status = try parameters.get("status").map { text in
@@ -465,13 +476,15 @@ struct SessionRoutes {
     }
     let page = try KnowledgeRoutes.positive(parameters, "page", default: 1, max: 1_000_000)
     let perPage = try KnowledgeRoutes.positive(parameters, "per_page", default: 20, max: 100)
+    // Every parameter is checked before a query with no possible match returns early.
+    let (from, to) = (try date("from"), try date("to"))
     let match = try workbench.historyMatch(q, tenant: caller.tenant)
     if !q.trimmingCharacters(in: .whitespaces).isEmpty && match == nil {
       return SessionPageJSON(sessions: [], total: 0, page: page, perPage: perPage)
     }
     let result = try sessions.history(
       HistoryQuery(
-        match: match, from: try date("from"), to: try date("to"), agent: parameters.get("agent"),
+        match: match, from: from, to: to, agent: parameters.get("agent"),
         customer: parameters.get("customer"), status: status, limit: perPage, offset: (page - 1) * perPage),
       tenant: caller.tenant)
     return SessionPageJSON(
@@ -617,13 +630,13 @@ struct SessionRoutes {
 
   func validateAgent(_ agent: String, tenant: String) throws {
     guard try engine.store.agent(tenant: tenant, id: agent) != nil else {
-      throw APIError(.badRequest, "unknown_agent", "field \"agent\": no such agent")
+      throw APIError.unprocessable("unknown_agent", "field \"agent\": no such agent")
     }
   }
 
   func validateGroup(_ group: String, tenant: String) throws {
     guard try engine.store.agents(tenant: tenant).contains(where: { $0.groups.contains(group) }) else {
-      throw APIError(.badRequest, "unknown_group", "field \"group\": no agent is in group \(group)")
+      throw APIError.unprocessable("unknown_group", "field \"group\": no agent is in group \(group)")
     }
   }
 
@@ -637,7 +650,7 @@ struct SessionRoutes {
         return stored
       }
     }
-    throw APIError(.badRequest, "unknown_suggestion", "field \"suggestion\": no such item")
+    throw APIError.unprocessable("unknown_suggestion", "field \"suggestion\": no such item")
   }
 
   /// What a picked item sends: a quick reply's text, a bot answer, an article's body (in the session's language

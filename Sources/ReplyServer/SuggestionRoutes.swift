@@ -63,7 +63,7 @@ struct SuggestionRoutes {
     if let unavailable = APIError.indexUnavailable(engine.indexStatus) { throw unavailable }
     let parameters = request.uri.queryParameters
     let query = parameters.get("q") ?? ""
-    guard query.count <= Self.maxQueryLength else {
+    guard query.unicodeScalars.count <= Self.maxQueryLength else {
       throw APIError(.badRequest, "query_too_long", "q is over \(Self.maxQueryLength) characters")
     }
     let conversation = try parameters.get("conversation").map { try Self.conversation($0, caller, sessions) }
@@ -143,24 +143,35 @@ struct SuggestionRoutes {
     var usageCount: Int
   }
 
+  /// What a pick says beside the item (here and in a reply sent from a suggestion): the input typed, where the
+  /// item stood and the ids shown, each an item id (1 to 128 characters, not only white space, no control one).
+  static func checkPick(input: String?, position: Int?, shown: [String]?) throws {
+    guard (input?.unicodeScalars.count ?? 0) <= maxQueryLength else {
+      throw APIError.invalid("field \"input\" is over \(maxQueryLength) characters")
+    }
+    if let position, !(0...maxShown).contains(position) {
+      throw APIError.invalid("field \"position\" must be between 0 and \(maxShown)")
+    }
+    guard let shown else { return }
+    guard shown.count <= maxShown else { throw APIError.invalid("field \"shown\" has more than \(maxShown) ids") }
+    for id in shown where !isItemID(id) {
+      throw APIError.invalid(
+        "field \"shown\" holds an id that is not an item id (1 to 128 characters, no control characters)")
+    }
+  }
+
+  /// The form of an item's id, as the import checks it: 1 to 128 characters, not only white space, no control
+  /// character.
+  static func isItemID(_ id: String) -> Bool {
+    id.unicodeScalars.count <= 128 && !id.allSatisfy(\.isWhitespace)
+      && !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+  }
+
   @Sendable func picked(_ request: Request, context: ReplyRequestContext) async throws -> PickResponse {
     let caller = try context.caller()
     let id = try context.pathParameter("id")
     let body = try await RequestBody.decode(PickRequest.self, request, context: context)
-    guard body.input.count <= Self.maxQueryLength else {
-      throw APIError.invalid("field \"input\" is over \(Self.maxQueryLength) characters")
-    }
-    if let position = body.position, !(0...Self.maxShown).contains(position) {
-      throw APIError.invalid("field \"position\" must be between 0 and \(Self.maxShown)")
-    }
-    if let shown = body.shown {
-      guard shown.count <= Self.maxShown else {
-        throw APIError.invalid("field \"shown\" has more than \(Self.maxShown) ids")
-      }
-      for id in shown where id.isEmpty || id.count > 128 {
-        throw APIError.invalid("field \"shown\" holds an id that is empty or over 128 characters")
-      }
-    }
+    try Self.checkPick(input: body.input, position: body.position, shown: body.shown)
     // The first source with a visible item of that id (another agent's personal reply is not one).
     let sources = body.source.map { [$0] } ?? KnowledgeSource.allCases
     let visible = try KnowledgeRoutes.visibleScopes(caller, store: engine.store)
@@ -203,6 +214,9 @@ struct SuggestionRoutes {
         throw APIError.invalid("sources: unknown source \"\(name)\" (expected quick, bot or internal)")
       }
       sources.insert(source)
+    }
+    guard !sources.isEmpty else {
+      throw APIError.invalid("sources must name at least one source (quick, bot or internal)")
     }
     return sources
   }

@@ -75,7 +75,8 @@ struct TenantRoutes {
     let caller = try context.caller()
     try Self.requireAdmin(caller)
     let body = try await RequestBody.decode(WordsJSON.self, request, context: context)
-    guard !body.words.isEmpty, body.words.count <= 10_000, body.words.allSatisfy({ $0.count <= 64 }) else {
+    guard !body.words.isEmpty, body.words.count <= 10_000, body.words.allSatisfy({ $0.unicodeScalars.count <= 64 })
+    else {
       throw APIError.invalid("field \"words\" must hold 1 to 10000 words of at most 64 characters")
     }
     let added = try await engine.addWords(tenant: caller.tenant, body.words)
@@ -90,8 +91,12 @@ struct TenantRoutes {
     let caller = try context.caller()
     try Self.requireAdmin(caller)
     let body = try await RequestBody.decode(SynonymRequest.self, request, context: context)
-    guard body.terms.count <= 100, body.terms.allSatisfy({ $0.count <= 64 }) else {
+    guard body.terms.count <= 100, body.terms.allSatisfy({ $0.unicodeScalars.count <= 64 }) else {
       throw APIError.invalid("field \"terms\" must hold at most 100 terms of at most 64 characters")
+    }
+    let different = Set(body.terms.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
+    guard different.count >= 2 else {
+      throw APIError.unprocessable("too_few_terms", "a synonym set needs at least two different terms")
     }
     try await engine.addSynonyms(tenant: caller.tenant, body.terms)
     return SynonymsJSON(sets: try engine.store.synonymSets(tenant: caller.tenant))

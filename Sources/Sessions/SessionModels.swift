@@ -258,6 +258,11 @@ public struct SessionSettings: Codable, Hashable, Sendable {
   /// An active or offline conversation with no message for this long ends by timeout.
   public var idleTimeoutSeconds: Int
 
+  /// A day: an alarm later than that is no alarm.
+  public static let maxAlarmAfterSeconds = 86_400
+  /// Thirty days.
+  public static let maxIdleTimeoutSeconds = 2_592_000
+
   public init(alarmAfterSeconds: Int = 60, idleTimeoutSeconds: Int = 1800) {
     self.alarmAfterSeconds = alarmAfterSeconds
     self.idleTimeoutSeconds = idleTimeoutSeconds

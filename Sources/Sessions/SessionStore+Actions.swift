@@ -17,7 +17,7 @@ extension SessionStore {
   /// Adds or updates a customer. Its blocked flag is kept: only `setBlocked` changes it.
   @discardableResult
   public func upsertCustomer(_ customer: Customer, tenant: String) throws(SessionStoreError) -> Customer {
-    guard !customer.id.isEmpty, customer.id.count <= 200 else {
+    guard !customer.id.isEmpty, customer.id.unicodeScalars.count <= 200 else {
       throw .invalid(field: "customer.id", message: "must be 1 to 200 characters")
     }
     return try write { db in
@@ -75,7 +75,8 @@ extension SessionStore {
   {
     try write { db in
       guard let customer = try Self.fetchCustomer(db, tenant: caller.tenant, id: customerId) else {
-        throw SessionStoreError.invalid(field: "customer", message: "no customer with id \(customerId)")
+        throw SessionStoreError.unknown(
+          field: "customer", code: "unknown_customer", message: "no customer with id \(customerId)")
       }
       guard !customer.blocked else { throw SessionStoreError.blocked(customer: customerId) }
       let at = now.timeIntervalSince1970

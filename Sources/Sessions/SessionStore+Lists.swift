@@ -234,7 +234,7 @@ extension SessionStore {
   public func saveGroup(name: String, filter: SessionFilter, shared: Bool, caller: Caller) throws(SessionStoreError)
     -> SavedGroup
   {
-    guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+    guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw .invalid(field: "name", message: "must not be empty")
     }
     let owner = shared ? nil : caller.agent
@@ -286,8 +286,12 @@ extension SessionStore {
   }
 
   public func setSettings(_ settings: SessionSettings, tenant: String) throws(SessionStoreError) {
-    guard settings.alarmAfterSeconds > 0 else { throw .invalid(field: "alarmAfterSeconds", message: "must be > 0") }
-    guard settings.idleTimeoutSeconds > 0 else { throw .invalid(field: "idleTimeoutSeconds", message: "must be > 0") }
+    guard (1...SessionSettings.maxAlarmAfterSeconds).contains(settings.alarmAfterSeconds) else {
+      throw .invalid(field: "alarmAfterSeconds", message: "must be from 1 to \(SessionSettings.maxAlarmAfterSeconds)")
+    }
+    guard (1...SessionSettings.maxIdleTimeoutSeconds).contains(settings.idleTimeoutSeconds) else {
+      throw .invalid(field: "idleTimeoutSeconds", message: "must be from 1 to \(SessionSettings.maxIdleTimeoutSeconds)")
+    }
     try write { db in
       try db.execute(
         sql:

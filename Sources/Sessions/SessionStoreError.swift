@@ -4,6 +4,9 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
   case notFound(String)
   /// A field has a value the store cannot take.
   case invalid(field: String, message: String)
+  /// A field names something the tenant does not have (a customer that is not there): the request is well
+  /// formed, what it refers to is missing.
+  case unknown(field: String, code: String, message: String)
   /// The caller may see the thing but not do this to it (another agent's message or conversation).
   case forbidden(String)
   /// The thing is not in a state that allows it (recall after the window, a message to an ended session).
@@ -16,6 +19,7 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
     switch self {
     case .notFound: "not_found"
     case .invalid: "invalid_argument"
+    case .unknown(_, let code, _): code
     case .forbidden: "forbidden"
     case .conflict(let code, _): code
     case .blocked: "customer_blocked"
@@ -26,7 +30,7 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
   public var description: String {
     switch self {
     case .notFound(let what): what
-    case .invalid(let field, let message): "field \"\(field)\": \(message)"
+    case .invalid(let field, let message), .unknown(let field, _, let message): "field \"\(field)\": \(message)"
     case .forbidden(let message): message
     case .conflict(_, let message): message
     case .blocked(let customer): "customer \(customer) is blocked"

@@ -159,7 +159,15 @@ import Testing
           == "开具发票")
       let mismatch = try await client.call(
         .put, "/v1/quick-replies/qr-invoice", key: fixture.admin, json: #"{"id":"other","title":"a","content":"b"}"#)
-      #expect(mismatch.status == .badRequest)
+      #expect(mismatch.status == .unprocessableContent && mismatch.errorCode == "id_mismatch")
+      // null is an id left out; an id that is not text is refused.
+      let nullID = try await client.call(
+        .put, "/v1/quick-replies/qr-invoice", key: fixture.admin,
+        json: #"{"id":null,"title":"开具发票","content":"已为您开具。","folder":null}"#)
+      #expect(nullID.status == .ok, "\(nullID.raw)")
+      let numberID = try await client.call(
+        .put, "/v1/quick-replies/qr-invoice", key: fixture.admin, json: #"{"id":{"a":1},"title":"a","content":"b"}"#)
+      #expect(numberID.status == .badRequest && numberID.errorMessage == #"field "id" must be a string"#)
       #expect(try await client.call(.delete, "/v1/quick-replies/qr-invoice", key: fixture.admin).status == .noContent)
       #expect(try await client.call(.get, "/v1/quick-replies/qr-invoice", key: fixture.admin).status == .notFound)
       #expect(try await firstSuggestion("开具发") != "qr-invoice")

@@ -64,7 +64,7 @@ import Testing
       // Transfer: an unknown agent is refused naming the field; agent B is not the owner and may not transfer.
       let unknown = try await client.call(
         .post, "/v1/sessions/\(vip)/transfer", key: fixture.agentA, json: Self.body(["agent": "agent-x"]))
-      #expect(unknown.status == .badRequest)
+      #expect(unknown.status == .unprocessableContent)
       #expect(unknown.errorCode == "unknown_agent")
       #expect(unknown.errorMessage?.contains("agent") == true)
       let notOwner = try await client.call(
@@ -208,13 +208,22 @@ import Testing
       let unknownItem = try await client.call(
         .post, "/v1/sessions/\(id)/messages", key: fixture.agentA,
         json: Self.body(["sender": "agent", "suggestion": "qr-nothing"]))
-      #expect(unknownItem.status == .badRequest)
+      #expect(unknownItem.status == .unprocessableContent && unknownItem.errorCode == "unknown_suggestion")
       #expect(unknownItem.errorMessage?.contains("suggestion") == true)
+      // The pick a reply carries follows the rules of a pick: no control character in an id, a position in range.
+      let badShown = try await client.call(
+        .post, "/v1/sessions/\(id)/messages", key: fixture.agentA,
+        json: Self.body(["sender": "agent", "suggestion": "qr-code", "shown": ["qr\u{7}"], "position": 0]))
+      #expect(badShown.status == .badRequest && badShown.errorMessage?.contains("shown") == true)
+      let farPosition = try await client.call(
+        .post, "/v1/sessions/\(id)/messages", key: fixture.agentA,
+        json: Self.body(["sender": "agent", "suggestion": "qr-code", "position": 101]))
+      #expect(farPosition.status == .badRequest && farPosition.errorMessage?.contains("position") == true)
       // Another agent's personal reply is not a suggestion agent A can send.
       let foreign = try await client.call(
         .post, "/v1/sessions/\(id)/messages", key: fixture.agentA,
         json: Self.body(["sender": "agent", "suggestion": "qr-b"]))
-      #expect(foreign.status == .badRequest)
+      #expect(foreign.status == .unprocessableContent)
 
       // Stored messages are counted in the metrics (a retry is not counted twice).
       let metrics = try await client.call(.get, "/metrics")
@@ -485,7 +494,7 @@ import Testing
       #expect(image.status == .created)
       let noCustomer = try await client.call(
         .post, "/v1/sessions", key: fixture.admin, json: Self.body(["customer": "ghost"]))
-      #expect(noCustomer.status == .badRequest)
+      #expect(noCustomer.status == .unprocessableContent && noCustomer.errorCode == "unknown_customer")
       #expect(noCustomer.errorMessage?.contains("customer") == true)
       #expect(
         try await client.call(.post, "/v1/sessions", key: fixture.agentA, json: Self.body(["customer": "c-1"])).status

@@ -76,7 +76,8 @@ struct RecordFields {
   /// byte), so that a megabyte of body is not walked for nothing.
   func checkLength(_ text: String, _ field: String, limit: Int) throws(KnowledgeRecordError) {
     guard text.utf8.count > limit else { return }
-    let count = text.count
+    // Unicode scalars, as JSON Schema's maxLength counts (openapi.yaml states the limits so).
+    let count = text.unicodeScalars.count
     if count > limit {
       throw .fieldTooLong(field: field, length: count, limit: limit, unit: "characters")
     }
