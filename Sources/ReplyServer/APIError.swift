@@ -81,6 +81,9 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   static func from(_ error: any Error) -> APIError {
     switch error {
     case let error as APIError: return error
+    // An id of an agent's namespace on another item depends on the item (its scope, its path), not on the form.
+    case KnowledgeRecordError.foreignNamespace:
+      return .unprocessable("invalid_item", KnowledgeRecordError.foreignNamespace.description)
     case let error as KnowledgeRecordError: return APIError(.badRequest, "invalid_item", error.description)
     case let error as KnowledgeStoreError:
       switch error {

@@ -6,6 +6,13 @@ import Knowledge
 /// question, similar and answer; internal: title and body), plus what the store keeps about it.
 struct KnowledgeItemJSON: ResponseEncodable {
   let stored: StoredKnowledge
+  /// The agent the item is shown to: its namespaced replies show the id it knows them by (`PersonalID`).
+  var agent: String? = nil
+
+  init(stored: StoredKnowledge, caller: Identity? = nil) {
+    self.stored = stored
+    self.agent = caller.flatMap { $0.isAdmin ? nil : $0.agent }
+  }
 
   private struct Key: CodingKey {
     var stringValue: String
@@ -18,7 +25,7 @@ struct KnowledgeItemJSON: ResponseEncodable {
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: Key.self)
     let item = stored.item
-    try container.encode(item.id, forKey: Key("id"))
+    try container.encode(PersonalID.shown(item.id, to: agent), forKey: Key("id"))
     try container.encode(item.source, forKey: Key("source"))
     try Self.encodeTexts(
       title: item.title, similar: item.similar, body: item.body, source: item.source, into: &container)

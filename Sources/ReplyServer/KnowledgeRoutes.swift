@@ -42,9 +42,25 @@ struct KnowledgeRoutes {
   }
 
   private func visibleItem(_ id: String, caller: Identity) throws -> StoredKnowledge {
-    guard let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id),
-      try Self.visibleScopes(caller, store: engine.store).map({ $0.contains(stored.item.scope) }) ?? true
-    else { throw APIError.notFound("no \(source.rawValue) item with that id") }
+    guard let stored = try Self.visibleItem(id, source: source, caller: caller, store: engine.store) else {
+      throw APIError.notFound("no \(source.rawValue) item with that id")
+    }
+    return stored
+  }
+
+  /// The item `id` means to the caller, if the caller may see it: for an agent, its own namespaced reply first
+  /// (see `PersonalID`), then the shared item. An item the caller may not see is not there, whatever the route.
+  static func visibleItem(_ id: String, source: KnowledgeSource, caller: Identity, store: KnowledgeStore) throws
+    -> StoredKnowledge?
+  {
+    if source == .quick, !caller.isAdmin, let agent = caller.agent,
+      let own = try store.item(tenant: caller.tenant, source: source, id: PersonalID.namespaced(id, agent: agent))
+    {
+      return own
+    }
+    guard let stored = try store.item(tenant: caller.tenant, source: source, id: id),
+      try visibleScopes(caller, store: store).map({ $0.contains(stored.item.scope) }) ?? true
+    else { return nil }
     return stored
   }
 
@@ -71,59 +87,64 @@ struct KnowledgeRoutes {
       scope: scope, tag: parameters.get("tag"), enabled: enabled)
     let (items, total) = try engine.store.list(
       tenant: caller.tenant, filter: filter, offset: (page - 1) * perPage, limit: perPage)
-    return KnowledgePageJSON(items: items.map(KnowledgeItemJSON.init), page: page, perPage: perPage, total: total)
+    return KnowledgePageJSON(
+      items: items.map { KnowledgeItemJSON(stored: $0, caller: caller) }, page: page, perPage: perPage, total: total)
   }
 
   @Sendable func read(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgeItemJSON {
     let caller = try context.caller()
-    return KnowledgeItemJSON(stored: try visibleItem(try context.pathParameter("id"), caller: caller))
+    return KnowledgeItemJSON(stored: try visibleItem(try context.pathParameter("id"), caller: caller), caller: caller)
   }
 
   @Sendable func create(_ request: Request, context: ReplyRequestContext) async throws -> EditedResponse<
     KnowledgeItemJSON
   > {
     let caller = try context.caller()
-    let item = try KnowledgeRecordDecoder(forcedSource: source).decode(
+    var item = try KnowledgeRecordDecoder(forcedSource: source).decode(
       json: try await RequestBody.bytes(request, context: context))
     guard Self.mayChange(item, caller: caller) else {
       throw APIError.forbidden("an agent creates its own personal quick replies only")
     }
-    guard try engine.store.item(tenant: caller.tenant, source: source, id: item.id) == nil else {
+    // Only an item the caller can see is a conflict: an agent's reply whose id another agent's personal reply
+    // holds goes to the agent's own namespace, so that the agent never learns of the other.
+    guard try Self.visibleItem(item.id, source: source, caller: caller, store: engine.store) == nil else {
       throw APIError(.conflict, "already_exists", "a \(source.rawValue) item with that id exists; PUT changes it")
+    }
+    if !caller.isAdmin, let agent = caller.agent,
+      try engine.store.item(tenant: caller.tenant, source: source, id: item.id) != nil
+    {
+      item.id = PersonalID.namespaced(item.id, agent: agent)
     }
     try engine.store.upsert([item], tenant: caller.tenant)
     try await engine.catchUp()
     let stored = try engine.store.item(tenant: caller.tenant, source: source, id: item.id)!
-    return EditedResponse(status: .created, response: KnowledgeItemJSON(stored: stored))
+    return EditedResponse(status: .created, response: KnowledgeItemJSON(stored: stored, caller: caller))
   }
 
   @Sendable func update(_ request: Request, context: ReplyRequestContext) async throws -> KnowledgeItemJSON {
     let caller = try context.caller()
     let id = try context.pathParameter("id")
+    // PUT changes an item that is there: a missing one is 404 before anything of the body is judged.
+    let existing = try visibleItem(id, caller: caller)
     var item = try KnowledgeRecordDecoder(forcedSource: source).decode(
       json: try await Self.withID(id, try await RequestBody.bytes(request, context: context)))
-    item.id = id
-    guard let existing = try engine.store.item(tenant: caller.tenant, source: source, id: id) else {
-      throw APIError.notFound("no \(source.rawValue) item with that id")
-    }
+    item.id = existing.item.id
     guard Self.mayChange(existing.item, caller: caller) && Self.mayChange(item, caller: caller) else {
       throw APIError.forbidden("an agent changes its own personal quick replies only")
     }
     try engine.store.upsert([item], tenant: caller.tenant)
     try await engine.catchUp()
-    return KnowledgeItemJSON(stored: try engine.store.item(tenant: caller.tenant, source: source, id: id)!)
+    return KnowledgeItemJSON(
+      stored: try engine.store.item(tenant: caller.tenant, source: source, id: item.id)!, caller: caller)
   }
 
   @Sendable func delete(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try context.caller()
-    let id = try context.pathParameter("id")
-    guard let existing = try engine.store.item(tenant: caller.tenant, source: source, id: id) else {
-      throw APIError.notFound("no \(source.rawValue) item with that id")
-    }
+    let existing = try visibleItem(try context.pathParameter("id"), caller: caller)
     guard Self.mayChange(existing.item, caller: caller) else {
       throw APIError.forbidden("an agent deletes its own personal quick replies only")
     }
-    try engine.store.delete(tenant: caller.tenant, source: source, id: id)
+    try engine.store.delete(tenant: caller.tenant, source: source, id: existing.item.id)
     try await engine.catchUp()
     return Response(status: .noContent)
   }

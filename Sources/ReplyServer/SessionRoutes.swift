@@ -375,6 +375,12 @@ struct SessionRoutes {
     where attachment.size < 0 || attachment.name.isEmpty {
       throw APIError.invalid("field \"attachments[\(index)]\" needs a name and a size of 0 or more")
     }
+    // A link the workbench will open: an absolute URI (RFC 3986), as openapi.yaml's `format: uri` says.
+    for (index, attachment) in (body.attachments ?? []).enumerated() {
+      if let url = attachment.url, URLComponents(string: url)?.scheme?.isEmpty ?? true {
+        throw APIError.invalid("field \"attachments[\(index)].url\" must be an absolute URI")
+      }
+    }
     let new = NewMessage(
       sender: body.sender, kind: kind, body: text, attachments: body.attachments ?? [], clientId: body.clientId,
       origin: origin, searchTerms: try workbench.searchTerms(text, tenant: caller.tenant),
@@ -642,11 +648,8 @@ struct SessionRoutes {
 
   /// A knowledge item the caller may see, by id (in the given source, or the first source that has it).
   func pickedItem(_ id: String, source: KnowledgeSource?, caller: Identity) throws -> StoredKnowledge {
-    let visible = try KnowledgeRoutes.visibleScopes(caller, store: engine.store)
     for source in source.map({ [$0] }) ?? KnowledgeSource.allCases {
-      if let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id),
-        visible?.contains(stored.item.scope) ?? true
-      {
+      if let stored = try KnowledgeRoutes.visibleItem(id, source: source, caller: caller, store: engine.store) {
         return stored
       }
     }

@@ -78,7 +78,11 @@ struct SuggestionRoutes {
       return SuggestResponse(
         query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: cached, cached: true)
     }
-    let suggestions = try engine.suggester.suggest(query, tenant: caller.tenant, options: options)
+    var suggestions = try engine.suggester.suggest(query, tenant: caller.tenant, options: options)
+    // An agent's namespaced replies show the ids it knows them by (the cache key holds the agent).
+    if !caller.isAdmin, let agent = caller.agent {
+      for index in suggestions.indices { suggestions[index].id = PersonalID.shown(suggestions[index].id, to: agent) }
+    }
     let encoded = Array(try SuggestionCache.encoder.encode(suggestions))
     cache.store(encoded, for: key, version: version)
     return SuggestResponse(
@@ -160,10 +164,11 @@ struct SuggestionRoutes {
     }
   }
 
-  /// The form of an item's id, as the import checks it: 1 to 128 characters, not only white space, no control
-  /// character.
+  /// The form of an item's id, as the import checks it: 1 to 128 characters (after an agent's namespace, see
+  /// `PersonalID`), not only white space, no control character.
   static func isItemID(_ id: String) -> Bool {
-    id.unicodeScalars.count <= 128 && !id.allSatisfy(\.isWhitespace)
+    id.unicodeScalars.count <= 128 + (PersonalID.owner(of: id).map { $0.unicodeScalars.count + 2 } ?? 0)
+      && !id.allSatisfy(\.isWhitespace)
       && !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
   }
 
@@ -173,21 +178,18 @@ struct SuggestionRoutes {
     let body = try await RequestBody.decode(PickRequest.self, request, context: context)
     try Self.checkPick(input: body.input, position: body.position, shown: body.shown)
     // The first source with a visible item of that id (another agent's personal reply is not one).
-    let sources = body.source.map { [$0] } ?? KnowledgeSource.allCases
-    let visible = try KnowledgeRoutes.visibleScopes(caller, store: engine.store)
-    guard
-      let source = try sources.first(where: { source in
-        guard let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id) else { return false }
-        return visible?.contains(stored.item.scope) ?? true
-      })
-    else { throw APIError.notFound("no item with that id") }
+    var found: StoredKnowledge?
+    for source in body.source.map({ [$0] }) ?? KnowledgeSource.allCases where found == nil {
+      found = try KnowledgeRoutes.visibleItem(id, source: source, caller: caller, store: engine.store)
+    }
+    guard let picked = found?.item else { throw APIError.notFound("no item with that id") }
     try engine.store.recordPick(
       Pick(
-        tenant: caller.tenant, agent: caller.agent, input: body.input, source: source, itemId: id,
+        tenant: caller.tenant, agent: caller.agent, input: body.input, source: picked.source, itemId: picked.id,
         position: body.position, shown: body.shown ?? []))
     try await engine.catchUp()
-    let stored = try engine.store.item(tenant: caller.tenant, source: source, id: id)
-    return PickResponse(id: id, source: source, usageCount: stored?.usageCount ?? 0)
+    let stored = try engine.store.item(tenant: caller.tenant, source: picked.source, id: picked.id)
+    return PickResponse(id: id, source: picked.source, usageCount: stored?.usageCount ?? 0)
   }
 
   /// The session a request names as its conversation (of the caller's tenant).

@@ -96,14 +96,18 @@ import Testing
       #expect(try await ids(fixture.agentA).contains("qr-a"))
       #expect(try await !ids(fixture.agentA).contains("qr-b"))
       #expect(try await !ids(fixture.agentB).contains("qr-a"))
-      // Reading another agent's personal reply is as if it did not exist; changing it is forbidden.
+      // Another agent's personal reply is as if it did not exist: reading, changing and deleting it all answer
+      // 404, as for an id nobody has.
       #expect(try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .notFound)
       let edit = try await client.call(
         .put, "/v1/quick-replies/qr-b", key: fixture.agentA,
         json: #"{"title":"改","content":"改了","scope":"personal:agent-b"}"#)
-      #expect(edit.status == .forbidden)
-      #expect(edit.errorCode == "forbidden")
-      #expect(try await client.call(.delete, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .forbidden)
+      #expect(edit.status == .notFound && edit.errorCode == "not_found")
+      #expect(try await client.call(.delete, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .notFound)
+      // A company reply the agent sees but may not change is forbidden.
+      let company = try await client.call(
+        .put, "/v1/quick-replies/qr-refund", key: fixture.agentA, json: #"{"title":"改","content":"改了"}"#)
+      #expect(company.status == .forbidden)
       // An agent edits its own.
       let own = try await client.call(
         .put, "/v1/quick-replies/qr-a", key: fixture.agentA,
@@ -111,9 +115,60 @@ import Testing
       #expect(own.status == .ok, "\(own.raw)")
       #expect(own.body["title"] as? String == "下班了")
       // An agent cannot create company replies.
-      let company = try await client.call(
+      let created = try await client.call(
         .post, "/v1/quick-replies", key: fixture.agentA, json: #"{"id":"qr-new","title":"新","content":"新的"}"#)
-      #expect(company.status == .forbidden)
+      #expect(created.status == .forbidden)
+    }
+  }
+
+  /// An agent creating a reply with the id of another agent's personal reply learns nothing of it: the reply is
+  /// made (in the agent's own namespace, `PersonalID`), and both agents go on reading, picking and changing
+  /// their own under the same id.
+  @Test func anAgentsIdsNeverTellOfAnotherAgentsReplies() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      let mine = #"{"id":"qr-b","title":"我的下班语","content":"agent a 的。","scope":"personal:agent-a"}"#
+      let created = try await client.call(.post, "/v1/quick-replies", key: fixture.agentA, json: mine)
+      #expect(created.status == .created, "\(created.raw)")
+      #expect(created.body["id"] as? String == "qr-b")
+      // The same request again is a conflict with the agent's own reply (which it may know of).
+      #expect(try await client.call(.post, "/v1/quick-replies", key: fixture.agentA, json: mine).status == .conflict)
+      // A company reply's id is a conflict too: the agent sees it.
+      let shared = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.agentA,
+        json: #"{"id":"qr-refund","title":"x","content":"y","scope":"personal:agent-a"}"#)
+      #expect(shared.status == .conflict)
+
+      let a = try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentA)
+      let b = try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentB)
+      #expect(a.body["title"] as? String == "我的下班语" && a.body["id"] as? String == "qr-b")
+      #expect(b.body["title"] as? String == "下班啦")
+      let suggested = try await client.call(
+        .get, "/v1/suggest?q=\(percentEncoded("我的下班"))", key: fixture.agentA)
+      let first = (suggested.body["suggestions"] as? [[String: Any]])?.first
+      #expect(first?["id"] as? String == "qr-b" && first?["title"] as? String == "我的下班语")
+      let pick = try await client.call(
+        .post, "/v1/suggestions/qr-b/picked", key: fixture.agentA, json: #"{"input":"我的","source":"quick"}"#)
+      #expect(pick.status == .ok && pick.body["usageCount"] as? Int == 1, "\(pick.raw)")
+      let changed = try await client.call(
+        .put, "/v1/quick-replies/qr-b", key: fixture.agentA,
+        json: #"{"title":"改过的下班语","content":"改了。","scope":"personal:agent-a"}"#)
+      #expect(changed.status == .ok && changed.body["id"] as? String == "qr-b", "\(changed.raw)")
+      #expect(
+        try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentB).body["title"] as? String == "下班啦")
+      // The administrator sees both, the agent's under its namespaced id.
+      let all = try await client.call(.get, "/v1/quick-replies?per_page=100", key: fixture.admin)
+      let ids = (all.body["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+      #expect(ids.contains("qr-b") && ids.contains("~agent-a/qr-b"))
+      // Nobody else may take an id of an agent's namespace.
+      let foreign = try await client.call(
+        .post, "/v1/quick-replies", key: fixture.admin, json: #"{"id":"~agent-a/x","title":"x","content":"y"}"#)
+      #expect(foreign.status == .unprocessableContent && foreign.errorCode == "invalid_item")
+      #expect(try await client.call(.delete, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .noContent)
+      #expect(try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentA).status == .notFound)
+      #expect(
+        try await client.call(.get, "/v1/quick-replies/qr-b", key: fixture.agentB).body["title"] as? String == "下班啦")
     }
   }
 

@@ -25,6 +25,12 @@ import Testing
       let malformed = try await client.call(
         .post, "/v1/sessions/\(id)/render", key: fixture.agentA, json: #"{"body":"hi","suggestion":"a\u007fb"}"#)
       #expect(malformed.status == .badRequest && malformed.errorMessage?.contains("suggestion") == true)
+      let noURL = try await client.call(
+        .post, "/v1/sessions/\(id)/messages", key: fixture.admin,
+        json:
+          #"{"sender":"customer","kind":"file","attachments":[{"name":"a.pdf","type":"application/pdf","size":1,"url":""}]}"#
+      )
+      #expect(noURL.status == .badRequest && noURL.errorMessage?.contains("url") == true, "\(noURL.raw)")
       let sameTerm = try await client.call(
         .post, "/v1/synonyms", key: fixture.admin, json: #"{"terms":["退款"," 退款 "]}"#)
       #expect(sameTerm.status == .unprocessableContent && sameTerm.errorCode == "too_few_terms")

@@ -52,13 +52,20 @@ public struct KnowledgeRecordDecoder: Sendable {
     item.language = try Self.language(fields)
     item.enabled = try fields.bool("enabled") ?? true
     item.variants = try Self.variants(of: source, fields)
+    if item.id.hasPrefix("~") {
+      guard let owner = PersonalID.owner(of: item.id), item.source == .quick, item.scope == .personal(owner) else {
+        throw .foreignNamespace
+      }
+    }
     return item
   }
 
   private static func id(_ fields: RecordFields) throws(KnowledgeRecordError) -> String {
     guard let id = try fields.string("id") else { throw .missingField("id") }
     guard id.contains(where: { !$0.isWhitespace }) else { throw .emptyField("id") }
-    try fields.checkLength(id, "id", limit: ImportLimits.maxIDCharacters)
+    // An id in an agent's namespace (`~agent/id`) holds a whole id after the namespace.
+    let namespace = PersonalID.owner(of: id).map { $0.unicodeScalars.count + 2 } ?? 0
+    try fields.checkLength(id, "id", limit: ImportLimits.maxIDCharacters + namespace)
     // Ids travel in URLs, logs and file names; a control character there is a bug or an attack, never meant.
     if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
       throw .controlCharacters(field: "id")

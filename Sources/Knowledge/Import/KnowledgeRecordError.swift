@@ -39,6 +39,9 @@ public enum KnowledgeRecordError: Error, Hashable, Sendable, CustomStringConvert
   case fieldCountMismatch(found: Int, expected: Int)
   /// A CSV quoted field is still open at the end of the file.
   case unclosedQuote
+  /// An id of an agent's own namespace (`~agent/...`, see `PersonalID`) on an item that is not that agent's
+  /// personal reply.
+  case foreignNamespace
 
   public var description: String {
     switch self {
@@ -66,6 +69,8 @@ public enum KnowledgeRecordError: Error, Hashable, Sendable, CustomStringConvert
       "\(Self.quoted(value)) in field \"\(field)\" is not a language tag (such as zh-Hans)"
     case .fieldCountMismatch(let found, let expected): "record has \(found) fields; the header has \(expected)"
     case .unclosedQuote: "a quoted field is not closed before the end of the file"
+    case .foreignNamespace:
+      "field \"id\": an id starting with \"~\" is an agent's own (~agent/...), for that agent's personal replies only"
     }
   }
 
