@@ -110,6 +110,37 @@ struct DiskFullHTTPTests {
     }
   }
 
+  /// A streamed import that reaches the reserve stops with 507; its job says `failed`, why, and exactly what the
+  /// store took (whole batches), and once there is room the index holds those items.
+  @Test func anImportThatRunsOutOfRoomLeavesAJobTellingWhatTheStoreHolds() async throws {
+    let disk = try SmallDisk(megabytes: 64)
+    defer { disk.unmount() }
+    let reserve: Int64 = 8 << 20
+    let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: reserve)
+    try await app.test(.live) { client in
+      #expect(try await Self.create(client, admin, "0").status == .created)
+      try disk.fill(leaving: reserve + (3 << 20))
+      let lines = (1...40_000).map {
+        #"{"id":"bulk-\#($0)","source":"quick","title":"批量导入 kx\#($0)","content":"批量导入的内容第\#($0)条，请联系客服处理退款。"}"#
+      }
+      let upload = try await client.call(
+        .post, "/v1/imports?id=full", key: admin, json: lines.joined(separator: "\n"))
+      #expect(upload.status.code == 507 && upload.errorCode == "disk_full", "\(upload.raw)")
+
+      let job = try await client.call(.get, "/v1/imports/full", key: admin)
+      let stored =
+        try engine.store.list(
+          tenant: "acme", filter: KnowledgeFilter(source: .quick), offset: 0, limit: 1
+        ).total - 1
+      #expect(job.body["state"] as? String == "failed", "\(job.raw)")
+      #expect((job.body["message"] as? String)?.contains("disk") == true, "\(job.raw)")
+      #expect(job.body["added"] as? Int == stored && stored > 0 && stored < 40_000, "job \(job.raw), store \(stored)")
+
+      try disk.emptyFiller()
+      #expect(try await Self.becomesConsistent(engine))
+    }
+  }
+
   /// With no reserve the disk runs out under SQLite or Xapian: the change fails with 507, and once there is
   /// room the index follows the store again (the sweeper catches it up) and the writer takes new changes.
   @Test func aDiskThatRunsOutLeavesStoreAndIndexAgreeingOnceThereIsRoom() async throws {

@@ -65,7 +65,7 @@ extension KnowledgeStore {
   }
 
   public func updateImportJob(tenant: String, _ job: ImportJob) throws(KnowledgeStoreError) {
-    try write { db in try Self.updateImportJob(db, tenant: tenant, job) }
+    try write(bookkeeping: true) { db in try Self.updateImportJob(db, tenant: tenant, job) }
   }
 
   static func updateImportJob(_ db: Database, tenant: String, _ job: ImportJob) throws {

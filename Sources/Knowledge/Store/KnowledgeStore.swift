@@ -54,8 +54,10 @@ public final class KnowledgeStore: Sendable {
     do { return try database.read(body) } catch { throw Self.mapped(error) }
   }
 
-  func write<T>(_ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
-    if let folder, reserveBytes > 0, let free = FreeSpace.bytes(at: folder), free < reserveBytes {
+  /// A write transaction; refused whole below the reserve of free space, except for `bookkeeping`: the few bytes
+  /// that say how a change ended (an import job marked failed for want of room) are what the reserve is for.
+  func write<T>(bookkeeping: Bool = false, _ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
+    if !bookkeeping, let folder, reserveBytes > 0, let free = FreeSpace.bytes(at: folder), free < reserveBytes {
       throw .diskFull
     }
     do { return try database.write(body) } catch { throw Self.mapped(error) }
