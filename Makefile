@@ -70,7 +70,7 @@ test: deps $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
 # with -sanitize=fuzzer,address. `make fuzz` runs each for FUZZ_SECONDS over its seeds in Fuzz/Corpus (new
 # inputs go to .build-fuzz/corpus, crashes to Fuzz/Findings: each becomes a test); `fuzz-smoke`, in make test,
 # runs each for a fixed number of inputs from a fixed seed, so that it finds the same things every time.
-FUZZ_TARGETS := FuzzAnalyzer:analyzer FuzzImport:import FuzzTemplate:template
+FUZZ_TARGETS := FuzzAnalyzer:analyzer FuzzImport:import FuzzTemplate:template FuzzRequestInput:request
 FUZZ_SECONDS ?= 300
 
 fuzz-build: deps

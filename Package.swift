@@ -10,6 +10,7 @@ let package = Package(
     // For the libFuzzer targets in Fuzz/, a package of their own.
     .library(name: "Knowledge", targets: ["Knowledge"]),
     .library(name: "Sessions", targets: ["Sessions"]),
+    .library(name: "RequestInput", targets: ["RequestInput"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -51,10 +52,13 @@ let package = Package(
       dependencies: ["Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     // The HTTP service: routes, API keys, errors as JSON, live events.
+    // What the HTTP layer checks of a request's text before any route reads it (query strings, path parameters,
+    // JSON bodies): Foundation only, so that the fuzzers reach it without the server.
+    .target(name: "RequestInput"),
     .target(
       name: "ReplyServer",
       dependencies: [
-        "SearchIndex", "Knowledge", "TextAnalysis", "Sessions",
+        "SearchIndex", "Knowledge", "TextAnalysis", "Sessions", "RequestInput",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -16,6 +16,10 @@ let package = Package(
     // The import parsers: any bytes as JSON Lines and as CSV, whole and cut into chunks.
     .executableTarget(
       name: "FuzzImport", dependencies: ["FuzzSupport", .product(name: "Knowledge", package: "ReplyKit")], swiftSettings: fuzzer),
+    // What the server checks of a request's text: JSON bodies, query strings, path parameters.
+    .executableTarget(
+      name: "FuzzRequestInput", dependencies: ["FuzzSupport", .product(name: "RequestInput", package: "ReplyKit")],
+      swiftSettings: fuzzer),
     // The reply template: any text, filled with every variable it names and with none.
     .executableTarget(
       name: "FuzzTemplate", dependencies: ["FuzzSupport", .product(name: "Sessions", package: "ReplyKit")],

@@ -22,12 +22,14 @@ public enum Scope: Hashable, Sendable, Codable, CustomStringConvertible {
       self = .company
       return
     }
-    if text.hasPrefix("group:"), text.count > 6 {
-      self = .group(String(text.dropFirst(6)))
+    // By Unicode scalars: an id may start with a mark that would join the colon into one Character.
+    let scalars = text.unicodeScalars
+    if scalars.starts(with: "group:".unicodeScalars), scalars.count > 6 {
+      self = .group(String(scalars.dropFirst(6)))
       return
     }
-    if text.hasPrefix("personal:"), text.count > 9 {
-      self = .personal(String(text.dropFirst(9)))
+    if scalars.starts(with: "personal:".unicodeScalars), scalars.count > 9 {
+      self = .personal(String(scalars.dropFirst(9)))
       return
     }
     return nil

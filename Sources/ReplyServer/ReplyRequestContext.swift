@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Knowledge
+import RequestInput
 
 /// Who is calling: the tenant, the agent, and whether the key is the tenant's administrator key.
 public typealias Identity = APIKeyOwner
@@ -31,7 +32,7 @@ public struct ReplyRequestContext: RequestContext {
   /// and ids may hold any character.
   func pathParameter(_ name: String) throws -> String {
     let raw = try parameters.require(name)
-    guard let decoded = raw.removingPercentEncoding, !decoded.contains("\u{0}") else {
+    guard let decoded = QueryString.pathParameter(raw[...]) else {
       throw APIError(.badRequest, "invalid_path", "the \(name) in the path is not percent-encoded UTF-8")
     }
     return decoded

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RequestInput
 
 /// Reads a JSON body: at most the context's upload size, valid UTF-8, and decoding errors that name the field.
 enum RequestBody {

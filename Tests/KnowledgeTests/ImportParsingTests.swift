@@ -79,6 +79,30 @@ import Testing
 
   // MARK: JSON Lines
 
+  /// A scope's id may start with anything, even a mark that joins the colon into one Character.
+  @Test func scopesParseByScalarsAndNeedAnId() {
+    #expect(Scope("group:\u{1F3FB}x") == .group("\u{1F3FB}x"))
+    #expect(Scope("personal:\u{301}a") == .personal("\u{301}a"))
+    #expect(Scope("group:") == nil && Scope("personal:") == nil && Scope("team") == nil)
+    #expect(Scope("company") == .company)
+  }
+
+  /// Ids starting with `~` are agents' namespaces: only that agent's personal replies may have them.
+  @Test func namespacedIdsBelongToTheirAgentsPersonalReplies() throws {
+    let decoder = KnowledgeRecordDecoder()
+    let own = #"{"id":"~agent-1/qr","source":"quick","scope":"personal:agent-1","title":"t","content":"c"}"#
+    #expect(try decoder.decode(json: Array(own.utf8)).id == "~agent-1/qr")
+    for line in [
+      #"{"id":"~agent-1/qr","source":"quick","scope":"personal:agent-2","title":"t","content":"c"}"#,
+      #"{"id":"~agent-1/qr","source":"quick","title":"t","content":"c"}"#,
+      #"{"id":"~x","source":"quick","scope":"personal:x","title":"t","content":"c"}"#,
+    ] {
+      #expect(throws: KnowledgeRecordError.foreignNamespace) { try decoder.decode(json: Array(line.utf8)) }
+    }
+    #expect(PersonalID.shown("~agent-1/qr", to: "agent-1") == "qr")
+    #expect(PersonalID.shown("~agent-1/qr", to: "agent-2") == "~agent-1/qr")
+  }
+
   @Test func exampleLinesParseIntoItems() throws {
     try write(Self.exampleLines.joined(separator: "\n") + "\n", to: "examples.jsonl")
     let results = try read("examples.jsonl")

@@ -5,8 +5,8 @@
 ///
 /// The walk follows JSON's grammar only as far as it needs: anything it cannot follow is left for the decoder,
 /// which reports the JSON as malformed.
-struct JSONBodyCheck {
-  enum Problem: Equatable {
+public struct JSONBodyCheck {
+  public enum Problem: Equatable, Sendable {
     case duplicateKey(String)
     case nul(String)
     case numberOutOfRange(String)
@@ -20,7 +20,7 @@ struct JSONBodyCheck {
 
   /// The first problem of `bytes`, or nil (also when the text is not JSON the walk can follow). Numbers out
   /// of range count only with `numbers` (a large whole number is fine for a floating-point field).
-  static func problem(in bytes: [UInt8], numbers: Bool = false) -> Problem? {
+  public static func problem(in bytes: [UInt8], numbers: Bool = false) -> Problem? {
     var check = JSONBodyCheck(bytes)
     check.checkNumbers = numbers
     do {
