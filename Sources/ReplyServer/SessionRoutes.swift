@@ -375,9 +375,9 @@ struct SessionRoutes {
     where attachment.size < 0 || attachment.name.isEmpty {
       throw APIError.invalid("field \"attachments[\(index)]\" needs a name and a size of 0 or more")
     }
-    // A link the workbench will open: an absolute URI (RFC 3986), as openapi.yaml's `format: uri` says.
+    // A link the workbench will open: a scheme (RFC 3986), then no white space or control character.
     for (index, attachment) in (body.attachments ?? []).enumerated() {
-      if let url = attachment.url, URLComponents(string: url)?.scheme?.isEmpty ?? true {
+      if let url = attachment.url, !Self.isAbsoluteURI(url) {
         throw APIError.invalid("field \"attachments[\(index)].url\" must be an absolute URI")
       }
     }
@@ -654,6 +654,19 @@ struct SessionRoutes {
       }
     }
     throw APIError.unprocessable("unknown_suggestion", "field \"suggestion\": no such item")
+  }
+
+  /// `scheme:rest`: a scheme of ASCII letters, digits, `+`, `.` or `-` that starts with a letter, then no white
+  /// space or control character (openapi.yaml's pattern for an attachment's `url`).
+  static func isAbsoluteURI(_ text: String) -> Bool {
+    let scalars = text.unicodeScalars
+    guard let colon = scalars.firstIndex(of: ":"), let first = scalars.first, first.isASCII,
+      first.properties.isAlphabetic
+    else { return false }
+    let schemeCharacters = CharacterSet(
+      charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+    return scalars[..<colon].allSatisfy { schemeCharacters.contains($0) }
+      && scalars[scalars.index(after: colon)...].allSatisfy { $0.value > 0x20 && !(0x7F...0x9F).contains($0.value) }
   }
 
   /// What a picked item sends: a quick reply's text, a bot answer, an article's body (in the session's language
