@@ -232,7 +232,8 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// trees when there are some, else the lexical ones).
   func questionTrees(for tokens: [Token], typed: Bool, learned: Bool = false) -> QuestionTrees? {
     guard tokens.contains(where: { $0.script == .han }) else { return nil }
-    let (lexical, withEvidence) = typed ? (typedQuestionTrees, learnedTypedQuestionTrees) : (questionTrees, learnedQuestionTrees)
+    let (lexical, withEvidence) =
+      typed ? (typedQuestionTrees, learnedTypedQuestionTrees) : (questionTrees, learnedQuestionTrees)
     if learned && !withEvidence.isEmpty { return withEvidence }
     return lexical.isEmpty ? nil : lexical
   }

@@ -192,9 +192,12 @@ extension Suggester {
       }
     }
     if hits.count < enough {
-      hits = try stages.measure(.questionAnyWord) { try search(filter.apply(to: .or(queries)), limit: candidates, b: b) }
+      hits = try stages.measure(.questionAnyWord) {
+        try search(filter.apply(to: .or(queries)), limit: candidates, b: b)
+      }
     }
-    let starts = partial && weights.typedTitleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
+    let starts =
+      partial && weights.typedTitleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
     let startKeys = Set(starts.compactMap { try? IndexedKey(data: $0.data).itemKey })
     let added = Self.candidates(hits, adding: starts)
     let weighed = try stages.measure(.questionWeighing) {

@@ -4,6 +4,8 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure speed (use a release build: swift build -c release).",
-    subcommands: [BenchAnalyze.self, BenchImport.self, BenchSuggest.self, BenchHTTP.self, BenchSessions.self, BenchSoak.self]
+    subcommands: [
+      BenchAnalyze.self, BenchImport.self, BenchSuggest.self, BenchHTTP.self, BenchSessions.self, BenchSoak.self,
+    ]
   )
 }

@@ -102,7 +102,8 @@ struct LearnCommand: AsyncParsableCommand {
     let items = Set(report.phrasings.map { "\($0.source.rawValue)/\($0.itemId)" }).count
     print(
       "learned \(report.phrasings.count) phrasings of \(items) items"
-        + (data != nil ? " (\(report.phrasingsKept) kept, at most \(KnowledgeStore.learnedQuestionsPerItem) an item)" : ""))
+        + (data != nil
+          ? " (\(report.phrasingsKept) kept, at most \(KnowledgeStore.learnedQuestionsPerItem) an item)" : ""))
     if data != nil { print("kept for tenant \(tenant) in \(folder)") }
     if let out { print("wrote \(out)") }
     if let outQuestions { print("wrote \(outQuestions)") }
@@ -144,7 +145,8 @@ enum LearnedQuestionFile {
         let count = Int(fields[2]), count > 0, !fields[3].trimmingCharacters(in: .whitespaces).isEmpty
       else {
         throw EvaluationInputError(
-          file: path, line: number, reason: "want `source<TAB>id<TAB>count<TAB>text` (bot, quick or internal; a count > 0)")
+          file: path, line: number,
+          reason: "want `source<TAB>id<TAB>count<TAB>text` (bot, quick or internal; a count > 0)")
       }
       return LearnedQuestion(source: source, itemId: String(fields[1]), text: String(fields[3]), count: count)
     }

@@ -146,7 +146,8 @@ import Testing
   func anIndexedEntryIsWeighedAsOneComparedQuestionByQuestion(unfinished: String?) {
     func question(_ words: [String], unfinished: String? = nil) -> AnalyzedQuestion {
       AnalyzedQuestion(
-        words: words.map { AnalyzedWord(term: $0) } + (unfinished.map { [AnalyzedWord(term: $0, isUnfinished: true)] } ?? []))
+        words: words.map { AnalyzedWord(term: $0) }
+          + (unfinished.map { [AnalyzedWord(term: $0, isUnfinished: true)] } ?? []))
     }
     let match = QuestionMatch(asked: question(["my", "cards"], unfinished: unfinished), idf: { Double($0.count) })
     let questions = [
@@ -158,7 +159,8 @@ import Testing
     #expect(plain.frequencies == indexed.frequencies)
     #expect(plain.length == indexed.length)
     #expect(abs(plain.stemCoverage - indexed.stemCoverage) < 1e-12)
-    #expect(match.closest(QuestionSet(questions, indexedAbove: 100), limit: 2)
-      == match.closest(QuestionSet(questions, indexedAbove: 1), limit: 2))
+    #expect(
+      match.closest(QuestionSet(questions, indexedAbove: 100), limit: 2)
+        == match.closest(QuestionSet(questions, indexedAbove: 1), limit: 2))
   }
 }

@@ -256,9 +256,16 @@ import Testing
     #expect(try Set(ids(nil)) == ["qr-a", "qr-b"])  // nobody else's personal reply
     // Typed text of several words is ranked by the question model, over the same visible items.
     let typed = "麻烦发货通知仓库"
-    #expect(try engine.suggester.suggest(typed, tenant: "acme", options: SuggestOptions(agent: "agent-a")).first?.id == "qr-c")
-    #expect(try engine.suggester.suggest(typed, tenant: "acme", options: SuggestOptions(agent: "agent-b")).map(\.id).contains("qr-c") == false)
-    #expect(try engine.suggester.smartReply(typed, tenant: "acme", options: SuggestOptions(agent: "agent-b", sources: [.quick])).answers.map(\.suggestion.id).contains("qr-c") == false)
+    #expect(
+      try engine.suggester.suggest(typed, tenant: "acme", options: SuggestOptions(agent: "agent-a")).first?.id == "qr-c"
+    )
+    #expect(
+      try engine.suggester.suggest(typed, tenant: "acme", options: SuggestOptions(agent: "agent-b")).map(\.id).contains(
+        "qr-c") == false)
+    #expect(
+      try engine.suggester.smartReply(
+        typed, tenant: "acme", options: SuggestOptions(agent: "agent-b", sources: [.quick])
+      ).answers.map(\.suggestion.id).contains("qr-c") == false)
 
     for _ in 0..<3 { try engine.store.recordUse(tenant: "acme", source: .quick, id: "qr-b") }
     try await engine.catchUp()
