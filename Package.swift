@@ -91,7 +91,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SessionsTests",
-      dependencies: ["Sessions", "Knowledge"]
+      dependencies: ["Sessions", "Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     .testTarget(
       name: "EvaluationTests",

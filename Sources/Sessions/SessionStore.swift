@@ -82,7 +82,12 @@ struct PendingMessage: Sendable {
 
 /// The queue of a group commit: who is waiting, and whether someone is already committing.
 final class CommitQueue: Sendable {
-  private let state = Mutex<(pending: [PendingMessage], draining: Bool)>(([], false))
+  private let state = Mutex<(pending: [PendingMessage], draining: Bool, rounds: Int)>(([], false, 0))
+
+  /// How many transactions the queue has handed out (each commits every message waiting when it began).
+  var rounds: Int { state.withLock { $0.rounds } }
+  /// How many messages wait for the next transaction.
+  var waiting: Int { state.withLock { $0.pending.count } }
 
   /// Adds a message; true when the caller has to drain the queue (nobody else is).
   func enqueue(_ job: PendingMessage) -> Bool {
@@ -102,6 +107,7 @@ final class CommitQueue: Sendable {
         return nil
       }
       defer { state.pending = [] }
+      state.rounds += 1
       return state.pending
     }
   }

@@ -532,8 +532,15 @@ import Testing
         }
       }
       try await waitFor(": connected")
+      // Another tenant's session opens first: had its event reached this stream, it would come before ours.
+      let foreign = try await client.call(
+        .post, "/v1/sessions", key: fixture.otherAdmin, json: Self.body(["customer": ["id": "c-other-7"]]))
+      #expect(foreign.status == .created)
       let id = try await Self.openSession(client, fixture, customer: ["id": "c-1"], group: "vip")
       try await waitFor("event: session.queued\n")
+      // Events name their customer, so a leaked one would show its id.
+      try await waitFor(#""customerId":"c-1""#)
+      #expect(!received.contains("c-other-7"))
       #expect(try await Self.assign(client, id, key: fixture.agentA).status == .ok)
       let posted = try await client.call(
         .post, "/v1/sessions/\(id)/messages", key: fixture.admin,
@@ -551,8 +558,7 @@ import Testing
       try await waitFor("event: alarm\n")
       #expect(received.contains("event: alarm\n"))
       #expect(received.contains("\"id\":\(id)"))
-      // Another tenant's events never reach this stream.
-      #expect(!received.contains("other"))
+      #expect(!received.contains("c-other-7"))
     }
   }
 }

@@ -1,6 +1,8 @@
 import Foundation
-import Sessions
+import GRDB
 import Testing
+
+@testable import Sessions
 
 /// The session store on a real SQLite file in a temporary folder.
 struct SessionStoreTests {
@@ -66,6 +68,43 @@ struct SessionStoreTests {
     #expect(results.filter { if case .failure(.notFound) = $0 { true } else { false } }.count == 10)
     #expect(try store.messageCount(tenant: "acme") == 90)
     #expect(try store.session(tenant: "acme", id: session.id)?.lastCustomerMessageAt != nil)
+  }
+
+  /// Messages posted while a transaction is under way wait for the next one, and all go in it together.
+  @Test func messagesPostedDuringACommitShareTheNextOne() async throws {
+    let session = try activeSession()
+    let store = store
+    let admin = admin
+    // The writer is held, so that the first message's transaction waits and the others queue behind it.
+    let release = DispatchSemaphore(value: 0)
+    let held = DispatchSemaphore(value: 0)
+    Thread.detachNewThread { [database = store.database] in
+      try? database.write { _ in
+        held.signal()
+        release.wait()
+      }
+    }
+    held.wait()
+    let posting = Task {
+      try await withThrowingTaskGroup(of: Int64.self) { group in
+        for number in 0..<50 {
+          group.addTask {
+            try await store.postMessage(
+              NewMessage(sender: .customer, body: "第\(number)条", clientId: "s-\(number)"), session: session.id,
+              by: admin
+            ).message.id
+          }
+        }
+        return try await group.reduce(into: [Int64]()) { $0.append($1) }
+      }
+    }
+    // The first message's round has begun (and waits for the writer); the other 49 wait for the next round.
+    while store.commits.rounds < 1 || store.commits.waiting < 49 { await Task.yield() }
+    release.signal()
+    let ids = try await posting.value
+    #expect(Set(ids).count == 50)
+    #expect(store.commits.rounds == 2, "the 49 waiting messages shared one transaction")
+    #expect(try store.messageCount(tenant: "acme") == 50)
   }
 
   /// Ids grow with time (lists are ordered by them), but a tenant's ids do not count the other tenants' rows.
