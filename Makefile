@@ -63,7 +63,7 @@ apicheck: build $(APICHECK_VENV)/bin/schemathesis
 test: deps $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
 	$(SWIFT) build --build-tests
 	tools/apicheck/run
-	.build/debug/replykit bench soak --items 200000
+	.build/debug/replykit-bench soak --items 200000
 	$(SWIFT) test
 
 # libFuzzer targets (Fuzz/, a package of their own so that a plain build never needs the fuzzer runtime), built
@@ -96,7 +96,7 @@ fuzz-smoke: fuzz-build
 
 # The soak at a million items, on a release build (about five minutes here).
 soak: release
-	.build/release/replykit bench soak --items 1000000
+	.build/release/replykit-bench soak --items 1000000
 
 DEMO := corpora/demo/quick_replies.jsonl corpora/demo/bot_knowledge.jsonl corpora/demo/internal_knowledge.jsonl
 
@@ -115,8 +115,8 @@ serve: demo
 	.build/release/replykit serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 bench: release
-	.build/release/replykit bench analyze
-	.build/release/replykit bench suggest --items 100000
+	.build/release/replykit-bench analyze
+	.build/release/replykit-bench suggest --items 100000
 
 format:
 	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests

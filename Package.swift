@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "replykit", targets: ["replykit"]),
+    .executable(name: "replykit-bench", targets: ["replykit-bench"]),
     .library(name: "TextAnalysis", targets: ["TextAnalysis"]),
     // For the libFuzzer targets in Fuzz/, a package of their own.
     .library(name: "Knowledge", targets: ["Knowledge"]),
@@ -75,13 +76,28 @@ let package = Package(
       name: "Evaluation",
       dependencies: ["SearchIndex", "Knowledge"]
     ),
+    // What both executables print and parse alike (`--json` output, arguments naming a source, timings).
+    .target(
+      name: "CommandLineSupport",
+      dependencies: ["Knowledge", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    // What users run: serve, import, suggest, smart-reply, analyze, eval, learn, reindex, the tenant commands.
     .executableTarget(
       name: "replykit",
       dependencies: [
-        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions",
+        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions", "CommandLineSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
-        // `bench http` and `bench sessions` drive the service over real loopback connections.
+      ]
+    ),
+    // The lab: speed, load and soak benchmarks. `http` and `sessions` drive the `replykit serve` built beside it
+    // over real loopback connections, so the load generator stays out of the shipping binary.
+    .executableTarget(
+      name: "replykit-bench",
+      dependencies: [
+        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions", "CommandLineSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
@@ -108,8 +124,8 @@ let package = Package(
     .testTarget(
       name: "ReplyKitCLITests",
       dependencies: [
-        // The executable the tests run, so that it is built before them.
-        "replykit", "SearchIndex", "Knowledge",
+        // The executables the tests run, so that they are built before them.
+        "replykit", "replykit-bench", "SearchIndex", "Knowledge",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),

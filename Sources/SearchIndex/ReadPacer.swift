@@ -3,7 +3,7 @@ import Dispatch
 /// Spaces out the background reads of a cache that is read again for every terms generation: a read that took
 /// d may be followed by the next no sooner than `spacing` times d after it ended. A bulk load commits, and so
 /// changes the generation, every second or so; unpaced, reading a million items' terms after every commit kept
-/// a core busy and the agents' suggestions waiting (`replykit bench soak`).
+/// a core busy and the agents' suggestions waiting (`replykit-bench soak`).
 struct ReadPacer {
   static let spacing: UInt64 = 4
   private var nextAllowed: UInt64 = 0

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 
 /// Where suggest and smart reply spend their time, stage by stage, while recording is on
-/// (`replykit bench suggest --stages`). Latency work needs this breakdown, and every session that chased the
+/// (`replykit-bench suggest --stages`). Latency work needs this breakdown, and every session that chased the
 /// 100k-item p99 rebuilt it as throw-away instrumentation; off, a stage costs one atomic load.
 public final class SuggestStages: Sendable {
   /// The stages of a request, in the order they run.

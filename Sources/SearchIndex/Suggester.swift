@@ -21,7 +21,7 @@ public final class Suggester: Sendable {
   let termStatistics = TermStatistics.Cache()
   /// Each tenant's Latin words, for typo corrections.
   let spelling = SpellingVocabulary.Cache()
-  /// Where requests spend their time, when recording (`replykit bench suggest --stages`).
+  /// Where requests spend their time, when recording (`replykit-bench suggest --stages`).
   public let stages = SuggestStages()
   private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))
 

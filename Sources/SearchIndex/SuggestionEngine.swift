@@ -133,7 +133,7 @@ public final class SuggestionEngine: Sendable {
   }
 
   /// A second suggester over the same index and store, ranking with other weights (its caches its own): two
-  /// rankings compared side by side in one process (`replykit bench suggest --against`).
+  /// rankings compared side by side in one process (`replykit-bench suggest --against`).
   public func suggester(weights: RankingWeights) -> Suggester {
     Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights)
   }

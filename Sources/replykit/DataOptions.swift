@@ -57,11 +57,3 @@ enum Terminal {
     return out + String(decoding: utf16[at...], as: UTF16.self)
   }
 }
-
-enum JSONOutput {
-  static func print<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-  }
-}

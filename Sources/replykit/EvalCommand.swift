@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Evaluation
 import Foundation
 import Histogram
@@ -201,7 +202,6 @@ extension EvalCommand {
   }
 }
 
-extension KnowledgeSource: ExpressibleByArgument {}
 extension Evaluator.Mode: ExpressibleByArgument {}
 
 /// What `replykit eval` reports.

@@ -10,7 +10,6 @@ struct ReplyKit: AsyncParsableCommand {
       DictionaryCommand.self,
       ReindexCommand.self, CompactCommand.self, LearnCommand.self, ServeCommand.self, EvalCommand.self,
       KeysCommand.self, Analyze.self,
-      Bench.self,
     ]
   )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Knowledge
 import SearchIndex
@@ -85,12 +86,5 @@ enum SuggestionText {
     Swift.print(head + "  (" + details.joined(separator: "; ") + ")")
     let snippet = suggestion.snippet.replacingOccurrences(of: "\n", with: " ")
     Swift.print("   " + Terminal.emphasized(snippet, suggestion.snippetHighlights))
-  }
-}
-
-extension Duration {
-  var milliseconds: Double {
-    let (seconds, attoseconds) = components
-    return Double(seconds) * 1000 + Double(attoseconds) / 1e15
   }
 }

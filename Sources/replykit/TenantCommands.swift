@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Knowledge
 import SearchIndex
@@ -159,11 +160,11 @@ struct CompactCommand: AsyncParsableCommand {
   func run() async throws {
     let engine = try await options.openEngine()
     let index = (options.data as NSString).appendingPathComponent("index")
-    let before = BenchDisk.size(of: index)
+    let before = DiskUsage.bytes(under: index)
     let started = ContinuousClock.now
     try await engine.compactIndex()
     let took = ContinuousClock.now - started
-    let after = BenchDisk.size(of: index)
+    let after = DiskUsage.bytes(under: index)
     func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
     print(
       "compacted the index: \(megabytes(before)) -> \(megabytes(after)) in \(String(format: "%.1f", took.milliseconds / 1000)) s"

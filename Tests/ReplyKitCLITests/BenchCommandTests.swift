@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// `replykit bench import` and `bench http` as a user runs them, at sizes small enough for a test run.
+/// `replykit-bench import` and `bench http` as a user runs them, at sizes small enough for a test run.
 @Suite(.serialized) struct BenchCommandTests {
   @Test func benchImportReportsTheMedianRateOfFreshImports() throws {
-    let output = try CLIProcess.run(["bench", "import", "--items", "300", "--runs", "2", "--batch", "100"])
+    let output = try CLIProcess.bench(["import", "--items", "300", "--runs", "2", "--batch", "100"])
     #expect(output.status == 0, "\(output.stderr)")
     #expect(output.stdout.contains("items: 300 (generated)  batch: 100  runs: 2"))
     #expect(output.stdout.contains("run 1: ") && output.stdout.contains("run 2: "))
@@ -23,8 +23,8 @@ import Testing
       {"id":"d3","title":"refund not showing up","body":"Why is my refund missing\\nI need my refund"}
 
       """)
-    let output = try CLIProcess.run([
-      "bench", "import", "--corpus", corpus, "--as", "bot", "--similar-from-body", "--runs", "1", "--json",
+    let output = try CLIProcess.bench([
+      "import", "--corpus", corpus, "--as", "bot", "--similar-from-body", "--runs", "1", "--json",
     ])
     #expect(output.status == 0, "\(output.stderr)")
     let report = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
@@ -37,8 +37,8 @@ import Testing
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let other = try folder.file("other.json", #"{"typedQuestionCandidates": 5}"#)
-    let output = try CLIProcess.run([
-      "bench", "suggest", "--items", "400", "--queries", "300", "--stages", "--against", other,
+    let output = try CLIProcess.bench([
+      "suggest", "--items", "400", "--queries", "300", "--stages", "--against", other,
     ])
     #expect(output.status == 0, "\(output.stderr)")
     #expect(output.stdout.contains("suggest: 300 requests, p50 "))
@@ -49,14 +49,14 @@ import Testing
     #expect(output.stdout.contains("    analysis         3 ran it, mean "), "\(output.stdout)")
 
     let absent = folder.url.appendingPathComponent("none.json").path
-    let missing = try CLIProcess.run(["bench", "suggest", "--items", "50", "--against", absent])
+    let missing = try CLIProcess.bench(["suggest", "--items", "50", "--against", absent])
     #expect(missing.status != 0)
     #expect(missing.stderr.contains("none.json: cannot read"), "\(missing.stderr)")
   }
 
   @Test func benchHTTPDrivesARealServerOnLoopback() throws {
-    let output = try CLIProcess.run([
-      "bench", "http", "--items", "300", "--connections", "4", "--duration", "1", "--queries", "50",
+    let output = try CLIProcess.bench([
+      "http", "--items", "300", "--connections", "4", "--duration", "1", "--queries", "50",
     ])
     #expect(output.status == 0, "\(output.stderr)")
     #expect(output.stdout.contains("items: 300  connections: 4  duration: 1.0 s"))

@@ -1,12 +1,17 @@
 import Foundation
 
-/// Runs the `replykit` executable that the package built beside this test bundle.
+/// Runs the `replykit` (or `replykit-bench`) executable that the package built beside this test bundle.
 struct CLIProcess {
-  static var executable: URL {
-    // Tests run from .build/<configuration>/<package>PackageTests.xctest; the tool is built beside it.
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    return bundle.appendingPathComponent("replykit")
+  static var executable: URL { built("replykit") }
+
+  /// An executable of the package: tests run from .build/<configuration>/<package>PackageTests.xctest, and the
+  /// tools are built beside it.
+  static func built(_ name: String) -> URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
   }
+
+  /// Runs `replykit-bench` to completion.
+  static func bench(_ arguments: [String]) throws -> Output { try run(arguments, executable: built("replykit-bench")) }
 
   struct Output {
     var status: Int32
@@ -15,7 +20,7 @@ struct CLIProcess {
   }
 
   /// Runs to completion.
-  static func run(_ arguments: [String]) throws -> Output {
+  static func run(_ arguments: [String], executable: URL = executable) throws -> Output {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments

@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-/// `replykit bench sessions` as the load test runs it: a real `replykit serve` child, killed with SIGKILL
+/// `replykit-bench sessions` as the load test runs it: a real `replykit serve` child, killed with SIGKILL
 /// mid-run and restarted; the command itself counts the messages in SQLite and fails on any lost or duplicated
 /// acknowledged message.
 @Suite(.serialized) struct SessionLoadTests {
   @Test func killingTheServerMidRunLosesNoAcknowledgedMessage() throws {
     let port = Int.random(in: 20_000...40_000)
-    let output = try CLIProcess.run([
-      "bench", "sessions", "--sessions", "16", "--rounds", "12", "--agents", "4", "--items", "500",
+    let output = try CLIProcess.bench([
+      "sessions", "--sessions", "16", "--rounds", "12", "--agents", "4", "--items", "500",
       "--kill-after", "1.5", "--port", String(port), "--time-limit", "120",
     ])
     #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")

@@ -4,7 +4,7 @@ import Testing
 
 @testable import SearchIndex
 
-/// `replykit bench suggest --stages`: what each kind of request records, and nothing while recording is off.
+/// `replykit-bench suggest --stages`: what each kind of request records, and nothing while recording is off.
 @Suite struct SuggestStagesTests {
   @Test func recordsTheStagesEachRequestRuns() async throws {
     let folder = try TestDataFolder()

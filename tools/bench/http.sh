@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The HTTP benchmark of the issue: GET /v1/suggest at 50 concurrent connections on loopback, over the
-# 100k-item generated corpus of `replykit bench suggest`. Bounded: one wrk run of DURATION seconds.
+# 100k-item generated corpus of `replykit-bench suggest`. Bounded: one wrk run of DURATION seconds.
 #
 #   tools/bench/http.sh [DATA_DIR] [DURATION]
 #

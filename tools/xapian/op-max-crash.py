@@ -2,10 +2,10 @@
 """Does this machine's Xapian crash on OP_MAX under OR? (Xapian 1.4.22, Debian bookworm: it does.)
 
 ReplyKit tried weighing each typed word as the best of its fields (OP_MAX) rather than their sum, to give
-Xapian's pruning tighter bounds; `replykit bench suggest` then died with a segfault under get_mset. This runs
+Xapian's pruning tighter bounds; `replykit-bench suggest` then died with a segfault under get_mset. This runs
 one of the bench's any-word queries through python3-xapian alone, on the bench's data folder:
 
-    .build/release/replykit bench suggest --items 100000 --data /tmp/b100k   # makes the folder once
+    .build/release/replykit-bench suggest --items 100000 --data /tmp/b100k   # makes the folder once
     /usr/bin/python3 tools/xapian/op-max-crash.py /tmp/b100k                 # exit 139: it crashed
 
 It prints "no crash" and exits 0 when the query runs (a fixed Xapian: OP_MAX may then be worth timing again).

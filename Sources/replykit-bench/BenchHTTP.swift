@@ -6,7 +6,7 @@ import Knowledge
 import ReplyServer
 import SearchIndex
 
-/// `replykit bench http`: `GET /v1/suggest` over loopback against a child `replykit serve`, at a fixed number
+/// `replykit-bench http`: `GET /v1/suggest` over loopback against a child `replykit serve`, at a fixed number
 /// of concurrent connections for a fixed time (a closed loop, as wrk runs it).
 struct BenchHTTP: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -52,7 +52,7 @@ struct BenchHTTP: AsyncParsableCommand {
       data
       ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-bench-http-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-    print("replykit bench http")
+    print("replykit-bench http")
     print(
       "cores: \(ProcessInfo.processInfo.activeProcessorCount)  items: \(items)  connections: \(connections)"
         + "  duration: \(BenchFormat.fixed(duration, 1)) s  suggest cache: \(suggestCache)")

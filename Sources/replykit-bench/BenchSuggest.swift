@@ -1,11 +1,12 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Histogram
 import Knowledge
 import SearchIndex
 import TextAnalysis
 
-/// `replykit bench suggest`: import throughput, suggest latency over typed prefixes, index size, memory.
+/// `replykit-bench suggest`: import throughput, suggest latency over typed prefixes, index size, memory.
 struct BenchSuggest: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "suggest",
@@ -52,7 +53,7 @@ struct BenchSuggest: AsyncParsableCommand {
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-bench-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
     var corpus = try BenchCorpus()
-    print("replykit bench suggest")
+    print("replykit-bench suggest")
     print(
       "cores: \(ProcessInfo.processInfo.activeProcessorCount)  items: \(items)  vocabulary: \(corpus.words.count) words"
     )
@@ -171,8 +172,8 @@ struct BenchSuggest: AsyncParsableCommand {
     }
     let worst = slowest.prefix(5).map { "\(typed[$0]) \(ms(timings[$0]))" }
     print("  slowest: " + worst.joined(separator: ", "))
-    let indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
-    let storeBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("replykit.sqlite"))
+    let indexBytes = DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("index"))
+    let storeBytes = DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("replykit.sqlite"))
     print(
       "index: \(try await engine.indexedDocumentCount()) documents, \(BenchFormat.fixed(Double(indexBytes) / 1e6, 1)) MB;"
         + " store \(BenchFormat.fixed(Double(storeBytes) / 1e6, 1)) MB; peak memory \(BenchFormat.fixed(BenchDisk.peakMemoryMB(), 0)) MB"
@@ -225,16 +226,6 @@ extension BenchSuggest {
 }
 
 enum BenchDisk {
-  /// Bytes under a path (a file or a folder).
-  static func size(of path: String) -> Int {
-    let manager = FileManager.default
-    var isFolder: ObjCBool = false
-    guard manager.fileExists(atPath: path, isDirectory: &isFolder) else { return 0 }
-    if !isFolder.boolValue { return (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
-    let files = (try? manager.subpathsOfDirectory(atPath: path)) ?? []
-    return files.reduce(0) { $0 + size(of: (path as NSString).appendingPathComponent($1)) }
-  }
-
   /// The process's peak resident memory, in MB.
   static func peakMemoryMB() -> Double {
     var usage = rusage()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CommandLineSupport
 import Foundation
 import Histogram
 import Knowledge
@@ -10,7 +11,7 @@ import SearchIndex
 import Sessions
 import Synchronization
 
-/// `replykit bench sessions`: the workbench under load on loopback. A `replykit serve` child process serves a
+/// `replykit-bench sessions`: the workbench under load on loopback. A `replykit serve` child process serves a
 /// generated help desk; many sessions exchange messages at once while their agents ask for suggestions; with
 /// `--kill-after` the server is killed (SIGKILL) once mid-run and restarted, and clients retry what was not
 /// acknowledged, with the same client ids. Afterwards the messages are counted in SQLite: every acknowledged
@@ -42,7 +43,7 @@ struct BenchSessions: AsyncParsableCommand {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-load-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-    print("replykit bench sessions")
+    print("replykit-bench sessions")
     print(
       "cores: \(ProcessInfo.processInfo.activeProcessorCount)  items: \(items)  sessions: \(sessions)"
         + "  rounds: \(rounds)  agents: \(agents)  think: \(thinkMs) ms")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CommandLineSupport
 import Foundation
 import Synchronization
 
@@ -100,7 +101,9 @@ final class ServerProcess: Sendable {
   /// Starts the server and returns once `/healthz` answers (at most 60 s).
   func start() async throws {
     let child = Process()
+    // The `replykit` built beside this benchmark.
     child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+      .deletingLastPathComponent().appendingPathComponent("replykit")
     child.arguments = ["serve", "--data", folder, "--host", "127.0.0.1", "--port", String(port)] + options
     child.standardOutput = FileHandle.nullDevice
     child.standardError = FileHandle.nullDevice

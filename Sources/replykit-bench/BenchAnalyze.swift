@@ -1,9 +1,10 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Histogram
 import TextAnalysis
 
-/// `replykit bench analyze`: analysis throughput on Chinese text, with pinyin keys on and off.
+/// `replykit-bench analyze`: analysis throughput on Chinese text, with pinyin keys on and off.
 struct BenchAnalyze: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analyze",
@@ -31,7 +32,7 @@ struct BenchAnalyze: ParsableCommand {
     let analyzer = try Analyzer()
     _ = try analyzer.analyze("预热")
     let setUp = ContinuousClock.now - started
-    print("replykit bench analyze")
+    print("replykit-bench analyze")
     print("cores: \(ProcessInfo.processInfo.activeProcessorCount)  analyzer: \(analyzer.version)")
     print(
       "corpus: \(documents.count) documents, \(String(format: "%.2f", Double(bytes) / 1e6)) MB UTF-8"

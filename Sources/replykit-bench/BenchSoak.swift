@@ -1,11 +1,12 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Histogram
 import Knowledge
 import SearchIndex
 import Synchronization
 
-/// `replykit bench soak`: a bulk import of many items with unique tokens while agents type and pick, then the
+/// `replykit-bench soak`: a bulk import of many items with unique tokens while agents type and pick, then the
 /// index checked by Xapian (`xapian-check`) and compared with the store item by item.
 struct BenchSoak: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -89,7 +90,7 @@ struct BenchSoak: AsyncParsableCommand {
       ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-soak-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
     let engine = try await SuggestionEngine(dataFolder: folder)
-    if !json { print("replykit bench soak: \(items) items into \(folder), suggest and picks beside the import") }
+    if !json { print("replykit-bench soak: \(items) items into \(folder), suggest and picks beside the import") }
 
     let typing = TypingLoad(engine: engine, tenant: Self.tenant, pickEvery: pickEvery)
     let typist = Thread { typing.run() }
@@ -144,7 +145,7 @@ struct BenchSoak: AsyncParsableCommand {
       stillP99Ms: Double(quiet.latency.valueAtPercentile(99)) / 1e6, stillMaxMs: Double(quiet.latency.max) / 1e6,
       picks: load.picks, xapianCheck: check.summary, xapianCheckPassed: check.passed, verification: verification,
       sampleFound: found, sampleLookedUp: lookups,
-      indexBytes: BenchDisk.size(of: (folder as NSString).appendingPathComponent("index")),
+      indexBytes: DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("index")),
       peakMemoryMB: BenchDisk.peakMemoryMB(),
       passed: check.passed && verification.isConsistent && found == lookups && load.errors + quiet.errors == 0)
     if json {

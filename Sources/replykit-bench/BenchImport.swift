@@ -1,11 +1,12 @@
 import ArgumentParser
+import CommandLineSupport
 import Evaluation
 import Foundation
 import Histogram
 import Knowledge
 import SearchIndex
 
-/// `replykit bench import`: import throughput into a fresh data folder, the way `replykit import` writes.
+/// `replykit-bench import`: import throughput into a fresh data folder, the way `replykit import` writes.
 struct BenchImport: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
@@ -69,7 +70,7 @@ struct BenchImport: AsyncParsableCommand {
     }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     if !json {
-      print("replykit bench import")
+      print("replykit-bench import")
       print(
         "cores: \(cores)  items: \(generated.count) (\(corpus ?? "generated"))  batch: \(batch)  runs: \(runs)")
     }
@@ -84,8 +85,8 @@ struct BenchImport: AsyncParsableCommand {
       defer { try? FileManager.default.removeItem(atPath: folder) }
       let seconds = try await importOnce(generated, into: folder, batches: &batches)
       rates.append(Double(generated.count) / seconds)
-      indexBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("index"))
-      storeBytes = BenchDisk.size(of: (folder as NSString).appendingPathComponent("replykit.sqlite"))
+      indexBytes = DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("index"))
+      storeBytes = DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("replykit.sqlite"))
       if !json {
         print("run \(number): \(BenchFormat.fixed(seconds)) s = \(Int(rates.last!)) items/s")
       }
