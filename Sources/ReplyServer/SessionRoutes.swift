@@ -386,17 +386,17 @@ struct SessionRoutes {
       origin: origin, searchTerms: try workbench.searchTerms(text, tenant: caller.tenant),
       smartReplies: try smartReplies.map { try JSONEncoder().encode($0) })
     let posted = try await sessions.postMessage(new, session: session.id, by: caller)
-    if !posted.isRetry {
-      if let pick {
-        try engine.store.recordPick(pick)
-        workbench.usage.poke()
-      }
-    }
     // The smart replies just computed, not decoded again from what was stored (a retry reads the stored ones).
     let message = MessageJSON(posted.message, smartReplies: posted.isRetry ? nil : smartReplies)
     if !posted.isRetry {
       ServiceMetrics.messagePosted(body.sender.rawValue)
       Self.publishMessage(message, session: posted.session, on: workbench)
+    }
+    // The pick is logged by the message's id, so that a retry logs a pick the first attempt could not (the
+    // message is stored first, in the other store) and never logs one twice.
+    if var pick {
+      pick.message = String(posted.message.id)
+      if try engine.store.recordPick(pick) { workbench.usage.poke() }
     }
     return EditedResponse(
       status: posted.isRetry ? .ok : .created,

@@ -63,6 +63,28 @@ import Testing
     }
   }
 
+  /// A pick names the message it was sent in: however often that message is retried, it is logged and counted
+  /// once. Picks without a message (`POST /v1/suggestions/{id}/picked`) are each their own.
+  @Test func aPickIsLoggedOncePerMessage() throws {
+    try store.upsert([Self.refund], tenant: "acme")
+    func pick(_ message: String?) -> Pick {
+      Pick(
+        tenant: "acme", agent: "agent-1", input: "退款", source: .quick, itemId: "qr-1", position: 0, shown: ["qr-1"],
+        message: message)
+    }
+    #expect(try store.recordPick(pick("42")))
+    #expect(try !store.recordPick(pick("42")))
+    #expect(try store.recordPick(pick("43")))
+    #expect(try store.recordPick(pick(nil)) && store.recordPick(pick(nil)))
+    #expect(try store.picks(tenant: "acme").map(\.message) == ["42", "43", nil, nil])
+    #expect(try store.item(tenant: "acme", source: .quick, id: "qr-1")?.usageCount == 4)
+    // A pick of an item that is not there changes nothing, its message included.
+    var missing = pick("44")
+    missing.itemId = "nope"
+    #expect(throws: KnowledgeStoreError.notFound(source: .quick, id: "nope")) { try store.recordPick(missing) }
+    #expect(try store.picks(tenant: "acme").count == 4)
+  }
+
   @Test func forEachItemVisitsEveryItemOnce() throws {
     let items = (0..<45).map { KnowledgeItem(id: "qr-\($0)", source: .quick, title: "标题\($0)", body: "内容") }
     try store.upsert(items, tenant: "acme")

@@ -141,6 +141,40 @@ struct DiskFullHTTPTests {
     }
   }
 
+  /// A reply sent from a suggestion is stored in the session store before its pick is logged in the knowledge
+  /// store. When the pick cannot be logged (the knowledge store is below its reserve) the client gets 507 and
+  /// retries: the retry logs the pick, and any later retry logs nothing more.
+  @Test func aPickTheStoreRefusedIsLoggedOnceByTheRetry() async throws {
+    let disk = try SmallDisk(megabytes: 48)
+    defer { disk.unmount() }
+    let reserve: Int64 = 8 << 20
+    let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: reserve)
+    try engine.setAgent(Agent(tenant: "acme", id: "agent-1", groups: []))
+    let agent = try APIKeys.create(for: .init(tenant: "acme", agent: "agent-1", isAdmin: false), in: engine.store)
+    try await app.test(.live) { client in
+      #expect(try await Self.create(client, admin, "1").status == .created)
+      let opened = try await client.call(
+        .post, "/v1/sessions", key: admin, json: #"{"customer":{"id":"c-1","name":"王女士"}}"#)
+      let session = try #require(opened.body["id"] as? Int, "\(opened.raw)")
+      #expect(try await client.call(.post, "/v1/sessions/\(session)/assign", key: agent, json: "{}").status == .ok)
+
+      try disk.fill(leaving: reserve - (1 << 20))
+      let reply = #"{"sender":"agent","suggestion":"qr-1","source":"quick","clientId":"m-1","input":"退款"}"#
+      let first = try await client.call(.post, "/v1/sessions/\(session)/messages", key: agent, json: reply)
+      #expect(first.status.code == 507, "\(first.raw)")
+      #expect(try engine.store.picks(tenant: "acme").isEmpty)
+
+      try disk.emptyFiller()
+      for _ in 0..<2 {
+        let again = try await client.call(.post, "/v1/sessions/\(session)/messages", key: agent, json: reply)
+        #expect(again.status == .ok && again.body["retried"] as? Bool == true, "\(again.raw)")
+      }
+      let picks = try engine.store.picks(tenant: "acme")
+      #expect(picks.count == 1 && picks.first?.itemId == "qr-1")
+      #expect(try engine.store.item(tenant: "acme", source: .quick, id: "qr-1")?.usageCount == 1)
+    }
+  }
+
   /// With no reserve the disk runs out under SQLite or Xapian: the change fails with 507, and once there is
   /// room the index follows the store again (the sweeper catches it up) and the writer takes new changes.
   @Test func aDiskThatRunsOutLeavesStoreAndIndexAgreeingOnceThereIsRoom() async throws {

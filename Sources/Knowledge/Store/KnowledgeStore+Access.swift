@@ -27,11 +27,15 @@ public struct Pick: Hashable, Sendable {
   /// The ids shown, in order.
   public var shown: [String]
   public var at: Date
+  /// The message the pick was sent in (its id in the session store), when it was: such a pick is logged once,
+  /// whichever attempt of the message records it.
+  public var message: String?
 
   public init(
     tenant: String, agent: String?, input: String, source: KnowledgeSource, itemId: String, position: Int?,
-    shown: [String], at: Date = Date()
+    shown: [String], at: Date = Date(), message: String? = nil
   ) {
+    self.message = message
     self.tenant = tenant
     self.agent = agent
     self.input = input
@@ -67,18 +71,23 @@ extension KnowledgeStore {
   // MARK: Picks
 
   /// Logs a pick and counts it as a use of the item, in one transaction.
-  public func recordPick(_ pick: Pick) throws(KnowledgeStoreError) {
+  /// Logs a pick and counts the item's use, in one transaction; false (and nothing changed) when the pick's
+  /// message already logged it.
+  @discardableResult
+  public func recordPick(_ pick: Pick) throws(KnowledgeStoreError) -> Bool {
     try write { db in
-      try Self.countUse(db, tenant: pick.tenant, source: pick.source, id: pick.itemId, at: pick.at)
       try db.execute(
         sql: """
-          INSERT INTO pick_log (tenant, agent, input, source, item_id, position, shown, at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT OR IGNORE INTO pick_log (tenant, agent, input, source, item_id, position, shown, at, message)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           pick.tenant, pick.agent, pick.input, pick.source.rawValue, pick.itemId, pick.position,
-          JSONText.encode(pick.shown), pick.at,
+          JSONText.encode(pick.shown), pick.at, pick.message,
         ])
+      guard db.changesCount == 1 else { return false }
+      try Self.countUse(db, tenant: pick.tenant, source: pick.source, id: pick.itemId, at: pick.at)
+      return true
     }
   }
 
@@ -91,7 +100,8 @@ extension KnowledgeStore {
         guard let source = KnowledgeSource(rawValue: row["source"]) else { return nil }
         return Pick(
           tenant: row["tenant"], agent: row["agent"], input: row["input"], source: source, itemId: row["item_id"],
-          position: row["position"], shown: try JSONText.strings(row["shown"]), at: row["at"])
+          position: row["position"], shown: try JSONText.strings(row["shown"]), at: row["at"],
+          message: row["message"])
       }
     }
   }

@@ -116,6 +116,12 @@ extension KnowledgeStore {
         t.primaryKey(["tenant", "source", "item_id", "text"])
       }
     }
+    migrator.registerMigration("v7-pick-message") { db in
+      // The message a pick was sent in: a pick is logged once per message, however often the message is retried.
+      try db.alter(table: "pick_log") { t in t.add(column: "message", .text) }
+      try db.execute(
+        sql: "CREATE UNIQUE INDEX pick_log_message ON pick_log (tenant, message) WHERE message IS NOT NULL")
+    }
     return migrator
   }
 }
