@@ -72,7 +72,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   public var twoWordTypedQuestionCandidates = 14
   /// Typed text ranked by the question model puts the items whose title starts with it first (and makes them
   /// candidates if the index queries did not find them). Off: level on afqmc from three words, and one more
-  /// query; with `questionWords` 2 it keeps a shortcut's start typed as two words first (README, Benchmarks).
+  /// query; with `questionWords` 2 it keeps a shortcut's start typed as two words first (docs/benchmarks.md).
   public var typedTitleStartFirst = false
   /// Typed Chinese text's any-word candidates leave out words and character pairs found in more than this
   /// share of the titles and questions, when a rarer finished word is typed (1: none left out).
@@ -134,7 +134,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
 
   /// The tree model for typed Chinese text: it ranks in place of `typedQuestionModel` when it has trees.
   /// Fitted by `tools/eval/fit-question-trees.py` on the seven disjoint afqmc_train parts
-  /// (`afqmc-fit-split.py --parts 7`), on the candidates `typedQuestionB` finds; the README's Benchmarks says
+  /// (`afqmc-fit-split.py --parts 7`), on the candidates `typedQuestionB` finds; docs/benchmarks.md says
   /// what it bought. `[]` in a weights file: the linear model ranks.
   public var typedQuestionTrees = QuestionTrees.standardTyped
   /// The same for a tenant with learned word evidence (in place of `learnedTypedQuestionModel`), fitted on
@@ -149,7 +149,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   public var learnedQuestionTrees = QuestionTrees.standardLearnedWhole
   /// How many of a candidate's compared questions the trees score: those the linear model puts first. An
   /// AFQMC entry has one question; the 100k bench's have several, and scoring all of them cost more than the
-  /// rest of the ranking (README, Benchmarks).
+  /// rest of the ranking (docs/benchmarks.md).
   public var treeQuestions = 2
 
   public init() {}

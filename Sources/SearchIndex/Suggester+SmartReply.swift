@@ -89,7 +89,7 @@ extension Suggester {
   /// pairs left to ask for beside them. The pair's posting list holds every title and question with the word
   /// (and those the segmenter split another way), so the word's own title, tag and similar-question lists only
   /// made the query walk the same items again: one list instead of up to four, with candidates as good on
-  /// afqmc_train's prefixes (the README's Benchmarks has the figures). A word with synonyms keeps its own query:
+  /// afqmc_train's prefixes (docs/benchmarks.md has the figures). A word with synonyms keeps its own query:
   /// the pair would not find them.
   private func pairTermsForWords(
     _ typed: [(IndexQuery, String)], bigrams: [String], synonyms: [String: [String]]

@@ -18,7 +18,8 @@ enum TermPrefix {
   static let tag = "K"
   /// Proper prefixes (1 to 6 characters) of each title word; the whole word is its title term.
   static let titleWordPrefix = "A"
-  /// Prefixes (1 to 16 characters) of the whole folded title without spaces: the exact-prefix boost.
+  /// Prefixes (1 to `KnowledgeDocumentBuilder.titlePrefixLength` characters) of the whole folded title without
+  /// spaces: the exact-prefix boost.
   static let titlePrefix = "H"
   /// Prefixes of each title word's toneless pinyin (`jindu` finds 退款进度).
   static let pinyin = "P"

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
 
   @Option(
     help:
-      "Ranking weights: a JSON object with any fields of RankingWeights (the rest standard), e.g. {\"questionWords\": 4}."
+      "Ranking weights: a JSON file of an object with any fields of RankingWeights (the rest standard), e.g. {\"questionWords\": 4}."
   )
   var weights: String?
 

@@ -8,7 +8,7 @@ for each peer's configuration.
 Every peer indexes the same text (an entry's title and body, one field), answers the same queries with its
 top 10, and is scored here by one implementation of MRR@10 and nDCG@10 (binary judgments, as trec_eval).
 ReplyKit's relevance and latency come from `replykit eval --json` itself, its index size and rate from
-`replykit bench import --corpus`. Latency is measured around each search call in the peer's own process
+`replykit-bench import --corpus`. Latency is measured around each search call in the peer's own process
 (Python for SQLite, Xapian and tantivy, the JVM for Lucene), after an untimed warm-up of the first queries.
 """
 
@@ -427,11 +427,16 @@ def replykit_version(binary):
         return "?"
 
 
+def bench_binary(binary):
+    """The replykit-bench built beside the replykit binary (the benchmarks are an executable of their own)."""
+    return os.path.join(os.path.dirname(binary), "replykit-bench")
+
+
 def run_replykit(binary, dataset_dir, extra, modes, work):
     corpus = os.path.join(dataset_dir, "corpus.jsonl")
     row = {"engine": "replykit", "config": "replykit eval --as bot %s(smart reply in full mode, # suggest in prefix mode)"
            % (" ".join(extra) + " " if extra else "")}
-    imported = subprocess.run([binary, "bench", "import", "--corpus", corpus, "--as", "bot", *extra, "--runs", "1",
+    imported = subprocess.run([bench_binary(binary), "import", "--corpus", corpus, "--as", "bot", *extra, "--runs", "1",
                                "--json"], capture_output=True, text=True)
     if imported.returncode == 0:
         report = json.loads(imported.stdout.strip().splitlines()[-1])
@@ -439,7 +444,7 @@ def run_replykit(binary, dataset_dir, extra, modes, work):
         row["docs_per_s"] = report["itemsPerSecondMedian"]
     else:
         # A replykit older than `bench import --corpus`: relevance and latency still come from eval.
-        print("replykit bench import --corpus failed, index size and rate left out: %s" % imported.stderr.strip(),
+        print("replykit-bench import --corpus failed, index size and rate left out: %s" % imported.stderr.strip(),
               file=sys.stderr)
     for mode in modes:
         suffix = "" if mode == "full" else "_prefix"
@@ -457,7 +462,7 @@ def run_replykit(binary, dataset_dir, extra, modes, work):
 
 
 def scale_run(binary, items, engines, work, segmenter, passes):
-    """The generated help desk of `replykit bench suggest`: ReplyKit's suggest latency in-process, and each
+    """The generated help desk of `replykit-bench suggest`: ReplyKit's suggest latency in-process, and each
     peer's prefix-query latency on the same entries (title and content) and the same typed prefixes. Every
     engine times the prefixes `passes` times; p50 and p99 are the medians of the passes', since one pass's p99
     on a shared machine moves by a factor of two."""
@@ -469,10 +474,10 @@ def scale_run(binary, items, engines, work, segmenter, passes):
     for n in range(passes):
         # The first pass imports; the next reuse the data folder (bench suggest skips an import it holds).
         extra = ["--write-queries", queries_path, "--write-corpus", corpus] if n == 0 else []
-        done = subprocess.run([binary, "bench", "suggest", "--items", str(items), "--queries", "5000", "--data", data,
+        done = subprocess.run([bench_binary(binary), "suggest", "--items", str(items), "--queries", "5000", "--data", data,
                                *extra], capture_output=True, text=True, cwd=ROOT)
         if done.returncode != 0:
-            sys.exit("replykit bench suggest failed (it needs --write-corpus, from the peers branch): " + done.stderr)
+            sys.exit("replykit-bench suggest failed (it needs --write-corpus, from the peers branch): " + done.stderr)
         print(done.stdout, file=sys.stderr)
         outputs.append(done.stdout)
     text = outputs[0]
@@ -480,7 +485,7 @@ def scale_run(binary, items, engines, work, segmenter, passes):
     empty = re.search(r"(\d+) with no suggestion", text)
     imported = re.search(r"= (\d+) items/s", text)
     index = re.search(r"index: \d+ documents, ([\d.]+) MB", text)
-    rows.append({"engine": "replykit", "config": "replykit bench suggest (agent-7, limit 5)",
+    rows.append({"engine": "replykit", "config": "replykit-bench suggest (agent-7, limit 5)",
                  "docs_per_s": float(imported.group(1)) if imported else float("nan"),
                  "index_mb": float(index.group(1)) if index else float("nan"),
                  "prefix": {"p50_ms": median([float(m.group(2)) for m in suggests]),
