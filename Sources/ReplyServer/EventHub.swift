@@ -4,9 +4,20 @@ import Synchronization
 
 /// Something an agent's page should know about at once.
 public struct WorkbenchEvent: Sendable {
-  /// `message`, `session.queued`, `session.assigned`, `session.transferred`, `session.ended`, `alarm`, or
-  /// `smart-replies`.
-  public var type: String
+  /// The events of `GET /v1/events`, named as openapi.yaml documents them (`event:` of each server-sent event).
+  public enum Kind: String, Sendable, CaseIterable {
+    case message
+    case messageRecalled = "message.recalled"
+    case smartReplies = "smart-replies"
+    case sessionQueued = "session.queued"
+    case sessionAssigned = "session.assigned"
+    case sessionTransferred = "session.transferred"
+    case sessionEnded = "session.ended"
+    case sessionOffline = "session.offline"
+    case alarm
+  }
+
+  public var type: Kind
   public var tenant: String
   /// The agent the session is assigned to (nil: queued, everyone in the group hears of it).
   public var agent: String?
@@ -56,7 +67,7 @@ public final class EventHub: Sendable {
       subscribers.values.filter { Self.hears($0, event) }.map(\.continuation)
     }
     guard !readers.isEmpty else { return }
-    let frame = "event: \(event.type)\ndata: \(event.json())\n\n"
+    let frame = "event: \(event.type.rawValue)\ndata: \(event.json())\n\n"
     for reader in readers { reader.yield(frame) }
   }
 

@@ -136,7 +136,7 @@ struct SessionRoutes {
     }
     let session = try sessions.createSession(
       customer: customerId, channel: body.channel, group: body.group, by: caller)
-    Self.publish("session.queued", session, on: workbench)
+    Self.publish(.sessionQueued, session, on: workbench)
     return EditedResponse(status: .created, response: try json(session, tenant: caller.tenant))
   }
 
@@ -213,7 +213,7 @@ struct SessionRoutes {
       agent = own
     }
     let session = try sessions.assign(session: current.id, to: agent, by: caller)
-    Self.publish("session.assigned", session, on: workbench)
+    Self.publish(.sessionAssigned, session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -229,9 +229,9 @@ struct SessionRoutes {
       session: current.id, toAgent: body.agent, toGroup: body.group, by: caller)
     // The agent it leaves hears of it as well as the one (or the group) it goes to.
     if let previous = current.agent, previous != session.agent {
-      Self.publish("session.transferred", session, on: workbench, to: previous)
+      Self.publish(.sessionTransferred, session, on: workbench, to: previous)
     }
-    Self.publish(session.state == .queued ? "session.queued" : "session.transferred", session, on: workbench)
+    Self.publish(session.state == .queued ? .sessionQueued : .sessionTransferred, session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -240,14 +240,14 @@ struct SessionRoutes {
     let body = try await Self.optionalBody(AgentBody.self, request, context)
     let reason = body?.reason ?? (caller.isAdmin && caller.agent == nil ? .customer : .agent)
     let session = try sessions.end(session: try session(context).id, reason: reason, by: caller)
-    Self.publish("session.ended", session, on: workbench)
+    Self.publish(.sessionEnded, session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
 
   @Sendable func offline(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try Self.admin(context, "the customer's leaving is reported with the administrator (channel) key")
     let session = try sessions.setOffline(session: try session(context).id, by: caller)
-    Self.publish("session.offline", session, on: workbench)
+    Self.publish(.sessionOffline, session, on: workbench)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -452,7 +452,7 @@ struct SessionRoutes {
     if let session = try sessions.session(tenant: caller.tenant, id: message.sessionId) {
       workbench.events.publish(
         WorkbenchEvent(
-          type: "message.recalled", tenant: caller.tenant, agent: session.agent, group: session.group,
+          type: .messageRecalled, tenant: caller.tenant, agent: session.agent, group: session.group,
           json: { Self.encode(MessageJSON(message)) }))
     }
     return MessageJSON(message)
@@ -726,8 +726,9 @@ struct SessionRoutes {
     var session: SessionJSON
   }
 
-  static func publish(_ type: String, _ session: Session, on workbench: Workbench, to agent: String? = nil) {
-    let json = SessionJSON(session, customer: nil, alarm: type == "alarm")
+  static func publish(_ type: WorkbenchEvent.Kind, _ session: Session, on workbench: Workbench, to agent: String? = nil)
+  {
+    let json = SessionJSON(session, customer: nil, alarm: type == .alarm)
     workbench.events.publish(
       WorkbenchEvent(
         type: type, tenant: session.tenant, agent: agent ?? session.agent, group: session.group,
@@ -742,12 +743,12 @@ struct SessionRoutes {
   static func publishMessage(_ message: MessageJSON, session: Session, on workbench: Workbench) {
     workbench.events.publish(
       WorkbenchEvent(
-        type: "message", tenant: session.tenant, agent: session.agent, group: session.group,
+        type: .message, tenant: session.tenant, agent: session.agent, group: session.group,
         json: { encode(MessageEventPayload(session: session.id, message: message)) }))
     if let replies = message.smartReplies {
       workbench.events.publish(
         WorkbenchEvent(
-          type: "smart-replies", tenant: session.tenant, agent: session.agent,
+          type: .smartReplies, tenant: session.tenant, agent: session.agent,
           group: session.group,
           json: { encode(SmartRepliesPayload(session: session.id, message: message.id, smartReplies: replies)) }))
     }

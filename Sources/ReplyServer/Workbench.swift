@@ -82,9 +82,9 @@ public struct SessionSweeper: Service {
           let result = try workbench.sessions.sweep()
           for session in result.alarms {
             ServiceMetrics.alarmRaised()
-            SessionRoutes.publish("alarm", session, on: workbench)
+            SessionRoutes.publish(.alarm, session, on: workbench)
           }
-          for session in result.timedOut { SessionRoutes.publish("session.ended", session, on: workbench) }
+          for session in result.timedOut { SessionRoutes.publish(.sessionEnded, session, on: workbench) }
         } catch {
           logger.error("session sweep failed: \(error)")
         }
