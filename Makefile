@@ -8,7 +8,7 @@ DATA ?= ./replykit-data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
-DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev xapian-tools
+DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev libstemmer-dev xapian-tools
 
 .PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens clean
 

@@ -31,7 +31,9 @@ let package = Package(
     // ICU's C API (break iterators, normalizers, transliterators) behind plain names.
     .systemLibrary(name: "CICU", pkgConfig: "icu-i18n", providers: [.apt(["libicu-dev"])]),
     // Normalization, word segmentation, lexicons and pinyin keys. Imports no Foundation module (see shim.h).
-    .target(name: "TextAnalysis", dependencies: ["CICU"]),
+    // Snowball's stemmers (Debian libstemmer-dev): a C library with no pkg-config file.
+    .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+    .target(name: "TextAnalysis", dependencies: ["CICU", "CStemmer"]),
     // Xapian behind an extern "C" API: opaque handles, no C++ exception crosses into Swift.
     .target(
       name: "CXapian",

@@ -32,16 +32,6 @@ import TextAnalysis
     #expect(count == characters.count)
   }
 
-  @Test(arguments: [
-    ("caresses", "caress"), ("ponies", "poni"), ("cards", "card"), ("charged", "charg"), ("charge", "charg"),
-    ("charges", "charg"), ("running", "run"), ("hopping", "hop"), ("hoping", "hope"), ("relational", "relat"),
-    ("activate", "activ"), ("activated", "activ"), ("transferring", "transfer"), ("generalization", "gener"),
-    ("happy", "happi"), ("card's", "card"), ("don't", "don't"), ("atm", "atm"), ("花呗", "花呗"), ("2fa", "2fa"),
-  ])
-  func porterStems(word: String, stem: String) {
-    #expect(EnglishStemmer.stem(word) == stem)
-  }
-
   @Test func stemmedWordsCountAsTheSameEvidence() throws {
     let analyzer = try TextAnalysisFixture.analyzer()
     let match = QuestionMatch(asked: AnalyzedQuestion("my card was charged twice", analyzer: analyzer)) { _ in 1 }
