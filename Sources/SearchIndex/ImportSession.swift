@@ -73,14 +73,26 @@ public final class ImportSession {
     pending.reserveCapacity(batchSize)
   }
 
+  /// Adds an item; a full batch is written.
+  public func add(_ item: KnowledgeItem) throws {
+    pending.append(item)
+    if pending.count >= batchSize { try flush() }
+  }
+
+  /// Adds items in order, writing each full batch: what a caller with items already in hand imports with.
+  public func add(contentsOf items: some Sequence<KnowledgeItem>) throws {
+    for item in items { try add(item) }
+  }
+
   /// Items read but not yet written.
   public var pendingCount: Int { pending.count }
 
+  /// Called after each batch is written, with the time its transaction took (benchmarks time the store).
+  public var onBatch: (Duration) -> Void = { _ in }
+
   public func add(_ record: ImportRecordResult) throws {
     switch record.outcome {
-    case .success(let item):
-      pending.append(item)
-      if pending.count >= batchSize { try flush() }
+    case .success(let item): try add(item)
     case .failure(let error):
       counts.rejected += 1
       if job != nil && job!.errors.count < ImportJob.maxErrors {
@@ -94,6 +106,7 @@ public final class ImportSession {
   public func flush() throws {
     guard !pending.isEmpty else { return }
     let before = counts
+    let started = ContinuousClock.now
     let outcomes = try engine.store.upsert(
       pending, tenant: tenant,
       recording: job.map { job in
@@ -106,6 +119,7 @@ public final class ImportSession {
     counts = before.adding(outcomes)
     job?.counts = counts
     pending.removeAll(keepingCapacity: true)
+    onBatch(ContinuousClock.now - started)
     indexing.poke()
   }
 

@@ -107,12 +107,9 @@ struct BenchHTTP: AsyncParsableCommand {
     var seconds: Double?
     if try engine.store.count(tenant: "bench") != generated.count {
       let started = ContinuousClock.now
-      let indexing = engine.backgroundCatchUp()
-      for start in stride(from: 0, to: generated.count, by: 1_000) {
-        try engine.store.upsert(Array(generated[start..<min(start + 1_000, generated.count)]), tenant: "bench")
-        indexing.poke()
-      }
-      try await indexing.finish()
+      let session = ImportSession(engine: engine, tenant: "bench")
+      try session.add(contentsOf: generated)
+      try await session.finish()
       seconds = BenchFormat.seconds(ContinuousClock.now - started)
     }
     // Group and personal items are in the corpus: agent-7 sees company items, two groups' and its own.

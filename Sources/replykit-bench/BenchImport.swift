@@ -116,14 +116,12 @@ struct BenchImport: AsyncParsableCommand {
   {
     let engine = try await SuggestionEngine(dataFolder: folder)
     let started = ContinuousClock.now
-    let indexing = engine.backgroundCatchUp()
-    for start in stride(from: 0, to: items.count, by: batch) {
-      let batchStarted = DispatchTime.now().uptimeNanoseconds
-      try engine.store.upsert(Array(items[start..<min(start + batch, items.count)]), tenant: "bench")
-      batches.record(DispatchTime.now().uptimeNanoseconds - batchStarted)
-      indexing.poke()
-    }
-    try await indexing.finish()
+    let session = ImportSession(engine: engine, tenant: "bench", batchSize: batch)
+    var durations: [Duration] = []
+    session.onBatch = { durations.append($0) }
+    try session.add(contentsOf: items)
+    try await session.finish()
+    for duration in durations { batches.record(UInt64((duration.milliseconds * 1e6).rounded())) }
     let seconds = BenchFormat.seconds(ContinuousClock.now - started)
     let indexed = try await engine.indexedDocumentCount()
     guard indexed >= items.count else {

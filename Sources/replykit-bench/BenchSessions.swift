@@ -117,9 +117,9 @@ struct BenchSessions: AsyncParsableCommand {
     var generated: [KnowledgeItem] = []
     for number in 0..<items { generated.append(corpus.item(number)) }
     if try engine.store.count(tenant: "load") != items {
-      for start in stride(from: 0, to: items, by: 2_000) {
-        try engine.store.upsert(Array(generated[start..<min(start + 2_000, items)]), tenant: "load")
-      }
+      let session = ImportSession(engine: engine, tenant: "load", batchSize: 2_000)
+      try session.add(contentsOf: generated)
+      try await session.finish()
     }
     try await engine.catchUp()
     var keys: [String] = []

@@ -68,14 +68,10 @@ struct BenchSuggest: AsyncParsableCommand {
     let reuse = try engine.store.count(tenant: "bench") == items
     let started = ContinuousClock.now
     var storeTime = Duration.zero
-    let indexing = engine.backgroundCatchUp()
-    for start in stride(from: 0, to: reuse ? 0 : items, by: batch) {
-      let storeStarted = ContinuousClock.now
-      try engine.store.upsert(Array(generated[start..<min(start + batch, items)]), tenant: "bench")
-      storeTime += ContinuousClock.now - storeStarted
-      indexing.poke()
-    }
-    try await indexing.finish()
+    let session = ImportSession(engine: engine, tenant: "bench", batchSize: batch)
+    session.onBatch = { storeTime += $0 }
+    if !reuse { try session.add(contentsOf: generated) }
+    try await session.finish()
     let importSeconds = (ContinuousClock.now - started).milliseconds / 1000
     let storeSeconds = storeTime.milliseconds / 1000
     if reuse {

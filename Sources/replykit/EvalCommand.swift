@@ -99,10 +99,9 @@ struct EvalCommand: AsyncParsableCommand {
       evaluationTenant = tenant
       if let corpus {
         let items = try Evaluator.loadCorpus(corpus, as: source ?? .bot, similarFromBody: similarFromBody)
-        for start in stride(from: 0, to: items.count, by: 5_000) {
-          try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: evaluationTenant)
-        }
-        try await engine.catchUp()
+        let session = ImportSession(engine: engine, tenant: evaluationTenant, batchSize: 5_000)
+        try session.add(contentsOf: items)
+        try await session.finish()
       } else if try engine.store.count(tenant: evaluationTenant) == 0 {
         // Every query would find nothing: most likely the folder's knowledge is another tenant's (`replykit
         // import` loads tenant "default", eval's own default is "eval").

@@ -62,10 +62,9 @@ struct LearnCommand: AsyncParsableCommand {
     } else {
       if let corpus {
         let items = try Evaluator.loadCorpus(corpus, as: source ?? .bot, similarFromBody: similarFromBody)
-        for start in stride(from: 0, to: items.count, by: 5_000) {
-          try engine.store.upsert(Array(items[start..<min(start + 5_000, items.count)]), tenant: tenant)
-        }
-        try await engine.catchUp()
+        let session = ImportSession(engine: engine, tenant: tenant, batchSize: 5_000)
+        try session.add(contentsOf: items)
+        try await session.finish()
       }
       let judgments = try Qrels(path: qrels!)
       for item in try Queries(path: queries!).items {
