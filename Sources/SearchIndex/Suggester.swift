@@ -119,7 +119,8 @@ public final class Suggester: Sendable {
     return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
   }
 
-  /// Text score plus usage and scope; the tiers' order is kept (a title match before a content match).
+  /// Text score plus usage and scope, best first; equal scores keep the tiers' order (a title match before a
+  /// content match).
   func rescored(_ hits: [IndexHit]) -> [IndexHit] {
     hits.enumerated().sorted { a, b in
       let left = a.element.weight + weights.usage * a.element.usage + weights.scope * a.element.scopeRank
