@@ -20,7 +20,7 @@ public enum APIKeys {
   }
 
   /// Makes a key for an owner, stores its hash, and returns the key.
-  public static func create(for owner: APIKeyOwner, in store: KnowledgeStore) throws -> String {
+  public static func create(for owner: Caller, in store: KnowledgeStore) throws -> String {
     let key = generate()
     try store.addAPIKey(hash: hash(key), owner: owner)
     return key
@@ -41,7 +41,7 @@ struct AuthMiddleware: RouterMiddleware {
   {
     guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
     let hash = APIKeys.hash(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-    let identity: Identity
+    let identity: Caller
     if let cached = cache.owners.withLock({ $0[hash] }) {
       identity = cached
     } else {
@@ -57,5 +57,5 @@ struct AuthMiddleware: RouterMiddleware {
 
 /// The owners of the keys seen so far (a class, so that the copyable middleware can share one lock).
 final class KeyCache: Sendable {
-  let owners = Mutex<[String: Identity]>([:])
+  let owners = Mutex<[String: Caller]>([:])
 }

@@ -9,7 +9,7 @@ struct KnowledgeItemJSON: ResponseEncodable {
   /// The agent the item is shown to: its namespaced replies show the id it knows them by (`PersonalID`).
   var agent: String? = nil
 
-  init(stored: StoredKnowledge, caller: Identity? = nil) {
+  init(stored: StoredKnowledge, caller: Caller? = nil) {
     self.stored = stored
     self.agent = caller.flatMap { $0.isAdmin ? nil : $0.agent }
   }

@@ -24,7 +24,7 @@ struct KnowledgeRoutes {
   // MARK: Who may see and change what
 
   /// The scopes a caller sees: all for an administrator; else company, its groups and its own replies.
-  static func visibleScopes(_ caller: Identity, store: KnowledgeStore) throws -> [Scope]? {
+  static func visibleScopes(_ caller: Caller, store: KnowledgeStore) throws -> [Scope]? {
     if caller.isAdmin { return nil }
     var scopes: [Scope] = [.company]
     if let agent = caller.agent {
@@ -35,13 +35,13 @@ struct KnowledgeRoutes {
   }
 
   /// An administrator changes anything; an agent only its own personal replies.
-  static func mayChange(_ item: KnowledgeItem, caller: Identity) -> Bool {
+  static func mayChange(_ item: KnowledgeItem, caller: Caller) -> Bool {
     if caller.isAdmin { return true }
     guard let agent = caller.agent else { return false }
     return item.source == .quick && item.scope == .personal(agent)
   }
 
-  private func visibleItem(_ id: String, caller: Identity) throws -> StoredKnowledge {
+  private func visibleItem(_ id: String, caller: Caller) throws -> StoredKnowledge {
     guard let stored = try Self.visibleItem(id, source: source, caller: caller, store: engine.store) else {
       throw APIError.notFound("no \(source.rawValue) item with that id")
     }
@@ -50,7 +50,7 @@ struct KnowledgeRoutes {
 
   /// The item `id` means to the caller, if the caller may see it: for an agent, its own namespaced reply first
   /// (see `PersonalID`), then the shared item. An item the caller may not see is not there, whatever the route.
-  static func visibleItem(_ id: String, source: KnowledgeSource, caller: Identity, store: KnowledgeStore) throws
+  static func visibleItem(_ id: String, source: KnowledgeSource, caller: Caller, store: KnowledgeStore) throws
     -> StoredKnowledge?
   {
     if source == .quick, !caller.isAdmin, let agent = caller.agent,

@@ -3,13 +3,10 @@ import Hummingbird
 import Knowledge
 import RequestInput
 
-/// Who is calling: the tenant, the agent, and whether the key is the tenant's administrator key.
-public typealias Identity = APIKeyOwner
-
 /// The request context of the service: Hummingbird's, plus the caller once the key is checked.
 public struct ReplyRequestContext: RequestContext {
   public var coreContext: CoreRequestContextStorage
-  public var identity: Identity?
+  public var identity: Caller?
 
   public init(source: Source) {
     coreContext = .init(source: source)
@@ -39,7 +36,7 @@ public struct ReplyRequestContext: RequestContext {
   }
 
   /// The caller (routes run behind `AuthMiddleware`, which sets it).
-  func caller() throws -> Identity {
+  func caller() throws -> Caller {
     guard let identity else { throw APIError.unauthorized }
     return identity
   }

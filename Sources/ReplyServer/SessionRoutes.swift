@@ -629,7 +629,7 @@ struct SessionRoutes {
       alarm: session.hasAlarm(limit: Double(settings.alarmAfterSeconds), now: sessions.clock.now))
   }
 
-  func agentGroups(_ caller: Identity) throws -> [String] {
+  func agentGroups(_ caller: Caller) throws -> [String] {
     guard let agent = caller.agent else { return [] }
     return try engine.store.agent(tenant: caller.tenant, id: agent)?.groups ?? []
   }
@@ -647,7 +647,7 @@ struct SessionRoutes {
   }
 
   /// A knowledge item the caller may see, by id (in the given source, or the first source that has it).
-  func pickedItem(_ id: String, source: KnowledgeSource?, caller: Identity) throws -> StoredKnowledge {
+  func pickedItem(_ id: String, source: KnowledgeSource?, caller: Caller) throws -> StoredKnowledge {
     for source in source.map({ [$0] }) ?? KnowledgeSource.allCases {
       if let stored = try KnowledgeRoutes.visibleItem(id, source: source, caller: caller, store: engine.store) {
         return stored
@@ -676,7 +676,7 @@ struct SessionRoutes {
     return item.body
   }
 
-  func variables(session: Session, caller: Identity) throws -> (values: [String: String], known: Set<String>) {
+  func variables(session: Session, caller: Caller) throws -> (values: [String: String], known: Set<String>) {
     let agentId = session.agent ?? caller.agent
     let agentName = try agentId.flatMap { try engine.store.agent(tenant: caller.tenant, id: $0)?.name }
     return ReplyTemplate.values(
@@ -685,7 +685,7 @@ struct SessionRoutes {
   }
 
   /// Fills a reply's variables, or refuses it (422) naming each variable that cannot be filled.
-  func fill(_ template: String, session: Session, caller: Identity) throws -> String {
+  func fill(_ template: String, session: Session, caller: Caller) throws -> String {
     let (values, known) = try variables(session: session, caller: caller)
     switch ReplyTemplate(template).fill(values, known: known) {
     case .text(let text): return text
@@ -697,7 +697,7 @@ struct SessionRoutes {
     }
   }
 
-  static func admin(_ context: ReplyRequestContext, _ why: String) throws -> Identity {
+  static func admin(_ context: ReplyRequestContext, _ why: String) throws -> Caller {
     let caller = try context.caller()
     guard caller.isAdmin else { throw APIError.forbidden(why) }
     return caller

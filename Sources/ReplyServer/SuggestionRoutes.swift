@@ -193,7 +193,7 @@ struct SuggestionRoutes {
   }
 
   /// The session a request names as its conversation (of the caller's tenant).
-  static func conversation(_ text: String, _ caller: Identity, _ sessions: SessionStore) throws -> Session {
+  static func conversation(_ text: String, _ caller: Caller, _ sessions: SessionStore) throws -> Session {
     guard let id = Int64(text), let session = try sessions.session(tenant: caller.tenant, id: id) else {
       throw APIError.notFound("no conversation with that id")
     }

@@ -63,7 +63,7 @@ struct TenantRoutes {
       .prefix(10).map { DecisiveWordJSON(word: $0.key, differs: ($0.value.differs * 1000).rounded() / 1000) }
   }
 
-  private static func requireAdmin(_ caller: Identity) throws {
+  private static func requireAdmin(_ caller: Caller) throws {
     guard caller.isAdmin else { throw APIError.forbidden("this needs the tenant's administrator key") }
   }
 

@@ -2,11 +2,7 @@ import Foundation
 import GRDB
 import Knowledge
 
-/// Who asks the store to act: the owner of the API key, a tenant's agent or the tenant's administrator (which
-/// also stands for the channels: customers' messages and their leaving arrive with the administrator's key).
-public typealias Caller = APIKeyOwner
-
-extension APIKeyOwner {
+extension Caller {
   /// How the history of actions names the caller.
   var name: String { agent ?? (isAdmin ? "admin" : "unknown") }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Knowledge
 
 /// The lists an agent works from.
 public enum SessionView: Hashable, Sendable {

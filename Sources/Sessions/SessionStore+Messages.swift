@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Knowledge
 
 extension SessionStore {
   /// What storing a message did.

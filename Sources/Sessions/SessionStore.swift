@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Knowledge
 import Synchronization
 
 /// The conversations of the agent workbench: customers, sessions, messages, their history of actions, service

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Knowledge
 import Testing
 
 @testable import Sessions

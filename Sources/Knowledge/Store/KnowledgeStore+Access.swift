@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 
-/// An API key's owner: a tenant, and an agent or the tenant's administrator.
-public struct APIKeyOwner: Hashable, Sendable {
+/// Who asks: a tenant, and an agent or the tenant's administrator (which also stands for the channels: customers'
+/// messages and their leaving arrive with the administrator's key). An API key's owner; the one caller type of
+/// the stores and the service.
+public struct Caller: Hashable, Sendable {
   public var tenant: String
   /// The agent the key speaks for; nil for an administrator key without an agent.
   public var agent: String?
@@ -51,7 +53,7 @@ extension KnowledgeStore {
   // MARK: API keys
 
   /// Stores a key's hash (never the key).
-  public func addAPIKey(hash: String, owner: APIKeyOwner, at now: Date = Date()) throws(KnowledgeStoreError) {
+  public func addAPIKey(hash: String, owner: Caller, at now: Date = Date()) throws(KnowledgeStoreError) {
     try write { db in
       try db.execute(
         sql: "INSERT INTO api_key (hash, tenant, agent, admin, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -60,10 +62,10 @@ extension KnowledgeStore {
   }
 
   /// The owner of the key with this hash, or nil.
-  public func apiKeyOwner(hash: String) throws(KnowledgeStoreError) -> APIKeyOwner? {
+  public func apiKeyOwner(hash: String) throws(KnowledgeStoreError) -> Caller? {
     try read { db in
       try Row.fetchOne(db, sql: "SELECT tenant, agent, admin FROM api_key WHERE hash = ?", arguments: [hash]).map {
-        APIKeyOwner(tenant: $0["tenant"], agent: $0["agent"], isAdmin: $0["admin"])
+        Caller(tenant: $0["tenant"], agent: $0["agent"], isAdmin: $0["admin"])
       }
     }
   }
