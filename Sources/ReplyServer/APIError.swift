@@ -100,6 +100,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       case .unknown: return .unprocessable(error.code, error.description)
       case .forbidden, .blocked: return APIError(.forbidden, error.code, error.description)
       case .conflict: return APIError(.conflict, error.code, error.description)
+      case .diskFull: return .diskFull("the disk is full: the change was not made")
       case .database: return APIError(.internalServerError, error.code, "the session store failed")
       }
     case let error as TextAnalysisError:

@@ -22,23 +22,17 @@ public final class SessionStore: Sendable {
 
   public init(path: String, clock: SessionClock = SessionClock()) throws(SessionStoreError) {
     self.clock = clock
-    do {
-      var configuration = Configuration()
-      configuration.busyMode = .timeout(10)
-      configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-      database = try DatabasePool(path: path, configuration: configuration)
-      try Self.migrator.migrate(database)
+    do throws(RecordDatabase.Failure) {
+      database = try RecordDatabase.open(path: path, migrator: Self.migrator, durability: .full).writer
     } catch {
       throw Self.mapped(error)
     }
   }
 
-  /// A store in memory (tests).
   public init(clock: SessionClock = SessionClock()) throws(SessionStoreError) {
     self.clock = clock
-    do {
-      database = try DatabaseQueue()
-      try Self.migrator.migrate(database)
+    do throws(RecordDatabase.Failure) {
+      database = try RecordDatabase.inMemory(migrator: Self.migrator).writer
     } catch {
       throw Self.mapped(error)
     }
@@ -46,8 +40,10 @@ public final class SessionStore: Sendable {
 
   static func mapped(_ error: any Error) -> SessionStoreError {
     if let error = error as? SessionStoreError { return error }
-    if let error = error as? DatabaseError { return .database("\(error.resultCode): \(error.message ?? "")") }
-    return .database(String(describing: error))
+    switch RecordDatabase.failure(error) {
+    case .diskFull: return .diskFull
+    case .database(let message): return .database(message)
+    }
   }
 
   func read<T>(_ body: (Database) throws -> T) throws(SessionStoreError) -> T {

@@ -13,6 +13,8 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
   case conflict(code: String, message: String)
   /// The customer is blocked: new sessions and messages from it are refused.
   case blocked(customer: String)
+  /// The disk is full: nothing of the change was written.
+  case diskFull
   case database(String)
 
   public var code: String {
@@ -23,6 +25,7 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
     case .forbidden: "forbidden"
     case .conflict(let code, _): code
     case .blocked: "customer_blocked"
+    case .diskFull: "disk_full"
     case .database: "store_failed"
     }
   }
@@ -34,6 +37,7 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
     case .forbidden(let message): message
     case .conflict(_, let message): message
     case .blocked(let customer): "customer \(customer) is blocked"
+    case .diskFull: "the disk is full: the change was not made"
     case .database(let message): "the session store failed: \(message)"
     }
   }

@@ -175,6 +175,34 @@ struct DiskFullHTTPTests {
     }
   }
 
+  /// The conversations' store tells a full disk apart too (one scaffolding under both stores): `507`, not a
+  /// `500`, and the session takes messages again once there is room.
+  @Test func aFullDiskIs507ForMessagesToo() async throws {
+    let disk = try SmallDisk(megabytes: 32)
+    defer { disk.unmount() }
+    let (_, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: 0)
+    try await app.test(.live) { client in
+      let opened = try await client.call(.post, "/v1/sessions", key: admin, json: #"{"customer":{"id":"c-1"}}"#)
+      let session = try #require(opened.body["id"] as? Int, "\(opened.raw)")
+      try disk.fill(leaving: 0)
+      var statuses: [Int] = []
+      for number in 0..<20 {
+        let body = String(repeating: "退款进度怎么查询", count: 2_000)
+        let posted = try await client.call(
+          .post, "/v1/sessions/\(session)/messages", key: admin,
+          json: #"{"sender":"customer","body":"\#(body)","clientId":"f-\#(number)"}"#)
+        statuses.append(Int(posted.status.code))
+        if posted.status.code == 507 { #expect(posted.errorCode == "disk_full") }
+      }
+      #expect(statuses.contains(507) && !statuses.contains(500), "\(statuses)")
+      try disk.emptyFiller()
+      let later = try await client.call(
+        .post, "/v1/sessions/\(session)/messages", key: admin,
+        json: #"{"sender":"customer","body":"还在吗","clientId":"after"}"#)
+      #expect(later.status == .created, "\(later.raw)")
+    }
+  }
+
   /// With no reserve the disk runs out under SQLite or Xapian: the change fails with 507, and once there is
   /// room the index follows the store again (the sweeper catches it up) and the writer takes new changes.
   @Test func aDiskThatRunsOutLeavesStoreAndIndexAgreeingOnceThereIsRoom() async throws {

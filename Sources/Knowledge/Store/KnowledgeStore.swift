@@ -15,15 +15,12 @@ public final class KnowledgeStore: Sendable {
   /// The default reserve: 64 MiB.
   public static let defaultReserveBytes: Int64 = 64 << 20
 
-  /// Opens (creating if needed) the store at `path`, in WAL mode so that readers never wait for a writer.
+  /// Opens (creating if needed) the store at `path` (`RecordDatabase`: WAL, migrated).
   public init(path: String, reserveBytes: Int64 = KnowledgeStore.defaultReserveBytes) throws(KnowledgeStoreError) {
-    folder = (path as NSString).deletingLastPathComponent
     self.reserveBytes = reserveBytes
-    do {
-      var configuration = Configuration()
-      configuration.busyMode = .timeout(10)
-      database = try DatabasePool(path: path, configuration: configuration)
-      try Self.migrator.migrate(database)
+    do throws(RecordDatabase.Failure) {
+      let opened = try RecordDatabase.open(path: path, migrator: Self.migrator)
+      (database, folder) = (opened.writer, opened.folder)
     } catch {
       throw Self.mapped(error)
     }
@@ -31,11 +28,10 @@ public final class KnowledgeStore: Sendable {
 
   /// A store in memory (tests, throwaway evaluation runs).
   public init() throws(KnowledgeStoreError) {
-    folder = nil
     reserveBytes = 0
-    do {
-      database = try DatabaseQueue()
-      try Self.migrator.migrate(database)
+    do throws(RecordDatabase.Failure) {
+      let opened = try RecordDatabase.inMemory(migrator: Self.migrator)
+      (database, folder) = (opened.writer, opened.folder)
     } catch {
       throw Self.mapped(error)
     }
@@ -43,11 +39,10 @@ public final class KnowledgeStore: Sendable {
 
   static func mapped(_ error: any Error) -> KnowledgeStoreError {
     if let error = error as? KnowledgeStoreError { return error }
-    if let error = error as? DatabaseError {
-      if error.resultCode == .SQLITE_FULL { return .diskFull }
-      return .database("\(error.resultCode): \(error.message ?? "")")
+    switch RecordDatabase.failure(error) {
+    case .diskFull: return .diskFull
+    case .database(let message): return .database(message)
     }
-    return .database(String(describing: type(of: error)))
   }
 
   func read<T>(_ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
