@@ -1,10 +1,18 @@
 import Foundation
 import GRDB
+import Knowledge
 
-/// Reading the store's rows into the public types, and the JSON columns.
+/// Reading the store's rows into the public types, and the JSON columns. Rows are read strictly: a value this
+/// version does not know is `UnreadableRow`, not a default that would hide it.
 enum SessionRows {
   static func date(_ row: Row, _ column: String) -> Date? {
     (row[column] as Double?).map { Date(timeIntervalSince1970: $0) }
+  }
+
+  /// A time the row must have.
+  static func requiredDate(_ row: Row, _ column: String) throws -> Date {
+    guard let date = date(row, column) else { throw UnreadableRow(column: column, value: "NULL") }
+    return date
   }
 
   static func json<T: Encodable>(_ value: T) -> String {
@@ -20,25 +28,25 @@ enum SessionRows {
 
   static func customer(_ row: Row) throws -> Customer {
     Customer(
-      id: row["id"], name: row["name"], channel: CustomerChannel(rawValue: row["channel"]) ?? .web,
+      id: row["id"], name: row["name"], channel: try row.strict(CustomerChannel.self, "channel"),
       identity: row["identity"], language: row["language"], level: row["level"],
       tags: try decode([String].self, row["tags"]) ?? [],
       attributes: try decode([String: String].self, row["attributes"]) ?? [:], blocked: row["blocked"])
   }
 
-  static func session(_ row: Row) -> Session {
+  static func session(_ row: Row) throws -> Session {
     var summary: ServiceSummary?
-    if let status = (row["summary_status"] as String?).flatMap(ResolutionStatus.init(rawValue:)) {
+    if let status = try row.strictIfPresent(ResolutionStatus.self, "summary_status") {
       summary = ServiceSummary(
         status: status, category: row["summary_category"], notes: row["summary_notes"],
         updatedAt: date(row, "summary_updated_at"), updatedBy: row["summary_updated_by"])
     }
     return Session(
       id: row["id"], tenant: row["tenant"], customerId: row["customer_id"],
-      channel: CustomerChannel(rawValue: row["channel"]) ?? .web, group: row["group_id"], agent: row["agent_id"],
-      state: SessionState(rawValue: row["state"]) ?? .queued,
-      endReason: (row["end_reason"] as String?).flatMap(EndReason.init(rawValue:)), starred: row["starred"],
-      createdAt: date(row, "created_at") ?? Date(timeIntervalSince1970: 0), assignedAt: date(row, "assigned_at"),
+      channel: try row.strict(CustomerChannel.self, "channel"), group: row["group_id"], agent: row["agent_id"],
+      state: try row.strict(SessionState.self, "state"),
+      endReason: try row.strictIfPresent(EndReason.self, "end_reason"), starred: row["starred"],
+      createdAt: try requiredDate(row, "created_at"), assignedAt: date(row, "assigned_at"),
       firstAgentReplyAt: date(row, "first_agent_reply_at"), lastMessageAt: date(row, "last_message_at"),
       lastCustomerMessageAt: date(row, "last_customer_message_at"),
       lastAgentMessageAt: date(row, "last_agent_message_at"), endedAt: date(row, "ended_at"), summary: summary)
@@ -46,17 +54,17 @@ enum SessionRows {
 
   static func message(_ row: Row) throws -> Message {
     Message(
-      id: row["id"], sessionId: row["session_id"], sender: Sender(rawValue: row["sender"]) ?? .system,
-      senderId: row["sender_id"], kind: MessageKind(rawValue: row["kind"]) ?? .text, body: row["body"],
+      id: row["id"], sessionId: row["session_id"], sender: try row.strict(Sender.self, "sender"),
+      senderId: row["sender_id"], kind: try row.strict(MessageKind.self, "kind"), body: row["body"],
       attachments: try decode([Attachment].self, row["attachments"]) ?? [],
-      createdAt: date(row, "created_at") ?? Date(timeIntervalSince1970: 0), recalledAt: date(row, "recalled_at"),
+      createdAt: try requiredDate(row, "created_at"), recalledAt: date(row, "recalled_at"),
       clientId: row["client_id"], origin: try decode(MessageOrigin.self, row["origin"]),
       smartReplies: row["smart_replies"])
   }
 
-  static func event(_ row: Row) -> SessionEvent {
+  static func event(_ row: Row) throws -> SessionEvent {
     SessionEvent(
-      kind: SessionEvent.Kind(rawValue: row["kind"]) ?? .created, actor: row["actor"], fromAgent: row["from_agent"],
-      toAgent: row["to_agent"], toGroup: row["to_group"], at: date(row, "at") ?? Date(timeIntervalSince1970: 0))
+      kind: try row.strict(SessionEvent.Kind.self, "kind"), actor: row["actor"], fromAgent: row["from_agent"],
+      toAgent: row["to_agent"], toGroup: row["to_group"], at: try requiredDate(row, "at"))
   }
 }

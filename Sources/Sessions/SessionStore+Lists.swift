@@ -190,7 +190,7 @@ extension SessionStore {
         arguments: arguments + [limit, offset])
       return SessionPage(
         sessions: try rows.map { row in
-          let session = SessionRows.session(row)
+          let session = try SessionRows.session(row)
           return ListedSession(
             session: session, customer: try Self.fetchCustomer(db, tenant: session.tenant, id: session.customerId),
             alarm: row["alarm"])

@@ -214,8 +214,8 @@ extension SessionStore {
       return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
         OutboxEntry(
           id: row["id"], messageId: row["message_id"], sessionId: row["session_id"],
-          channel: CustomerChannel(rawValue: row["channel"]) ?? .web,
-          createdAt: SessionRows.date(row, "created_at") ?? Date(timeIntervalSince1970: 0),
+          channel: try row.strict(CustomerChannel.self, "channel"),
+          createdAt: try SessionRows.requiredDate(row, "created_at"),
           sentAt: SessionRows.date(row, "sent_at"))
       }
     }

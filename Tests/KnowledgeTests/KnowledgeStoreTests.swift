@@ -85,6 +85,17 @@ import Testing
     #expect(try store.picks(tenant: "acme").count == 4)
   }
 
+  /// A stored source this version does not know is an error naming the column, never a row quietly skipped.
+  @Test func rowsAreReadStrictly() throws {
+    try store.upsert([Self.refund], tenant: "acme")
+    try store.recordPick(
+      Pick(tenant: "acme", agent: nil, input: "退", source: .quick, itemId: "qr-1", position: nil, shown: []))
+    try store.database.write { db in try db.execute(sql: "UPDATE pick_log SET source = 'faq'") }
+    #expect(throws: KnowledgeStoreError.database(#"column source holds "faq", which this version cannot read"#)) {
+      try store.picks(tenant: "acme")
+    }
+  }
+
   @Test func forEachItemVisitsEveryItemOnce() throws {
     let items = (0..<45).map { KnowledgeItem(id: "qr-\($0)", source: .quick, title: "标题\($0)", body: "内容") }
     try store.upsert(items, tenant: "acme")

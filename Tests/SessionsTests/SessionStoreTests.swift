@@ -71,6 +71,20 @@ struct SessionStoreTests {
     #expect(try store.session(tenant: "acme", id: session.id)?.lastCustomerMessageAt != nil)
   }
 
+  /// A stored value this version does not know is an error naming the column, never a default that hides it.
+  @Test func rowsAreReadStrictly() throws {
+    let session = try activeSession()
+    try store.database.write { db in
+      try db.execute(sql: "UPDATE session SET state = 'zombie' WHERE id = ?", arguments: [session.id])
+    }
+    #expect {
+      try store.session(tenant: "acme", id: session.id)
+    } throws: { error in
+      guard case .database(let message) = error as? SessionStoreError else { return false }
+      return message.contains("column state") && message.contains("zombie")
+    }
+  }
+
   /// Messages posted while a transaction is under way wait for the next one, and all go in it together.
   @Test func messagesPostedDuringACommitShareTheNextOne() async throws {
     let session = try activeSession()

@@ -35,10 +35,7 @@ struct KnowledgeRecord: FetchableRecord, PersistableRecord, Sendable {
   }
 
   init(row: Row) throws {
-    let sourceName: String = row["source"]
-    guard let source = KnowledgeSource(rawValue: sourceName) else {
-      throw KnowledgeStoreError.database("unknown source \(sourceName) in knowledge_item")
-    }
+    let source = try row.strict(KnowledgeSource.self, "source")
     let scopeText: String = row["scope"]
     let item = KnowledgeItem(
       id: row["id"], source: source, scope: Scope(scopeText) ?? .company, folder: row["folder"], title: row["title"],

@@ -98,10 +98,10 @@ extension KnowledgeStore {
     try read { db in
       try Row.fetchAll(
         db, sql: "SELECT * FROM pick_log WHERE tenant = ? ORDER BY seq LIMIT ?", arguments: [tenant, limit]
-      ).compactMap { row in
-        guard let source = KnowledgeSource(rawValue: row["source"]) else { return nil }
-        return Pick(
-          tenant: row["tenant"], agent: row["agent"], input: row["input"], source: source, itemId: row["item_id"],
+      ).map { row in
+        Pick(
+          tenant: row["tenant"], agent: row["agent"], input: row["input"],
+          source: try row.strict(KnowledgeSource.self, "source"), itemId: row["item_id"],
           position: row["position"], shown: try JSONText.strings(row["shown"]), at: row["at"],
           message: row["message"])
       }

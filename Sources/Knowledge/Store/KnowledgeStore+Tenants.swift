@@ -146,10 +146,7 @@ extension KnowledgeStore {
           AND (title LIKE ?2 ESCAPE '\\' OR body LIKE ?2 ESCAPE '\\' OR similar LIKE ?2 ESCAPE '\\'
             OR variants LIKE ?2 ESCAPE '\\')
           """, arguments: [tenant, pattern])
-      return rows.compactMap { row in
-        guard let source = KnowledgeSource(rawValue: row["source"]) else { return nil }
-        return (source, row["id"])
-      }
+      return try rows.map { row in (try row.strict(KnowledgeSource.self, "source"), row["id"]) }
     }
   }
 }

@@ -54,7 +54,7 @@ extension KnowledgeStore {
       for row in try Row.fetchAll(
         db, sql: "SELECT source, item_id, text, count FROM learned_question WHERE tenant = ?", arguments: [tenant])
       {
-        guard let source = KnowledgeSource(rawValue: row["source"]) else { continue }
+        let source = try row.strict(KnowledgeSource.self, "source")
         before[ItemKey(source: source, id: row["item_id"]), default: [:]][row["text"]] = row["count"]
       }
       try db.execute(sql: "DELETE FROM learned_question WHERE tenant = ?", arguments: [tenant])
@@ -94,10 +94,10 @@ extension KnowledgeStore {
           SELECT source, item_id, text, count FROM learned_question WHERE tenant = ?
           ORDER BY source, item_id, count DESC, text
           """, arguments: [tenant]
-      ).compactMap { row in
-        KnowledgeSource(rawValue: row["source"]).map {
-          LearnedQuestion(source: $0, itemId: row["item_id"], text: row["text"], count: row["count"])
-        }
+      ).map { row in
+        LearnedQuestion(
+          source: try row.strict(KnowledgeSource.self, "source"), itemId: row["item_id"], text: row["text"],
+          count: row["count"])
       }
     }
   }

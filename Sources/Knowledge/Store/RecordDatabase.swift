@@ -56,10 +56,41 @@ public struct RecordDatabase: Sendable {
   /// A thrown error as a `Failure` (errors of other kinds are described).
   public static func failure(_ error: any Error) -> Failure {
     if let error = error as? Failure { return error }
+    if let error = error as? UnreadableRow { return .database(error.description) }
     if let error = error as? DatabaseError {
       return error.resultCode == .SQLITE_FULL
         ? .diskFull : .database("\(error.resultCode): \(error.message ?? "")")
     }
     return .database(String(describing: type(of: error)))
+  }
+}
+
+/// A stored value the code does not know (an enumeration's text, a required time that is missing): a damaged
+/// row, or one a newer version wrote. Reading it is an error, never a quiet default.
+public struct UnreadableRow: Error, Equatable, Sendable, CustomStringConvertible {
+  public let column: String
+  public let value: String
+
+  public init(column: String, value: String) {
+    self.column = column
+    self.value = value
+  }
+
+  public var description: String { "column \(column) holds \(value), which this version cannot read" }
+}
+
+extension Row {
+  /// The column's text as an enumeration's case; an unknown or missing value is `UnreadableRow`.
+  public func strict<T: RawRepresentable>(_ type: T.Type, _ column: String) throws -> T where T.RawValue == String {
+    guard let text = self[column] as String? else { throw UnreadableRow(column: column, value: "NULL") }
+    guard let value = T(rawValue: text) else { throw UnreadableRow(column: column, value: "\"\(text)\"") }
+    return value
+  }
+
+  /// The same for a column that may be NULL (NULL is nil; any other unknown value is `UnreadableRow`).
+  public func strictIfPresent<T: RawRepresentable>(_ type: T.Type, _ column: String) throws -> T?
+  where T.RawValue == String {
+    guard self[column] as String? != nil else { return nil }
+    return try strict(type, column)
   }
 }
