@@ -6,8 +6,9 @@ import SearchIndex
 /// Create, read, update, delete and list one source's items at its path (`quick-replies`, `bot-knowledge`,
 /// `internal-knowledge`). A change is indexed before the response is sent, so `suggest` sees it at once.
 struct KnowledgeRoutes {
-  let engine: SuggestionEngine
+  let workbench: Workbench
   let source: KnowledgeSource
+  var engine: SuggestionEngine { workbench.engine }
 
   static let paths: [(String, KnowledgeSource)] = [
     ("quick-replies", .quick), ("bot-knowledge", .bot), ("internal-knowledge", .internal),
@@ -115,8 +116,7 @@ struct KnowledgeRoutes {
     {
       item.id = PersonalID.namespaced(item.id, agent: agent)
     }
-    try engine.store.upsert([item], tenant: caller.tenant)
-    try await engine.catchUp()
+    try await workbench.save([item], tenant: caller.tenant)
     let stored = try engine.store.item(tenant: caller.tenant, source: source, id: item.id)!
     return EditedResponse(status: .created, response: KnowledgeItemJSON(stored: stored, caller: caller))
   }
@@ -132,8 +132,7 @@ struct KnowledgeRoutes {
     guard Self.mayChange(existing.item, caller: caller) && Self.mayChange(item, caller: caller) else {
       throw APIError.forbidden("an agent changes its own personal quick replies only")
     }
-    try engine.store.upsert([item], tenant: caller.tenant)
-    try await engine.catchUp()
+    try await workbench.save([item], tenant: caller.tenant)
     return KnowledgeItemJSON(
       stored: try engine.store.item(tenant: caller.tenant, source: source, id: item.id)!, caller: caller)
   }
@@ -144,8 +143,7 @@ struct KnowledgeRoutes {
     guard Self.mayChange(existing.item, caller: caller) else {
       throw APIError.forbidden("an agent deletes its own personal quick replies only")
     }
-    try engine.store.delete(tenant: caller.tenant, source: source, id: existing.item.id)
-    try await engine.catchUp()
+    try await workbench.delete(tenant: caller.tenant, source: source, id: existing.item.id)
     return Response(status: .noContent)
   }
 

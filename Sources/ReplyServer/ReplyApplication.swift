@@ -46,10 +46,9 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   router.get("healthz") { _, _ in HealthJSON(engine.indexStatus) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
-  SuggestionRoutes(engine: engine, sessions: workbench.sessions, cacheCapacity: workbench.suggestCacheCapacity)
-    .register(on: v1)
+  SuggestionRoutes(workbench: workbench).register(on: v1)
   for (path, source) in KnowledgeRoutes.paths {
-    KnowledgeRoutes(engine: engine, source: source).register(on: v1, path: path)
+    KnowledgeRoutes(workbench: workbench, source: source).register(on: v1, path: path)
   }
   TenantRoutes(engine: engine).register(on: v1)
   ImportRoutes(engine: engine).register(on: v1)

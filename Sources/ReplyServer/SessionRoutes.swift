@@ -396,7 +396,7 @@ struct SessionRoutes {
     // message is stored first, in the other store) and never logs one twice.
     if var pick {
       pick.message = String(posted.message.id)
-      if try engine.store.recordPick(pick) { workbench.usage.poke() }
+      try await workbench.recordPick(pick, indexed: .soon)
     }
     return EditedResponse(
       status: posted.isRetry ? .ok : .created,

@@ -7,16 +7,16 @@ import Sessions
 
 /// `#` completion, smart replies, and picks.
 struct SuggestionRoutes {
-  let engine: SuggestionEngine
+  let workbench: Workbench
+  var engine: SuggestionEngine { workbench.engine }
   /// Conversations, for `conversation=ID`: its customer's language, and its last customer message.
-  let sessions: SessionStore
+  var sessions: SessionStore { workbench.sessions }
   /// Answers of the current index commit, for the prefixes agents type again and again.
   let cache: SuggestionCache
 
-  init(engine: SuggestionEngine, sessions: SessionStore, cacheCapacity: Int) {
-    self.engine = engine
-    self.sessions = sessions
-    cache = SuggestionCache(capacity: cacheCapacity)
+  init(workbench: Workbench) {
+    self.workbench = workbench
+    cache = SuggestionCache(capacity: workbench.suggestCacheCapacity)
   }
   static let maxQueryLength = 256
   /// The most suggestions a pick says were shown (and the largest position among them).
@@ -183,11 +183,11 @@ struct SuggestionRoutes {
       found = try KnowledgeRoutes.visibleItem(id, source: source, caller: caller, store: engine.store)
     }
     guard let picked = found?.item else { throw APIError.notFound("no item with that id") }
-    try engine.store.recordPick(
+    try await workbench.recordPick(
       Pick(
         tenant: caller.tenant, agent: caller.agent, input: body.input, source: picked.source, itemId: picked.id,
-        position: body.position, shown: body.shown ?? []))
-    try await engine.catchUp()
+        position: body.position, shown: body.shown ?? []),
+      indexed: .now)
     let stored = try engine.store.item(tenant: caller.tenant, source: picked.source, id: picked.id)
     return PickResponse(id: id, source: picked.source, usageCount: stored?.usageCount ?? 0)
   }
