@@ -73,8 +73,12 @@ test: deps $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
 FUZZ_TARGETS := FuzzAnalyzer:analyzer FuzzImport:import FuzzTemplate:template FuzzRequestInput:request
 FUZZ_SECONDS ?= 300
 
+# SwiftPM plans a path dependency's files again only when a manifest changes: a source file added to ReplyKit
+# since the last fuzz build would not be seen, so the Fuzz manifest is touched when any source is newer.
 fuzz-build: deps
+	@if [ ! -f .build-fuzz/.planned ] || [ -n "$$(find Sources Package.swift -newer .build-fuzz/.planned | head -1)" ]; then 	  touch Fuzz/Package.swift; fi
 	cd Fuzz && $(SWIFT) build --scratch-path ../.build-fuzz -Xswiftc -sanitize=fuzzer,address
+	@touch .build-fuzz/.planned
 
 fuzz: fuzz-build
 	@mkdir -p Fuzz/Findings
