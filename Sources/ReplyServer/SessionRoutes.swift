@@ -322,7 +322,7 @@ struct SessionRoutes {
     let session = try session(context)
     let kind = body.kind ?? .text
     try SuggestionRoutes.checkPick(input: body.input, position: body.position, shown: body.shown)
-    if let suggestion = body.suggestion, !SuggestionRoutes.isItemID(suggestion) {
+    if let suggestion = body.suggestion, !ImportLimits.isItemID(suggestion) {
       throw APIError.invalid("field \"suggestion\" is not an item id")
     }
     guard (body.clientId?.unicodeScalars.count ?? 0) <= 200 else {
@@ -422,7 +422,7 @@ struct SessionRoutes {
   @Sendable func render(_ request: Request, context: ReplyRequestContext) async throws -> RenderJSON {
     let caller = try context.caller()
     let body = try await RequestBody.decode(RenderBody.self, request, context: context)
-    if let suggestion = body.suggestion, !SuggestionRoutes.isItemID(suggestion) {
+    if let suggestion = body.suggestion, !ImportLimits.isItemID(suggestion) {
       throw APIError.invalid("field \"suggestion\" is not an item id")
     }
     let session = try session(context)

@@ -158,18 +158,10 @@ struct SuggestionRoutes {
     }
     guard let shown else { return }
     guard shown.count <= maxShown else { throw APIError.invalid("field \"shown\" has more than \(maxShown) ids") }
-    for id in shown where !isItemID(id) {
+    for id in shown where !ImportLimits.isItemID(id) {
       throw APIError.invalid(
         "field \"shown\" holds an id that is not an item id (1 to 128 characters, no control characters)")
     }
-  }
-
-  /// The form of an item's id, as the import checks it: 1 to 128 characters (after an agent's namespace, see
-  /// `PersonalID`), not only white space, no control character.
-  static func isItemID(_ id: String) -> Bool {
-    id.unicodeScalars.count <= 128 + (PersonalID.owner(of: id).map { $0.unicodeScalars.count + 2 } ?? 0)
-      && !id.allSatisfy(\.isWhitespace)
-      && !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
   }
 
   @Sendable func picked(_ request: Request, context: ReplyRequestContext) async throws -> PickResponse {

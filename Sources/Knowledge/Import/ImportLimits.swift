@@ -12,4 +12,22 @@ public enum ImportLimits {
   public static let maxSimilar = 100
   /// Tags of one item.
   public static let maxTags = 50
+
+  /// The most characters (Unicode scalars) `id` may have: `maxIDCharacters`, after an agent's namespace when the
+  /// id is in one (`~agent/`, see `PersonalID`).
+  public static func maxIDCharacters(of id: String) -> Int {
+    maxIDCharacters + (PersonalID.owner(of: id).map { $0.unicodeScalars.count + 2 } ?? 0)
+  }
+
+  /// Whether `id` has a control character: ids travel in URLs, logs and file names, where one is a bug or an
+  /// attack, never meant.
+  public static func hasControlCharacter(_ id: String) -> Bool {
+    id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+  }
+
+  /// Whether `id` has the form of an item's id, as an import checks it: not only white space, within its length,
+  /// no control character (what the API checks of ids it is given beside an item, such as the ids shown).
+  public static func isItemID(_ id: String) -> Bool {
+    !id.allSatisfy(\.isWhitespace) && id.unicodeScalars.count <= maxIDCharacters(of: id) && !hasControlCharacter(id)
+  }
 }

@@ -63,13 +63,8 @@ public struct KnowledgeRecordDecoder: Sendable {
   private static func id(_ fields: RecordFields) throws(KnowledgeRecordError) -> String {
     guard let id = try fields.string("id") else { throw .missingField("id") }
     guard id.contains(where: { !$0.isWhitespace }) else { throw .emptyField("id") }
-    // An id in an agent's namespace (`~agent/id`) holds a whole id after the namespace.
-    let namespace = PersonalID.owner(of: id).map { $0.unicodeScalars.count + 2 } ?? 0
-    try fields.checkLength(id, "id", limit: ImportLimits.maxIDCharacters + namespace)
-    // Ids travel in URLs, logs and file names; a control character there is a bug or an attack, never meant.
-    if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-      throw .controlCharacters(field: "id")
-    }
+    try fields.checkLength(id, "id", limit: ImportLimits.maxIDCharacters(of: id))
+    if ImportLimits.hasControlCharacter(id) { throw .controlCharacters(field: "id") }
     return id
   }
 
