@@ -90,6 +90,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       case .notFound: return APIError(.notFound, error.code, error.description)
       case .invalid: return APIError(.badRequest, error.code, error.description)
       case .alreadyExists: return APIError(.conflict, error.code, error.description)
+      case .tooFewTerms: return .unprocessable(error.code, error.description)
       case .diskFull: return .diskFull("the disk is full: the change was not made")
       case .database: return APIError(.internalServerError, error.code, "the store failed")
       }

@@ -94,10 +94,6 @@ struct TenantRoutes {
     guard body.terms.count <= 100, body.terms.allSatisfy({ $0.unicodeScalars.count <= 64 }) else {
       throw APIError.invalid("field \"terms\" must hold at most 100 terms of at most 64 characters")
     }
-    let different = Set(body.terms.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
-    guard different.count >= 2 else {
-      throw APIError.unprocessable("too_few_terms", "a synonym set needs at least two different terms")
-    }
     try await engine.addSynonyms(tenant: caller.tenant, body.terms)
     return SynonymsJSON(sets: try engine.store.synonymSets(tenant: caller.tenant))
   }

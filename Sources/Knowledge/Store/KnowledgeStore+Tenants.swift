@@ -71,7 +71,7 @@ extension KnowledgeStore {
   /// Declares `terms` synonyms of each other. A term already in a set joins the sets together.
   public func addSynonyms(tenant: String, _ terms: [String]) throws(KnowledgeStoreError) {
     let cleaned = Array(Set(terms.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }))
-    guard cleaned.count >= 2 else { throw .invalid("a synonym set needs at least two different terms") }
+    guard cleaned.count >= 2 else { throw .tooFewTerms }
     try write { db in
       let existing = try Int64.fetchAll(
         db,

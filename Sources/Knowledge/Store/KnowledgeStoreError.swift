@@ -10,6 +10,8 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
   case database(String)
   /// The disk is full, or free space fell below the store's reserve: nothing was written.
   case diskFull
+  /// Synonyms that come to fewer than two different terms once trimmed (a well-formed request the data refuses).
+  case tooFewTerms
 
   public var code: String {
     switch self {
@@ -18,6 +20,7 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
     case .alreadyExists: "already_exists"
     case .database: "storage_failure"
     case .diskFull: "disk_full"
+    case .tooFewTerms: "too_few_terms"
     }
   }
 
@@ -27,6 +30,7 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
     case .invalid(let message), .alreadyExists(let message): message
     case .database(let message): "storage failure: \(message)"
     case .diskFull: "the disk is full: nothing was written"
+    case .tooFewTerms: "a synonym set needs at least two different terms"
     }
   }
 }
