@@ -127,6 +127,7 @@ format:
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	PATH=$(dir $(SWIFT)):$$PATH python3 tools/architecture/module-graph.py --tests --strict > /dev/null
 
 # Regenerates the built-in lexicon's and pinyin readings' Swift sources from corpora/lexicon/.
 lexicon:

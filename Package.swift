@@ -44,24 +44,40 @@ let package = Package(
       name: "Knowledge",
       dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
     ),
-    // The Xapian index that follows the store, and ranked suggestions over it.
+    // The Xapian index that follows the store's change log: documents and their terms, the one writer, the
+    // pool of readers, term statistics. No ranking.
     .target(
-      name: "SearchIndex",
+      name: "Index",
       dependencies: ["CXapian", "TextAnalysis", "Knowledge"]
+    ),
+    // Ranked suggestions over the index: `#` suggest, smart reply, the question model, weights, learning.
+    .target(
+      name: "Ranking",
+      dependencies: ["Index", "TextAnalysis", "Knowledge"]
     ),
     // Conversations of the agent workbench: customers, sessions, messages, summaries, the outbox.
     .target(
       name: "Sessions",
       dependencies: ["Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
     ),
-    // The HTTP service: routes, API keys, errors as JSON, live events.
+    // The application layer: a data folder at work (store, index, ranking, conversations), the one write path
+    // for knowledge, the conversation workflow, live events, history search and the sweeper.
+    .target(
+      name: "Workbench",
+      dependencies: [
+        "Index", "Ranking", "Knowledge", "Sessions", "TextAnalysis",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Metrics", package: "swift-metrics"),
+      ]
+    ),
     // What the HTTP layer checks of a request's text before any route reads it (query strings, path parameters,
     // JSON bodies): Foundation only, so that the fuzzers reach it without the server.
     .target(name: "RequestInput"),
+    // The HTTP service: routes (parse, authorise, call the workbench), API keys, errors as JSON, event streams.
     .target(
       name: "ReplyServer",
       dependencies: [
-        "SearchIndex", "Knowledge", "TextAnalysis", "Sessions", "RequestInput",
+        "Workbench", "Ranking", "Index", "Knowledge", "TextAnalysis", "Sessions", "RequestInput",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -76,7 +92,7 @@ let package = Package(
     // Offline relevance evaluation: judgments, runs, metrics.
     .target(
       name: "Evaluation",
-      dependencies: ["SearchIndex", "Knowledge"]
+      dependencies: ["Workbench", "Ranking", "Knowledge"]
     ),
     // What both executables print and parse alike (`--json` output, arguments naming a source, timings).
     .target(
@@ -87,7 +103,8 @@ let package = Package(
     .executableTarget(
       name: "replykit",
       dependencies: [
-        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions", "CommandLineSupport",
+        "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
+        "CommandLineSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]
@@ -97,7 +114,8 @@ let package = Package(
     .executableTarget(
       name: "replykit-bench",
       dependencies: [
-        "TextAnalysis", "Knowledge", "SearchIndex", "ReplyServer", "Evaluation", "Sessions", "CommandLineSupport",
+        "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
+        "CommandLineSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -113,12 +131,12 @@ let package = Package(
     ),
     .testTarget(
       name: "EvaluationTests",
-      dependencies: ["Evaluation", "SearchIndex", "Knowledge"]
+      dependencies: ["Evaluation", "Workbench", "Ranking", "Knowledge"]
     ),
     .testTarget(
       name: "ReplyServerTests",
       dependencies: [
-        "ReplyServer", "SearchIndex", "Knowledge", "Sessions",
+        "ReplyServer", "Workbench", "Ranking", "Knowledge", "Sessions",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
@@ -127,13 +145,13 @@ let package = Package(
       name: "ReplyKitCLITests",
       dependencies: [
         // The executables the tests run, so that they are built before them.
-        "replykit", "replykit-bench", "SearchIndex", "Knowledge",
+        "replykit", "replykit-bench", "Workbench", "Ranking", "Knowledge",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     .testTarget(
-      name: "SearchIndexTests",
-      dependencies: ["SearchIndex", "Knowledge", "TextAnalysis", "CXapian"]
+      name: "RankingTests",
+      dependencies: ["Index", "Ranking", "Workbench", "Knowledge", "TextAnalysis", "CXapian"]
     ),
     .testTarget(
       name: "CXapianTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// Runs judged queries through ReplyKit: whole questions through smart reply (`full`), typed text through `#`
 /// suggest (`prefix`).

@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
+import Index
 import Knowledge
-import SearchIndex
+import Ranking
 import Sessions
 import Synchronization
 import TextAnalysis
+import Workbench
 
 /// What the API answers when a request fails: a status and `{"error": {"code": ..., "message": ...}}`.
 /// Messages name the field at fault and never echo the request's text.
@@ -103,6 +105,14 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       case .conflict: return APIError(.conflict, error.code, error.description)
       case .diskFull: return .diskFull("the disk is full: the change was not made")
       case .database: return APIError(.internalServerError, error.code, "the session store failed")
+      }
+    case let error as WorkbenchError:
+      switch error {
+      case .forbidden: return APIError(.forbidden, error.code, error.description)
+      case .missingField(_, because: nil), .invalidField: return APIError(.badRequest, error.code, error.description)
+      // A field the request may leave out, except in the case the message names.
+      case .missingField: return .unprocessable(error.code, error.description)
+      case .unknown, .unresolvedVariables: return .unprocessable(error.code, error.description)
       }
     case let error as TextAnalysisError:
       switch error {

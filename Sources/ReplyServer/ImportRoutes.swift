@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// Bulk imports over HTTP: the upload is parsed as it streams in (never held whole), written in batches,
 /// and recorded as a job whose progress `GET /v1/imports/{id}` shows while the upload runs.

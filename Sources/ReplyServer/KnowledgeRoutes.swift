@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// Create, read, update, delete and list one source's items at its path (`quick-replies`, `bot-knowledge`,
 /// `internal-knowledge`). A change is indexed before the response is sent, so `suggest` sees it at once.
@@ -22,46 +23,10 @@ struct KnowledgeRoutes {
     group.delete(RouterPath(path + "/{id}"), use: delete)
   }
 
-  // MARK: Who may see and change what
-
-  /// The scopes a caller sees: all for an administrator; else company, its groups and its own replies.
-  static func visibleScopes(_ caller: Caller, store: KnowledgeStore) throws -> [Scope]? {
-    if caller.isAdmin { return nil }
-    var scopes: [Scope] = [.company]
-    if let agent = caller.agent {
-      scopes.append(.personal(agent))
-      scopes += (try store.agent(tenant: caller.tenant, id: agent)?.groups ?? []).map { .group($0) }
-    }
-    return scopes
-  }
-
-  /// An administrator changes anything; an agent only its own personal replies.
-  static func mayChange(_ item: KnowledgeItem, caller: Caller) -> Bool {
-    if caller.isAdmin { return true }
-    guard let agent = caller.agent else { return false }
-    return item.source == .quick && item.scope == .personal(agent)
-  }
-
   private func visibleItem(_ id: String, caller: Caller) throws -> StoredKnowledge {
-    guard let stored = try Self.visibleItem(id, source: source, caller: caller, store: engine.store) else {
+    guard let stored = try workbench.visibleItem(id, source: source, caller: caller) else {
       throw APIError.notFound("no \(source.rawValue) item with that id")
     }
-    return stored
-  }
-
-  /// The item `id` means to the caller, if the caller may see it: for an agent, its own namespaced reply first
-  /// (see `PersonalID`), then the shared item. An item the caller may not see is not there, whatever the route.
-  static func visibleItem(_ id: String, source: KnowledgeSource, caller: Caller, store: KnowledgeStore) throws
-    -> StoredKnowledge?
-  {
-    if source == .quick, !caller.isAdmin, let agent = caller.agent,
-      let own = try store.item(tenant: caller.tenant, source: source, id: PersonalID.namespaced(id, agent: agent))
-    {
-      return own
-    }
-    guard let stored = try store.item(tenant: caller.tenant, source: source, id: id),
-      try visibleScopes(caller, store: store).map({ $0.contains(stored.item.scope) }) ?? true
-    else { return nil }
     return stored
   }
 
@@ -83,7 +48,7 @@ struct KnowledgeRoutes {
       enabled = parsed
     }
     let filter = KnowledgeFilter(
-      source: source, visibleScopes: try Self.visibleScopes(caller, store: engine.store),
+      source: source, visibleScopes: try workbench.visibleScopes(caller),
       folder: parameters.get("folder"),
       scope: scope, tag: parameters.get("tag"), enabled: enabled)
     let (items, total) = try engine.store.list(
@@ -103,12 +68,12 @@ struct KnowledgeRoutes {
     let caller = try context.caller()
     var item = try KnowledgeRecordDecoder(forcedSource: source).decode(
       json: try await RequestBody.bytes(request, context: context))
-    guard Self.mayChange(item, caller: caller) else {
+    guard Workbench.mayChange(item, caller: caller) else {
       throw APIError.forbidden("an agent creates its own personal quick replies only")
     }
     // Only an item the caller can see is a conflict: an agent's reply whose id another agent's personal reply
     // holds goes to the agent's own namespace, so that the agent never learns of the other.
-    guard try Self.visibleItem(item.id, source: source, caller: caller, store: engine.store) == nil else {
+    guard try workbench.visibleItem(item.id, source: source, caller: caller) == nil else {
       throw APIError(.conflict, "already_exists", "a \(source.rawValue) item with that id exists; PUT changes it")
     }
     if !caller.isAdmin, let agent = caller.agent,
@@ -129,7 +94,7 @@ struct KnowledgeRoutes {
     var item = try KnowledgeRecordDecoder(forcedSource: source).decode(
       json: try await Self.withID(id, try await RequestBody.bytes(request, context: context)))
     item.id = existing.item.id
-    guard Self.mayChange(existing.item, caller: caller) && Self.mayChange(item, caller: caller) else {
+    guard Workbench.mayChange(existing.item, caller: caller) && Workbench.mayChange(item, caller: caller) else {
       throw APIError.forbidden("an agent changes its own personal quick replies only")
     }
     try await workbench.save([item], tenant: caller.tenant)
@@ -140,7 +105,7 @@ struct KnowledgeRoutes {
   @Sendable func delete(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try context.caller()
     let existing = try visibleItem(try context.pathParameter("id"), caller: caller)
-    guard Self.mayChange(existing.item, caller: caller) else {
+    guard Workbench.mayChange(existing.item, caller: caller) else {
       throw APIError.forbidden("an agent deletes its own personal quick replies only")
     }
     try await workbench.delete(tenant: caller.tenant, source: source, id: existing.item.id)

@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdCore
 import Knowledge
 import Logging
-import SearchIndex
+import Ranking
 import ServiceLifecycle
+import Workbench
 
 /// Where the service listens, and how long it waits for clients.
 public struct ServerConfiguration: Sendable {
@@ -50,7 +51,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   for (path, source) in KnowledgeRoutes.paths {
     KnowledgeRoutes(workbench: workbench, source: source).register(on: v1, path: path)
   }
-  TenantRoutes(engine: engine).register(on: v1)
+  TenantRoutes(workbench: workbench).register(on: v1)
   ImportRoutes(engine: engine).register(on: v1)
   SessionRoutes(workbench: workbench).register(on: v1)
   routes.set(router.routes.map { ($0.path.description, $0.method) })

@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
-import SearchIndex
+import Ranking
+import Workbench
 
 /// Metrics in Prometheus's text format: Hummingbird's per-route request counts and latency histograms
-/// (swift-metrics), the index's size, and import jobs.
+/// (swift-metrics), the index's size, import jobs, and the workbench's counters (`WorkbenchMetrics`).
 enum ServiceMetrics {
   /// swift-metrics takes one factory per process: bootstrapped on first use.
   static let registry: PrometheusCollectorRegistry = {
@@ -21,14 +22,6 @@ enum ServiceMetrics {
   }()
 
   static let indexDocuments = Gauge(label: "replykit_index_documents")
-
-  /// Messages stored, by sender; acknowledged retries are not counted again.
-  static func messagePosted(_ sender: String) {
-    Counter(label: "replykit_messages_total", dimensions: [("sender", sender)]).increment()
-  }
-
-  /// Customers who waited past their tenant's limit (alarms raised by the sweeper).
-  static func alarmRaised() { Counter(label: "replykit_session_alarms_total").increment() }
 
   static func importFinished(_ state: String) {
     Counter(label: "replykit_import_jobs_total", dimensions: [("state", state)]).increment()

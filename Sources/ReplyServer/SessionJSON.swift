@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
-import SearchIndex
+import Ranking
 import Sessions
+import Workbench
 
 /// Times as the API writes them: ISO 8601 in UTC with milliseconds.
 enum APITime {

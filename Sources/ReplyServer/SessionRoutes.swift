@@ -3,15 +3,15 @@ import HTTPTypes
 import Hummingbird
 import Knowledge
 import NIOCore
-import SearchIndex
+import Ranking
 import ServiceLifecycle
 import Sessions
+import Workbench
 
 /// The agent workbench: customers, sessions and their actions, messages (with smart replies in and filled
 /// suggestions out), recall, history, saved groups, the outbox, and the live event stream.
 struct SessionRoutes {
   let workbench: Workbench
-  var engine: SuggestionEngine { workbench.engine }
   var sessions: SessionStore { workbench.sessions }
 
   func register(on group: RouterGroup<ReplyRequestContext>) {
@@ -125,18 +125,12 @@ struct SessionRoutes {
   > {
     let caller = try Self.admin(context, "sessions are opened with the administrator (channel) key")
     let body = try await RequestBody.decode(CreateSessionBody.self, request, context: context)
-    if let group = body.group { try validateGroup(group, tenant: caller.tenant) }
-    let customerId: String
+    let customer: SessionCustomer
     switch body.customer {
-    case .id(let id): customerId = id
-    case .inline(let inline):
-      let customer = try inline.customer(id: nil)
-      // An inline customer that is blocked stays blocked: upsert keeps the flag.
-      customerId = try sessions.upsertCustomer(customer, tenant: caller.tenant).id
+    case .id(let id): customer = .id(id)
+    case .inline(let inline): customer = .upsert(try inline.customer(id: nil))
     }
-    let session = try sessions.createSession(
-      customer: customerId, channel: body.channel, group: body.group, by: caller)
-    Self.publish(.sessionQueued, session, on: workbench)
+    let session = try workbench.openSession(customer: customer, channel: body.channel, group: body.group, by: caller)
     return EditedResponse(status: .created, response: try json(session, tenant: caller.tenant))
   }
 
@@ -164,7 +158,7 @@ struct SessionRoutes {
     let page = try KnowledgeRoutes.positive(parameters, "page", default: 1, max: 1_000_000)
     let perPage = try KnowledgeRoutes.positive(parameters, "per_page", default: 20, max: 100)
     let result = try sessions.list(
-      view, caller: caller, groups: try agentGroups(caller), channel: channel,
+      view, caller: caller, groups: try workbench.groups(of: caller), channel: channel,
       group: parameters.get("group"), sort: sort ?? .lastMessage, limit: perPage, offset: (page - 1) * perPage)
     return SessionPageJSON(
       sessions: result.sessions.map { SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm) },
@@ -192,62 +186,28 @@ struct SessionRoutes {
   @Sendable func assign(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
-    let current = try session(context)
-    let agent: String
-    if caller.isAdmin {
-      // Only an administrator's key must name the agent (an agent's key takes the session for itself).
-      guard let named = body?.agent else {
-        throw APIError.unprocessable(
-          "missing_field", "missing field \"agent\": an administrator's key must name the agent")
-      }
-      try validateAgent(named, tenant: caller.tenant)
-      agent = named
-    } else {
-      guard let own = caller.agent else { throw APIError.forbidden("this key names no agent") }
-      if let named = body?.agent, named != own {
-        throw APIError.forbidden("an agent can only take a session for itself")
-      }
-      if let group = current.group, !(try agentGroups(caller).contains(group)) {
-        throw APIError.forbidden("session \(current.id) waits in group \(group), which you are not in")
-      }
-      agent = own
-    }
-    let session = try sessions.assign(session: current.id, to: agent, by: caller)
-    Self.publish(.sessionAssigned, session, on: workbench)
+    let session = try workbench.assign(try session(context), to: body?.agent, by: caller)
     return try json(session, tenant: caller.tenant)
   }
 
   @Sendable func transfer(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try context.caller()
-    guard let body = try await Self.optionalBody(AgentBody.self, request, context),
-      body.agent != nil || body.group != nil
-    else { throw APIError.missing("agent") }
-    let current = try session(context)
-    if let agent = body.agent { try validateAgent(agent, tenant: caller.tenant) }
-    if let group = body.group { try validateGroup(group, tenant: caller.tenant) }
-    let session = try sessions.transfer(
-      session: current.id, toAgent: body.agent, toGroup: body.group, by: caller)
-    // The agent it leaves hears of it as well as the one (or the group) it goes to.
-    if let previous = current.agent, previous != session.agent {
-      Self.publish(.sessionTransferred, session, on: workbench, to: previous)
-    }
-    Self.publish(session.state == .queued ? .sessionQueued : .sessionTransferred, session, on: workbench)
+    let body = try await Self.optionalBody(AgentBody.self, request, context)
+    guard body?.agent != nil || body?.group != nil else { throw APIError.missing("agent") }
+    let session = try workbench.transfer(try session(context), toAgent: body?.agent, toGroup: body?.group, by: caller)
     return try json(session, tenant: caller.tenant)
   }
 
   @Sendable func end(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
-    let reason = body?.reason ?? (caller.isAdmin && caller.agent == nil ? .customer : .agent)
-    let session = try sessions.end(session: try session(context).id, reason: reason, by: caller)
-    Self.publish(.sessionEnded, session, on: workbench)
+    let session = try workbench.end(try session(context), reason: body?.reason, by: caller)
     return try json(session, tenant: caller.tenant)
   }
 
   @Sendable func offline(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try Self.admin(context, "the customer's leaving is reported with the administrator (channel) key")
-    let session = try sessions.setOffline(session: try session(context).id, by: caller)
-    Self.publish(.sessionOffline, session, on: workbench)
+    let session = try workbench.setOffline(try session(context), by: caller)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -331,73 +291,15 @@ struct SessionRoutes {
     guard (body.body?.utf8.count ?? 0) <= 64 * 1024 else {
       throw APIError(.badRequest, "message_too_long", "field \"body\" is over 64 KiB")
     }
-    var text = body.body ?? ""
-    var origin: MessageOrigin?
-    var pick: Pick?
-    var smartReplies: SmartReplyResult?
-    switch body.sender {
-    case .agent:
-      // Checked before anything is filled or logged, so that a refused reply leaves no pick behind.
-      guard let agent = caller.agent, session.agent == agent else {
-        throw APIError.forbidden("session \(session.id) is not assigned to you")
-      }
-      if let suggestion = body.suggestion {
-        let item = try pickedItem(suggestion, source: body.source, caller: caller)
-        let language = try sessions.language(of: session)
-        let template = body.body ?? Self.text(of: item.item, language: language)
-        text = try fill(template, session: session, caller: caller)
-        origin = MessageOrigin(source: item.item.source.rawValue, itemId: item.item.id, input: body.input)
-        pick = Pick(
-          tenant: caller.tenant, agent: agent, input: body.input ?? "", source: item.item.source, itemId: item.item.id,
-          position: body.position, shown: body.shown ?? [])
-      } else if text.contains("{{") {
-        text = try fill(text, session: session, caller: caller)
-      }
-    case .customer:
-      // While the index is rebuilt the message is taken without smart replies.
-      if kind == .text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, engine.indexStatus == .ready {
-        let options = SuggestOptions(
-          agent: session.agent, limit: 3, sources: [.bot, .internal],
-          language: try sessions.language(of: session))
-        smartReplies = try engine.suggester.smartReply(text, tenant: caller.tenant, options: options)
-      }
-    case .bot, .system: break
-    }
-    switch kind {
-    case .text, .emoji:
-      guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-        throw body.body == nil ? APIError.missing("body") : APIError.invalid("field \"body\" must not be empty")
-      }
-    case .image, .file:
-      guard !(body.attachments ?? []).isEmpty else { throw APIError.missing("attachments") }
-    }
-    for (index, attachment) in (body.attachments ?? []).enumerated()
-    where attachment.size < 0 || attachment.name.isEmpty {
-      throw APIError.invalid("field \"attachments[\(index)]\" needs a name and a size of 0 or more")
-    }
-    // A link the workbench will open: a scheme (RFC 3986), then no white space or control character.
-    for (index, attachment) in (body.attachments ?? []).enumerated() {
-      if let url = attachment.url, !Self.isAbsoluteURI(url) {
-        throw APIError.invalid("field \"attachments[\(index)].url\" must be an absolute URI")
-      }
-    }
-    let new = NewMessage(
-      sender: body.sender, kind: kind, body: text, attachments: body.attachments ?? [], clientId: body.clientId,
-      origin: origin, searchTerms: try workbench.searchTerms(text, tenant: caller.tenant),
-      smartReplies: try smartReplies.map { try JSONEncoder().encode($0) })
-    let posted = try await sessions.postMessage(new, session: session.id, by: caller)
+    let draft = MessageDraft(
+      sender: body.sender, kind: kind, body: body.body, attachments: body.attachments ?? [], clientId: body.clientId,
+      reply: body.suggestion.map {
+        PickedReply(
+          suggestion: $0, source: body.source, input: body.input, position: body.position, shown: body.shown ?? [])
+      })
+    let posted = try await workbench.postMessage(draft, to: session, by: caller)
     // The smart replies just computed, not decoded again from what was stored (a retry reads the stored ones).
-    let message = MessageJSON(posted.message, smartReplies: posted.isRetry ? nil : smartReplies)
-    if !posted.isRetry {
-      ServiceMetrics.messagePosted(body.sender.rawValue)
-      Self.publishMessage(message, session: posted.session, on: workbench)
-    }
-    // The pick is logged by the message's id, so that a retry logs a pick the first attempt could not (the
-    // message is stored first, in the other store) and never logs one twice.
-    if var pick {
-      pick.message = String(posted.message.id)
-      try await workbench.recordPick(pick, indexed: .soon)
-    }
+    let message = MessageJSON(posted.message, smartReplies: posted.smartReplies)
     return EditedResponse(
       status: posted.isRetry ? .ok : .created,
       response: PostedMessageJSON(
@@ -425,22 +327,11 @@ struct SessionRoutes {
     if let suggestion = body.suggestion, !ImportLimits.isItemID(suggestion) {
       throw APIError.invalid("field \"suggestion\" is not an item id")
     }
-    let session = try session(context)
-    let template: String
-    if let text = body.body {
-      template = text
-    } else if let suggestion = body.suggestion {
-      template = Self.text(
-        of: try pickedItem(suggestion, source: body.source, caller: caller).item,
-        language: try sessions.language(of: session))
-    } else {
-      throw APIError.missing("suggestion")
-    }
-    let (values, known) = try variables(session: session, caller: caller)
-    let reply = ReplyTemplate(template)
-    switch reply.fill(values, known: known) {
-    case .text(let text): return RenderJSON(text: text, variables: reply.variables, unresolved: [])
-    case .unresolved(let problems): return RenderJSON(text: nil, variables: reply.variables, unresolved: problems)
+    let rendered = try workbench.render(
+      suggestion: body.suggestion, source: body.source, body: body.body, in: try session(context), by: caller)
+    switch rendered.result {
+    case .text(let text): return RenderJSON(text: text, variables: rendered.variables, unresolved: [])
+    case .unresolved(let problems): return RenderJSON(text: nil, variables: rendered.variables, unresolved: problems)
     }
   }
 
@@ -448,14 +339,7 @@ struct SessionRoutes {
     let caller = try context.caller()
     let text = try context.pathParameter("id")
     guard let id = Int64(text) else { throw APIError.notFound("no message with that id") }
-    let message = try sessions.recall(message: id, by: caller)
-    if let session = try sessions.session(tenant: caller.tenant, id: message.sessionId) {
-      workbench.events.publish(
-        WorkbenchEvent(
-          type: .messageRecalled, tenant: caller.tenant, agent: session.agent, group: session.group,
-          json: { Self.encode(MessageJSON(message)) }))
-    }
-    return MessageJSON(message)
+    return MessageJSON(try workbench.recall(message: id, by: caller))
   }
 
   // MARK: History, groups, settings, outbox
@@ -484,14 +368,11 @@ struct SessionRoutes {
     let perPage = try KnowledgeRoutes.positive(parameters, "per_page", default: 20, max: 100)
     // Every parameter is checked before a query with no possible match returns early.
     let (from, to) = (try date("from"), try date("to"))
-    let match = try workbench.historyMatch(q, tenant: caller.tenant)
-    if !q.trimmingCharacters(in: .whitespaces).isEmpty && match == nil {
-      return SessionPageJSON(sessions: [], total: 0, page: page, perPage: perPage)
-    }
-    let result = try sessions.history(
-      HistoryQuery(
-        match: match, from: from, to: to, agent: parameters.get("agent"),
-        customer: parameters.get("customer"), status: status, limit: perPage, offset: (page - 1) * perPage),
+    let result = try workbench.searchHistory(
+      q,
+      filters: HistoryQuery(
+        from: from, to: to, agent: parameters.get("agent"), customer: parameters.get("customer"), status: status,
+        limit: perPage, offset: (page - 1) * perPage),
       tenant: caller.tenant)
     return SessionPageJSON(
       sessions: result.sessions.map { SessionJSON($0.session, customer: $0.customer, alarm: false) },
@@ -502,7 +383,8 @@ struct SessionRoutes {
   @Sendable func events(_ request: Request, context: ReplyRequestContext) async throws -> Response {
     let caller = try context.caller()
     let stream = workbench.events.subscribe(
-      tenant: caller.tenant, agent: caller.agent, groups: try agentGroups(caller), isAdmin: caller.isAdmin)
+      EventHub.Reader(
+        tenant: caller.tenant, agent: caller.agent, groups: try workbench.groups(of: caller), isAdmin: caller.isAdmin))
     return Response(
       status: .ok,
       headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
@@ -510,7 +392,7 @@ struct SessionRoutes {
         // The server stops before the other services, and waits for open requests: a stream has to end
         // itself when the stop begins.
         try await withGracefulShutdownHandler {
-          for await frame in stream { try await writer.write(ByteBuffer(string: frame)) }
+          for await delivery in stream { try await writer.write(ByteBuffer(string: EventFrame.frame(delivery))) }
         } onGracefulShutdown: {
           events.close()
         }
@@ -629,74 +511,6 @@ struct SessionRoutes {
       alarm: session.hasAlarm(limit: Double(settings.alarmAfterSeconds), now: sessions.clock.now))
   }
 
-  func agentGroups(_ caller: Caller) throws -> [String] {
-    guard let agent = caller.agent else { return [] }
-    return try engine.store.agent(tenant: caller.tenant, id: agent)?.groups ?? []
-  }
-
-  func validateAgent(_ agent: String, tenant: String) throws {
-    guard try engine.store.agent(tenant: tenant, id: agent) != nil else {
-      throw APIError.unprocessable("unknown_agent", "field \"agent\": no such agent")
-    }
-  }
-
-  func validateGroup(_ group: String, tenant: String) throws {
-    guard try engine.store.agents(tenant: tenant).contains(where: { $0.groups.contains(group) }) else {
-      throw APIError.unprocessable("unknown_group", "field \"group\": no agent is in group \(group)")
-    }
-  }
-
-  /// A knowledge item the caller may see, by id (in the given source, or the first source that has it).
-  func pickedItem(_ id: String, source: KnowledgeSource?, caller: Caller) throws -> StoredKnowledge {
-    for source in source.map({ [$0] }) ?? KnowledgeSource.allCases {
-      if let stored = try KnowledgeRoutes.visibleItem(id, source: source, caller: caller, store: engine.store) {
-        return stored
-      }
-    }
-    throw APIError.unprocessable("unknown_suggestion", "field \"suggestion\": no such item")
-  }
-
-  /// `scheme:rest`: a scheme of ASCII letters, digits, `+`, `.` or `-` that starts with a letter, then no white
-  /// space or control character (openapi.yaml's pattern for an attachment's `url`).
-  static func isAbsoluteURI(_ text: String) -> Bool {
-    let scalars = text.unicodeScalars
-    guard let colon = scalars.firstIndex(of: ":"), let first = scalars.first, first.isASCII,
-      first.properties.isAlphabetic
-    else { return false }
-    let schemeCharacters = CharacterSet(
-      charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
-    return scalars[..<colon].allSatisfy { schemeCharacters.contains($0) }
-      && scalars[scalars.index(after: colon)...].allSatisfy { $0.value > 0x20 && !(0x7F...0x9F).contains($0.value) }
-  }
-
-  /// What a picked item sends: a quick reply's text, a bot answer, an article's body (in the session's language
-  /// when the item has that version).
-  static func text(of item: KnowledgeItem, language: String?) -> String {
-    if let language, let variant = item.variants[language] { return variant.body }
-    return item.body
-  }
-
-  func variables(session: Session, caller: Caller) throws -> (values: [String: String], known: Set<String>) {
-    let agentId = session.agent ?? caller.agent
-    let agentName = try agentId.flatMap { try engine.store.agent(tenant: caller.tenant, id: $0)?.name }
-    return ReplyTemplate.values(
-      session: session, customer: try sessions.customer(tenant: caller.tenant, id: session.customerId),
-      agentId: agentId, agentName: agentName)
-  }
-
-  /// Fills a reply's variables, or refuses it (422) naming each variable that cannot be filled.
-  func fill(_ template: String, session: Session, caller: Caller) throws -> String {
-    let (values, known) = try variables(session: session, caller: caller)
-    switch ReplyTemplate(template).fill(values, known: known) {
-    case .text(let text): return text
-    case .unresolved(let problems):
-      let names = problems.map { "\($0.name) (\($0.reason))" }.joined(separator: ", ")
-      throw APIError(
-        .unprocessableContent, "unresolved_variables",
-        "the reply has variables this session cannot fill: \(names); give a fallback such as {{visitor.name|您}}")
-    }
-  }
-
   static func admin(_ context: ReplyRequestContext, _ why: String) throws -> Caller {
     let caller = try context.caller()
     guard caller.isAdmin else { throw APIError.forbidden(why) }
@@ -714,50 +528,6 @@ struct SessionRoutes {
     } catch let error as DecodingError {
       throw RequestBody.describe(error)
     }
-  }
-
-  static func encode<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
-  }
-
-  struct SessionEventPayload: Encodable {
-    var session: SessionJSON
-  }
-
-  static func publish(_ type: WorkbenchEvent.Kind, _ session: Session, on workbench: Workbench, to agent: String? = nil)
-  {
-    let json = SessionJSON(session, customer: nil, alarm: type == .alarm)
-    workbench.events.publish(
-      WorkbenchEvent(
-        type: type, tenant: session.tenant, agent: agent ?? session.agent, group: session.group,
-        json: { encode(SessionEventPayload(session: json)) }))
-  }
-
-  struct MessageEventPayload: Encodable {
-    var session: Int64
-    var message: MessageJSON
-  }
-
-  static func publishMessage(_ message: MessageJSON, session: Session, on workbench: Workbench) {
-    workbench.events.publish(
-      WorkbenchEvent(
-        type: .message, tenant: session.tenant, agent: session.agent, group: session.group,
-        json: { encode(MessageEventPayload(session: session.id, message: message)) }))
-    if let replies = message.smartReplies {
-      workbench.events.publish(
-        WorkbenchEvent(
-          type: .smartReplies, tenant: session.tenant, agent: session.agent,
-          group: session.group,
-          json: { encode(SmartRepliesPayload(session: session.id, message: message.id, smartReplies: replies)) }))
-    }
-  }
-
-  struct SmartRepliesPayload: Encodable {
-    var session: Int64
-    var message: Int64
-    var smartReplies: SmartReplyResult
   }
 }
 

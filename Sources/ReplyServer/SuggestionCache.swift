@@ -1,7 +1,8 @@
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
 import Synchronization
+import Workbench
 
 /// Recent `#` completions, valid until the engine's results version moves (an index commit, or a change to a
 /// tenant's agents, synonyms, dictionary or settings). Agents type the same first characters all day (退, 退款,

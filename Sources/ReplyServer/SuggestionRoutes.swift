@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Knowledge
 import NIOCore
-import SearchIndex
+import Ranking
 import Sessions
+import Workbench
 
 /// `#` completion, smart replies, and picks.
 struct SuggestionRoutes {
@@ -172,7 +173,7 @@ struct SuggestionRoutes {
     // The first source with a visible item of that id (another agent's personal reply is not one).
     var found: StoredKnowledge?
     for source in body.source.map({ [$0] }) ?? KnowledgeSource.allCases where found == nil {
-      found = try KnowledgeRoutes.visibleItem(id, source: source, caller: caller, store: engine.store)
+      found = try workbench.visibleItem(id, source: source, caller: caller)
     }
     guard let picked = found?.item else { throw APIError.notFound("no item with that id") }
     try await workbench.recordPick(

@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// A tenant's user dictionary, synonyms and quick-reply folders. Changing the first two needs the tenant's
 /// administrator key.
 struct TenantRoutes {
-  let engine: SuggestionEngine
+  let workbench: Workbench
+  var engine: SuggestionEngine { workbench.engine }
 
   func register(on group: RouterGroup<ReplyRequestContext>) {
     group.get("dictionary", use: words)
@@ -100,7 +102,7 @@ struct TenantRoutes {
 
   @Sendable func folders(_ request: Request, context: ReplyRequestContext) async throws -> FoldersJSON {
     let caller = try context.caller()
-    let scopes = try KnowledgeRoutes.visibleScopes(caller, store: engine.store)
+    let scopes = try workbench.visibleScopes(caller)
     let folders = try engine.store.folders(tenant: caller.tenant, visibleScopes: scopes)
     return FoldersJSON(folders: folders.map { FolderJSON(name: $0.name, count: $0.count) })
   }

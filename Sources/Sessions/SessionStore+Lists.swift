@@ -47,6 +47,11 @@ public struct ListedSession: Sendable {
 public struct SessionPage: Sendable {
   public var sessions: [ListedSession]
   public var total: Int
+
+  public init(sessions: [ListedSession], total: Int) {
+    self.sessions = sessions
+    self.total = total
+  }
 }
 
 /// What the history search looks for among ended sessions.

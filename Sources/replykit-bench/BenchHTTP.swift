@@ -3,8 +3,9 @@ import AsyncHTTPClient
 import Foundation
 import Histogram
 import Knowledge
+import Ranking
 import ReplyServer
-import SearchIndex
+import Workbench
 
 /// `replykit-bench http`: `GET /v1/suggest` over loopback against a child `replykit serve`, at a fixed number
 /// of concurrent connections for a fixed time (a closed loop, as wrk runs it).

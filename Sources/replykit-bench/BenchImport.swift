@@ -4,7 +4,8 @@ import Evaluation
 import Foundation
 import Histogram
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit-bench import`: import throughput into a fresh data folder, the way `replykit import` writes.
 struct BenchImport: AsyncParsableCommand {

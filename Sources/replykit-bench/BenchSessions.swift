@@ -6,10 +6,11 @@ import Histogram
 import Knowledge
 import NIOCore
 import NIOHTTP1
+import Ranking
 import ReplyServer
-import SearchIndex
 import Sessions
 import Synchronization
+import Workbench
 
 /// `replykit-bench sessions`: the workbench under load on loopback. A `replykit serve` child process serves a
 /// generated help desk; many sessions exchange messages at once while their agents ask for suggestions; with

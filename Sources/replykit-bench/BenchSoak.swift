@@ -3,8 +3,9 @@ import CommandLineSupport
 import Foundation
 import Histogram
 import Knowledge
-import SearchIndex
+import Ranking
 import Synchronization
+import Workbench
 
 /// `replykit-bench soak`: a bulk import of many items with unique tokens while agents type and pick, then the
 /// index checked by Xapian (`xapian-check`) and compared with the store item by item.

@@ -3,8 +3,9 @@ import CommandLineSupport
 import Foundation
 import Histogram
 import Knowledge
-import SearchIndex
+import Ranking
 import TextAnalysis
+import Workbench
 
 /// `replykit-bench suggest`: import throughput, suggest latency over typed prefixes, index size, memory.
 struct BenchSuggest: AsyncParsableCommand {

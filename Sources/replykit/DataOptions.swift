@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SearchIndex
+import Ranking
+import Workbench
 
 /// The options every data command takes: which data folder, which tenant.
 struct DataOptions: ParsableArguments {

@@ -4,7 +4,8 @@ import Evaluation
 import Foundation
 import Histogram
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit eval`: relevance of judged queries, as trec_eval measures it.
 struct EvalCommand: AsyncParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit import`: knowledge from JSON Lines or CSV files, upserted by id.
 struct ImportCommand: AsyncParsableCommand {

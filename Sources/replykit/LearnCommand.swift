@@ -3,7 +3,8 @@ import CommandLineSupport
 import Evaluation
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit learn`: word evidence from judged questions, for the question model (`WordEvidenceLearner`).
 struct LearnCommand: AsyncParsableCommand {

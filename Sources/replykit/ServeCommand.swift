@@ -3,8 +3,9 @@ import CommandLineSupport
 import Foundation
 import Hummingbird
 import Knowledge
+import Ranking
 import ReplyServer
-import SearchIndex
+import Workbench
 
 /// `replykit serve`: the HTTP service over a data folder.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import CommandLineSupport
 import Foundation
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit smart-reply`: answers for a whole customer message.
 struct SmartReplyCommand: AsyncParsableCommand {

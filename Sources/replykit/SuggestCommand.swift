@@ -2,7 +2,8 @@ import ArgumentParser
 import CommandLineSupport
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit suggest`: the `#` completion from the command line.
 struct SuggestCommand: AsyncParsableCommand {

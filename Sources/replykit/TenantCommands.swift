@@ -2,7 +2,8 @@ import ArgumentParser
 import CommandLineSupport
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
+import Workbench
 
 /// `replykit agents`: agents and their skill groups.
 struct AgentsCommand: AsyncParsableCommand {

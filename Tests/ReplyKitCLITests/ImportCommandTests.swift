@@ -1,7 +1,8 @@
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
 import Testing
+import Workbench
 
 /// `replykit import` as a user runs it: real files, a real data folder, the real executable.
 @Suite(.serialized) struct ImportCommandTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Knowledge
-import SearchIndex
+import Ranking
 import Testing
+import Workbench
 
 /// `replykit learn` and `replykit eval --word-evidence` as a user runs them: files in, files out.
 @Suite(.serialized) struct LearnCommandTests {

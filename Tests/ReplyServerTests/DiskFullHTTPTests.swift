@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Knowledge
+import Ranking
 import ReplyServer
-import SearchIndex
 import Testing
+import Workbench
 
 /// A small tmpfs mounted for one test (the project's machines run tests as root).
 struct SmallDisk {

@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Knowledge
+import Ranking
 import ReplyServer
-import SearchIndex
 import Testing
+import Workbench
 
 /// `replykit serve` over a data folder whose index is damaged: the service is up at once, searches answer 503
 /// until the rebuild from the store is done, and writes made meanwhile are not lost.

@@ -4,9 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import Knowledge
 import NIOCore
+import Ranking
 import ReplyServer
-import SearchIndex
 import Sessions
+import Workbench
 
 /// A data folder with a small help desk, agents and keys, and the service over it.
 struct ServerFixture {

@@ -14,12 +14,17 @@ on a target of its own layer or of a layer above it, or a target no layer names,
 standard error. --layers replaces the declared layers ("A B | C | D", top first); --no-check skips the check;
 --strict makes any warning exit with status 1. ARCHITECTURE.md shows this script's output.
 
+It also reads the `import` lines of each target's Swift sources (Sources/NAME, or the target's path): a module
+of the package imported by a target that does not declare it is a warning too (SwiftPM lets a target import a
+module it only reaches through another, which would hide an arrow from the graph above).
+
 Python 3 standard library only.
 """
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -28,7 +33,9 @@ import sys
 DEFAULT_LAYERS = (
     "replykit replykit-bench"
     " | ReplyServer Evaluation CommandLineSupport"
-    " | SearchIndex Sessions RequestInput"
+    " | Workbench"
+    " | Ranking Sessions RequestInput"
+    " | Index"
     " | Knowledge TextAnalysis CXapian"
     " | CICU CStemmer"
 )
@@ -65,6 +72,27 @@ def dependencies(target, names, products):
     return found
 
 
+IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+|@preconcurrency\s+)*import\s+(?:(?:struct|class|enum|func|var|protocol|typealias)\s+)?(\w+)")
+
+
+def imported_modules(package_path, target):
+    """Modules the target's Swift sources import, each with the first file that does."""
+    folder = os.path.join(package_path, target.get("path") or os.path.join(
+        "Tests" if target.get("type") == "test" else "Sources", target["name"]))
+    found = {}
+    for root, _, files in os.walk(folder):
+        for name in sorted(files):
+            if not name.endswith(".swift"):
+                continue
+            path = os.path.join(root, name)
+            with open(path, encoding="utf-8") as source:
+                for line in source:
+                    match = IMPORT.match(line)
+                    if match:
+                        found.setdefault(match.group(1), os.path.relpath(path, package_path))
+    return found
+
+
 def parse_layers(text):
     """Layer of each target (0 is the top) from "A B | C | D"."""
     layers = {}
@@ -85,7 +113,8 @@ def main():
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when there is a warning")
     arguments = parser.parse_args()
 
-    package = dump_package(os.path.normpath(arguments.package_path))
+    package_path = os.path.normpath(arguments.package_path)
+    package = dump_package(package_path)
     targets = [t for t in package["targets"] if arguments.tests or t.get("type") != "test"]
     names = {t["name"] for t in package["targets"]}
 
@@ -107,6 +136,11 @@ def main():
             if layers[dependency] <= layers[source]:
                 where = "its own layer" if layers[dependency] == layers[source] else "a layer above it"
                 warnings.append(f"{source} -> {dependency}: depends on a target of {where}")
+        for target in targets:
+            declared = set(dependencies(target, names, False))
+            for module, path in sorted(imported_modules(package_path, target).items()):
+                if module in names and module != target["name"] and module not in declared:
+                    warnings.append(f"{target['name']} imports {module} ({path}) without depending on it")
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 1 if warnings and arguments.strict else 0

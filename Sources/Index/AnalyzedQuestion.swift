@@ -1,0 +1,89 @@
+import TextAnalysis
+
+/// A text as the question matcher compares it: its words (compounds by their parts), its folded characters
+/// and their pairs. Analysed once per distinct stored question and cached (see `QuestionMatch.Cache`).
+package struct AnalyzedQuestion: Sendable {
+  package var words: Set<String>
+  /// The folded text's length in characters (what the length ratio compares).
+  package var characterCount: Int
+  /// The folded text's Unicode scalars, which the longest common subsequence compares (fast, unlike Characters).
+  package var scalars: [UInt32]
+  package var pairs: Set<String>
+  package var folded: String
+  /// The words' English stems (`EnglishStemmer`; other words as they are), for the stemmed-word features.
+  package var stems: Set<String>
+  /// The unfinished last word of typed text (matches any word it starts).
+  package var unfinished: String?
+  /// The words' IDFs and the summed IDF of the character pairs, when weighed once for a cached stored
+  /// question (`weighed(idf:pairIDF:)`); otherwise `QuestionMatch` looks them up at each comparison.
+  package var wordWeights: [String: Double]?
+  package var pairMass: Double?
+
+  /// The question with its words' and pairs' IDFs looked up once (they do not depend on what is asked).
+  package func weighed(idf: (String) -> Double, pairIDF: (String) -> Double) -> AnalyzedQuestion {
+    var question = self
+    question.wordWeights = Dictionary(uniqueKeysWithValues: words.map { ($0, idf($0)) })
+    question.pairMass = pairs.reduce(0) { $0 + pairIDF($1) }
+    return question
+  }
+
+  package init(_ text: String, analyzer: Analyzer, partial: Bool = false) {
+    let options = AnalysisOptions(pinyinKeys: false, partial: partial)
+    let tokens = (try? analyzer.analyze(text, options: options)) ?? []
+    self.init(words: tokens.map { AnalyzedWord(term: $0.term, parts: $0.parts, isUnfinished: $0.isUnfinished) })
+  }
+
+  /// From the analysed words of a text, as `init(_:analyzer:partial:)` makes them or the index stores them
+  /// (`StoredQuestions`).
+  package init(words analysed: [AnalyzedWord]) {
+    var words = Set<String>()
+    for word in analysed {
+      if word.isUnfinished {
+        unfinished = word.term
+        continue
+      }
+      if word.parts.isEmpty { words.insert(word.term) } else { words.formUnion(word.parts) }
+    }
+    self.words = words
+    stems = Set(words.map(EnglishStemmer.stem))
+    folded = analysed.map(\.term).joined()
+    scalars = folded.unicodeScalars.map(\.value)
+    (pairs, characterCount) = Self.pairs(of: folded)
+  }
+
+  /// Han character bigrams of runs of adjacent Han words (the index's fallback terms, see `TermPrefix.bigram`).
+  package static func hanBigrams(_ tokens: [Token]) -> Set<String> {
+    var bigrams = Set<String>()
+    var run: [Character] = []
+    var end = -1
+    func flush() {
+      for i in run.indices.dropLast() { bigrams.insert(String(run[i...i + 1])) }
+      run = []
+    }
+    for token in tokens {
+      if token.script != .han || token.range.lowerBound != end { flush() }
+      if token.script == .han { run += Array(token.term) }
+      end = token.range.upperBound
+    }
+    flush()
+    return bigrams
+  }
+
+  /// The text's adjacent character pairs (the character itself when it has one), and its length in characters.
+  /// Pairs are cut from the text by its indices: building each from two `Character`s cost a fifth of
+  /// analysing a stored question the first time it is weighed.
+  package static func pairs(of text: String) -> (pairs: Set<String>, characters: Int) {
+    var pairs = Set<String>(minimumCapacity: text.utf8.count / 2)
+    guard var first = text.indices.first else { return (pairs, 0) }
+    var second = text.index(after: first)
+    guard second < text.endIndex else { return ([text], 1) }
+    var count = 1
+    while second < text.endIndex {
+      let third = text.index(after: second)
+      pairs.insert(String(text[first..<third]))
+      (first, second) = (second, third)
+      count += 1
+    }
+    return (pairs, count)
+  }
+}

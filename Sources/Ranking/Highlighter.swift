@@ -1,0 +1,113 @@
+import Index
+import TextAnalysis
+
+/// Marks the words of a shown text that matched: the analyzer splits the text again, and its ranges point
+/// into the text as it is shown (Traditional, full-width, accents and all).
+struct Highlighter {
+  let analyzer: Analyzer
+  let plan: QueryPlan
+
+  func highlights(in text: String) -> [Highlight] { matches(in: text).highlights }
+
+  /// The matched words of `text` and the ways they matched. Pinyin counts in titles only (`pinyin`), the
+  /// only field whose pinyin is indexed.
+  func matches(in text: String, pinyin: Bool = true) -> (highlights: [Highlight], kinds: Set<MatchKind>) {
+    let typedPinyin = pinyin ? plan.pinyinPrefix : nil
+    guard let tokens = try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: typedPinyin != nil))
+    else { return ([], []) }
+    var marked = [Bool](repeating: false, count: tokens.count)
+    var kinds = Set<MatchKind>()
+    for (index, token) in tokens.enumerated() {
+      for term in [token.term] + token.parts {
+        if let kind = plan.termKinds[term] {
+          marked[index] = true
+          kinds.insert(kind)
+        } else if let prefix = plan.unfinished, term.hasPrefix(prefix) {
+          marked[index] = true
+          kinds.insert(term == prefix ? .exact : .prefix)
+        }
+      }
+    }
+    if let typed = typedPinyin, let kind = markPinyin(typed, tokens: tokens, marked: &marked) {
+      kinds.insert(kind)
+    }
+    return (merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range }), kinds)
+  }
+
+  /// Pinyin typed across words (`tuikuanliu` over 退款 / 流程): from each Han word, follow the words whose keys
+  /// the typed letters spell, full or initials.
+  private func markPinyin(_ typed: String, tokens: [Token], marked: inout [Bool]) -> MatchKind? {
+    for start in tokens.indices {
+      for (keyPath, kind) in [(\PinyinKeys.full, MatchKind.pinyin), (\PinyinKeys.initials, MatchKind.initials)] {
+        var rest = Substring(typed)
+        var index = start
+        var covered: [Int] = []
+        // A compound's parts are words too: tk marks 申请退款 by its part 退款.
+        if tokens[start].parts.count > 1, partStarts(with: typed, in: tokens[start], keyPath) {
+          marked[start] = true
+          return kind
+        }
+        while !rest.isEmpty, index < tokens.count, let keys = tokens[index].pinyin {
+          let key = keys[keyPath: keyPath]
+          if rest.hasPrefix(key) {
+            rest = rest.dropFirst(key.count)
+          } else if key.hasPrefix(rest) {
+            rest = ""
+          } else {
+            break
+          }
+          covered.append(index)
+          index += 1
+        }
+        if rest.isEmpty && !covered.isEmpty {
+          for index in covered { marked[index] = true }
+          return kind
+        }
+      }
+    }
+    return nil
+  }
+
+  /// Whether the typed letters start the keys of one of the token's later parts (its first part starts the
+  /// token itself, which the walk over whole words covers).
+  private func partStarts(with typed: String, in token: Token, _ keyPath: KeyPath<PinyinKeys, String>) -> Bool {
+    token.parts.dropFirst().contains { part in
+      (try? analyzer.pinyin(of: part)).flatMap { $0 }.map { $0[keyPath: keyPath].hasPrefix(typed) } ?? false
+    }
+  }
+
+  private func merged(_ ranges: [Range<Int>]) -> [Highlight] {
+    var result: [Highlight] = []
+    for range in ranges {
+      if let last = result.last, last.end >= range.lowerBound {
+        result[result.count - 1].end = max(last.end, range.upperBound)
+      } else {
+        result.append(Highlight(start: range.lowerBound, end: range.upperBound))
+      }
+    }
+    return result
+  }
+
+  /// A window of `text` around its first highlight (about `length` UTF-16 units), with the highlights
+  /// moved into the window; "…" marks a cut.
+  func snippet(of text: String, length: Int = 120) -> (String, [Highlight], Set<MatchKind>) {
+    let (all, kinds) = matches(in: text, pinyin: false)
+    let utf16 = Array(text.utf16)
+    guard utf16.count > length else { return (text, all, kinds) }
+    var start = max(0, (all.first?.start ?? 0) - 20)
+    // Never cut a surrogate pair or a combining sequence in two: move to a character boundary.
+    func isBoundary(_ offset: Int) -> Bool { String.Index(utf16Offset: offset, in: text).samePosition(in: text) != nil }
+    while start > 0, !isBoundary(start) { start -= 1 }
+    var end = min(utf16.count, start + length)
+    while end < utf16.count, !isBoundary(end) { end += 1 }
+    let head = start > 0 ? "…" : ""
+    let tail = end < utf16.count ? "…" : ""
+    let body = String(decoding: utf16[start..<end], as: UTF16.self)
+    let shift = head.utf16.count - start
+    let moved = all.compactMap { h -> Highlight? in
+      guard h.start >= start && h.end <= end else { return nil }
+      return Highlight(start: h.start + shift, end: h.end + shift)
+    }
+    return (head + body + tail, moved, kinds)
+  }
+}

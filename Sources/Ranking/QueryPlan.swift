@@ -1,0 +1,35 @@
+import Index
+import Knowledge
+import TextAnalysis
+
+/// The index query for typed or whole text, and what each of its terms stands for (to explain matches).
+struct QueryPlan {
+  /// One query per token over titles, questions, tags and the precomputed prefix terms.
+  var titleQueries: [IndexQuery] = []
+  /// The same with similar questions too (what typed text's question model compares; no bodies).
+  var questionQueries: [IndexQuery] = []
+  /// The Han word each of `questionQueries` asks for (empty for other words and the unfinished one).
+  var questionTerms: [String] = []
+  /// The same with contents (bodies) too.
+  var fullQueries: [IndexQuery] = []
+  /// The queries the relaxed (any word) tiers use: without a one-character unfinished word after others.
+  var relaxedTitleQueries: [IndexQuery] = []
+  var relaxedFullQueries: [IndexQuery] = []
+  /// Folded terms that count as matched, and how (the typed word, a synonym, a typo's correction).
+  var termKinds: [String: MatchKind] = [:]
+  /// The unfinished last word, which matches as a prefix.
+  var unfinished: String?
+  /// The unfinished word, when it is Latin letters that may be pinyin or initials.
+  var pinyinPrefix: String?
+  /// The whole typed text, folded and without spaces (the exact title prefix).
+  var whole = ""
+
+  mutating func match(_ term: String, as kind: MatchKind) {
+    if let existing = termKinds[term], existing <= kind { return }
+    termKinds[term] = kind
+  }
+}
+
+extension MatchReason: Comparable {
+  public static func < (a: MatchReason, b: MatchReason) -> Bool { (a.kind, a.field) < (b.kind, b.field) }
+}

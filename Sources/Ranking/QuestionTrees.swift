@@ -1,0 +1,183 @@
+import Foundation
+import Index
+
+/// A question model as a sum of regression trees over `QuestionMatch` features (gradient-boosted, fitted for
+/// ranking by `tools/eval/fit-question-trees.py` with LightGBM's LambdaRank). Where a linear model adds up
+/// what each feature says alone, trees weigh features beside each other: a shared rare word counts
+/// differently when three characters were typed than when twenty were, which typed prefixes are all about.
+///
+/// In JSON (a weights file's `typedQuestionTrees`) it is the list of trees; `[]` is none, and the linear
+/// model ranks.
+public struct QuestionTrees: Codable, Hashable, Sendable {
+  /// One tree, its nodes in arrays: node `i` sends a feature vector left when `features[feature[i]] <=
+  /// threshold[i]`, else right. A child at 0 or above is a node; a negative child `c` is the leaf `-c - 1`.
+  /// A tree without nodes is its one leaf.
+  public struct Tree: Codable, Hashable, Sendable {
+    public var feature: [Int]
+    public var threshold: [Double]
+    public var left: [Int]
+    public var right: [Int]
+    public var leaf: [Double]
+
+    public init(feature: [Int], threshold: [Double], left: [Int], right: [Int], leaf: [Double]) {
+      (self.feature, self.threshold, self.left, self.right, self.leaf) = (feature, threshold, left, right, leaf)
+    }
+
+    /// The leaf `features` reach. A feature the vector does not have counts 0 (a model fitted with more).
+    func value(_ features: [Double]) -> Double {
+      guard !feature.isEmpty else { return leaf.first ?? 0 }
+      var node = 0
+      while node >= 0 {
+        let index = feature[node]
+        let x = index < features.count ? features[index] : 0
+        node = x <= threshold[node] ? left[node] : right[node]
+      }
+      return leaf[-node - 1]
+    }
+
+    /// Why a decoded tree cannot be walked, or nil when it can: every array as long as it should be, every
+    /// child a node or leaf it has, no feature index below 0, and no node reachable twice (no loop).
+    var problem: String? {
+      let nodes = feature.count
+      guard threshold.count == nodes, left.count == nodes, right.count == nodes else {
+        return "feature, threshold, left and right must have one value per node"
+      }
+      guard nodes > 0 || leaf.count == 1 else { return "a tree without nodes must have exactly one leaf" }
+      guard nodes == 0 || leaf.count == nodes + 1 else { return "a tree must have one leaf more than nodes" }
+      guard !feature.contains(where: { $0 < 0 }) else { return "a feature index is below 0" }
+      var seen = Set<Int>()
+      var next = nodes > 0 ? [0] : []
+      while let child = next.popLast() {
+        if child >= 0 {
+          guard child < nodes else { return "a child names node \(child), past the last" }
+          guard seen.insert(child).inserted else { return "node \(child) is reached twice" }
+          next += [left[child], right[child]]
+        } else {
+          guard -child - 1 < leaf.count else { return "a child names leaf \(-child - 1), past the last" }
+          guard seen.insert(child).inserted else { return "leaf \(-child - 1) is reached twice" }
+        }
+      }
+      return nil
+    }
+  }
+
+  public let trees: [Tree]
+  /// The trees' nodes in one array, walked by `score` (hundreds of trees for each of twenty candidates on every
+  /// keystroke: one contiguous array instead of five per tree).
+  private let flat: Flat
+
+  public init(_ trees: [Tree] = []) {
+    self.trees = trees
+    flat = Flat(trees)
+  }
+
+  public var isEmpty: Bool { trees.isEmpty }
+
+  /// The model's score of one question's features: the sum of the trees' leaves (log-odds-like, but only
+  /// its order among the candidates means anything). The same as summing `Tree.value` (a test pins it).
+  func score(_ features: [Double]) -> Double {
+    flat.score(features)
+  }
+
+  /// `score` of each of `vectors`, tree by tree: the walks of one tree over all the vectors do not wait on
+  /// each other, so the processor runs them side by side (one vector at a time, each step waits on the last).
+  func scores(_ vectors: [[Double]]) -> [Double] {
+    flat.scores(vectors)
+  }
+
+  public static func == (a: Self, b: Self) -> Bool { a.trees == b.trees }
+  public func hash(into hasher: inout Hasher) { hasher.combine(trees) }
+
+  /// Every tree's nodes one after another; a tree starts at its entry in `roots`. A node's two children stand
+  /// side by side (the right one after the left), so a step is one comparison added to an index; a leaf is a
+  /// node whose `feature` is -1 and whose `threshold` is its value. (Walks of a fixed number of steps, a leaf
+  /// leading to itself, so that no walk ends on a mispredicted branch, timed level with these: not kept.)
+  private struct Flat: Sendable {
+    struct Node {
+      var feature: Int32
+      var children: Int32
+      var threshold: Double
+    }
+    var nodes: [Node] = []
+    var roots: [Int32] = []
+    /// One more than the highest feature index a node reads: shorter feature vectors are padded with 0.
+    var width = 1
+
+    init(_ trees: [Tree]) {
+      for tree in trees {
+        roots.append(Int32(nodes.count))
+        func node(_ child: Int) -> Node {
+          child >= 0
+            ? Node(feature: Int32(tree.feature[child]), children: 0, threshold: tree.threshold[child])
+            : Node(feature: -1, children: 0, threshold: tree.leaf[-child - 1])
+        }
+        // Breadth first from the root, each node's children appended as a pair.
+        var pending = [(position: nodes.count, child: tree.feature.isEmpty ? -1 : 0)]
+        nodes.append(node(pending[0].child))
+        while !pending.isEmpty {
+          let (position, child) = pending.removeFirst()
+          guard child >= 0 else { continue }
+          width = max(width, tree.feature[child] + 1)
+          nodes[position].children = Int32(nodes.count)
+          for next in [tree.left[child], tree.right[child]] {
+            pending.append((nodes.count, next))
+            nodes.append(node(next))
+          }
+        }
+      }
+    }
+
+    func score(_ features: [Double]) -> Double { scores([features])[0] }
+
+    func scores(_ vectors: [[Double]]) -> [Double] {
+      // The vectors in one padded block, `width` apart.
+      let stride = width
+      var block = [Double](repeating: 0, count: vectors.count * stride)
+      for (row, vector) in vectors.enumerated() {
+        for (column, value) in vector.prefix(stride).enumerated() { block[row * stride + column] = value }
+      }
+      var sums = [Double](repeating: 0, count: vectors.count)
+      nodes.withUnsafeBufferPointer { nodes in
+        block.withUnsafeBufferPointer { x in
+          for root in roots {
+            let top = nodes[Int(root)]
+            for row in sums.indices {
+              var node = top
+              let base = row * stride
+              while node.feature >= 0 {
+                node = nodes[Int(node.children) + (x[base + Int(node.feature)] <= node.threshold ? 0 : 1)]
+              }
+              sums[row] += node.threshold
+            }
+          }
+        }
+      }
+      return sums
+    }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let trees = try decoder.singleValueContainer().decode([Tree].self)
+    for (index, tree) in trees.enumerated() {
+      if let problem = tree.problem {
+        throw DecodingError.dataCorrupted(
+          DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "tree \(index): \(problem)"))
+      }
+    }
+    self.init(trees)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(trees)
+  }
+
+  /// A model from its JSON (the generated standard models).
+  init(json: String) {
+    do {
+      self = try JSONDecoder().decode(Self.self, from: Data(json.utf8))
+    } catch {
+      preconditionFailure("a built-in question tree model does not decode: \(error)")
+    }
+  }
+}

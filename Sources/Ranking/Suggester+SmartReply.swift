@@ -1,0 +1,404 @@
+import Foundation
+import Index
+import Knowledge
+import TextAnalysis
+
+extension Suggester {
+  /// Answers for a whole customer message, from bot knowledge (standard and similar questions) and internal
+  /// articles, each with a confidence: near 1 when the customer asked (almost) exactly a stored question,
+  /// low for a weak match. `noGoodAnswer` is set when even the best is below `weights.minimumConfidence`.
+  public func smartReply(
+    _ message: String, tenant: String,
+    options: SuggestOptions = SuggestOptions(sources: [.bot, .internal])
+  ) throws -> SmartReplyResult {
+    guard let (plan, ranked) = try rankedQuestions(message, tenant: tenant, options: options) else {
+      return SmartReplyResult(answers: [], noGoodAnswer: true)
+    }
+    let context = try context(tenant)
+    let analyzer = try analyzers.analyzer(for: tenant)
+    // Only the answers shown are read from the store, highlighted and explained (the candidates are several
+    // times more).
+    let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+    let answers = try read(ranked, limit: options.limit).map { candidate, stored in
+      var shown = suggestion(
+        from: stored, matchedLanguage: candidate.key.language, score: candidate.score,
+        highlighter: highlighter, options: options, context: context, explainSimilar: true)
+      shown.score = candidate.score
+      // An article answers a question less directly than a bot entry written for it.
+      let confidence =
+        QuestionSimilarity.confidence(candidate.features) * (stored.item.source == .internal ? 0.8 : 1)
+      let questions = StoredQuestions.questions(of: stored.item, learned: stored.learnedQuestions)
+      let matched = questions.indices.contains(candidate.question) ? questions[candidate.question] : stored.item.title
+      return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: matched)
+    }
+    // Ranked by the learned question match; the confidence alone decides "no good answer".
+    return SmartReplyResult(
+      answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < weights.minimumConfidence)
+  }
+
+  /// Every candidate smart reply considers, best first, with the question model's features of its best
+  /// question: what `tools/eval/fit-question-model.py` learns the model's weights from.
+  /// `typed`: the text as suggest ranks it (last word unfinished, `typedQuestionModel`).
+  public func smartReplyFeatures(_ message: String, tenant: String, options: SuggestOptions, typed: Bool = false)
+    throws -> [(id: String, features: [Double])]
+  {
+    try rankedQuestions(message, tenant: tenant, options: options, typed: typed)?.ranked.map {
+      ($0.key.id, $0.features)
+    }
+      ?? []
+  }
+
+  /// `text` ranked by the question model as smart reply ranks a whole message, or (`typed`) as suggest ranks
+  /// typed text; nil when the text has no words. `learned`: the tenant's learned model when it has word
+  /// evidence (false: the linear lexical model, which the evidence is learned from).
+  func rankedQuestions(
+    _ text: String, tenant: String, options: SuggestOptions, typed: Bool = false, learned: Bool = true
+  ) throws -> (plan: QueryPlan, ranked: [QuestionRanked])? {
+    let context = try context(tenant)
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let (tokens, planned) = try analysed(
+      text, options: typed ? .typedQuery : .document, analyzer: analyzer, context: context)
+    guard var plan = planned else { return nil }
+    if !typed { plan.unfinished = nil }
+    let evidence = learned && !context.evidence.isEmpty
+    let model = weights.questionModel(for: tokens, typed: typed, learned: evidence)
+    // The evidence is learned from the linear lexical model's candidates (`learned` false), as the learned
+    // tree models were fitted with evidence learned that way.
+    let trees = learned ? weights.questionTrees(for: tokens, typed: typed, learned: evidence) : nil
+    let ranked = try questionRanked(
+      text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, trees: trees,
+      partial: typed)
+    return (plan, ranked)
+  }
+
+  /// The names of the features `smartReplyFeatures` returns, in order.
+  public static var questionFeatureNames: [String] { QuestionMatch.names }
+
+  /// A candidate ranked by the question model: the score and features of its best question (its place in
+  /// `StoredQuestions.questions(of:)`). Not read from the store yet: `read(_:limit:)` reads those shown.
+  struct QuestionRanked {
+    var key: IndexedKey
+    var score: Double
+    var features: [Double]
+    var question: Int
+    /// The best question's words (what `WordEvidenceLearner` compares with the asked words).
+    var questionWords: Set<String> = []
+  }
+
+  /// The any-word queries of `typed` (the queries and their Han words), each two-character word that is also
+  /// one of the asked character pairs asked for by that pair's term alone, scaled by `typedPairForWord`, and the
+  /// pairs left to ask for beside them. The pair's posting list holds every title and question with the word
+  /// (and those the segmenter split another way), so the word's own title, tag and similar-question lists only
+  /// made the query walk the same items again: one list instead of up to four, with candidates as good on
+  /// afqmc_train's prefixes (docs/benchmarks.md has the figures). A word with synonyms keeps its own query:
+  /// the pair would not find them.
+  private func pairTermsForWords(
+    _ typed: [(IndexQuery, String)], bigrams: [String], synonyms: [String: [String]]
+  ) -> (queries: [IndexQuery], bigrams: [String]) {
+    var pairs = Set(bigrams)
+    let queries = typed.map { query, word -> IndexQuery in
+      guard word.count == 2, (synonyms[word] ?? []).isEmpty, pairs.remove(word) != nil else { return query }
+      return .scaled(.term(TermPrefix.bigram + word), by: weights.typedPairForWord)
+    }
+    return (queries, bigrams.filter { pairs.contains($0) })
+  }
+
+  /// The first `limit` of `ranked` whose items the store still holds (one deleted since the index last caught
+  /// up is skipped), read in one go, or a few when some were missing.
+  func read(_ ranked: [QuestionRanked], limit: Int) throws -> [(QuestionRanked, StoredKnowledge)] {
+    var found: [(QuestionRanked, StoredKnowledge)] = []
+    var next = ranked[...]
+    while found.count < limit && !next.isEmpty {
+      let batch = next.prefix(limit - found.count)
+      next = next.dropFirst(batch.count)
+      let byKey = try storedItems(batch.map(\.key))
+      for candidate in batch {
+        if let item = byKey[candidate.key.itemKey] { found.append((candidate, item)) }
+      }
+    }
+    return found
+  }
+
+  /// Candidates from the index (any of the words, and Han character pairs), ranked by `model` over their
+  /// questions, or by `trees` when given. `partial`: the last word of `text` may be unfinished (typed text).
+  func questionRanked(
+    _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions, model: [Double],
+    trees: QuestionTrees? = nil, partial: Bool = false
+  ) throws -> [QuestionRanked] {
+    let context = try context(tenant)
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
+    let han = tokens.contains { $0.script == .han }
+    // Typed text asks for fewer candidates: suggest answers on every keystroke.
+    let typedCandidates =
+      han
+      ? (tokens.count == 2 ? weights.twoWordTypedQuestionCandidates : weights.typedQuestionCandidates)
+      : weights.latinTypedQuestionCandidates
+    let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
+    let b = partial && han ? weights.typedQuestionB : weights.b
+    let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
+    let match = questionMatch(asked, tenant: tenant, context: context)
+    // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
+    // longest on a large index, and the model compares questions.
+    var queries = partial ? plan.questionQueries : plan.fullQueries
+    // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
+    var bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
+    let rarest = log(1 / weights.typedCommonShare)
+    func common(_ term: String) -> Bool { !term.isEmpty && match.idf(term) < rarest }
+    if partial {
+      var typed = Array(zip(plan.questionQueries, plan.questionTerms))
+      let rarerWord = typed.contains(where: { !$0.1.isEmpty && !common($0.1) })
+      if rarerWord {
+        // Typed Chinese with a rarer finished word: the any-word tier leaves out the words and character pairs
+        // found in more than `typedCommonShare` of the titles and questions. Beside a rarer word they cannot
+        // lift an item into the candidates, but they cost the longest posting lists; the model still weighs them.
+        typed = typed.filter { !common($0.1) }
+        bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
+      }
+      queries = typed.map(\.0)
+      if weights.typedPairForWord > 0 {
+        (queries, bigrams) = pairTermsForWords(typed, bigrams: bigrams, synonyms: context.synonyms)
+      }
+      // The two characters still being typed: every title or question with a word that starts with them has
+      // their pair, so the pair's one list replaces the word's five (title-word prefixes, titles, tags, similar
+      // questions, a wildcard over them); a common pair beside a rarer word is left out like a common word.
+      // (The unfinished word's query is the last: `plan(for:)` follows the tokens and nothing above drops it.)
+      if weights.typedPairForUnfinished > 0, let last = tokens.last, last.isUnfinished, last.script == .han,
+        last.term.count == 2, typed.last?.1 == "", !queries.isEmpty
+      {
+        queries.removeLast()
+        bigrams.removeAll { $0 == last.term }
+        if !(rarerWord && match.pairIDF(last.term) < rarest) {
+          queries.append(.scaled(.term(TermPrefix.bigram + last.term), by: weights.typedPairForUnfinished))
+        }
+      }
+    }
+    let bigramWeight = partial ? weights.typedBigram : weights.bigram
+    if bigramWeight > 0 && !bigrams.isEmpty {
+      queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
+    }
+    var hits: [IndexHit] = []
+    // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
+    let enough =
+      partial && weights.typedQuestionEnoughHits > 0 ? min(candidates, weights.typedQuestionEnoughHits) : candidates
+    if partial && weights.typedQuestionAllWordsFirst {
+      // Every word first, in titles, then in titles and questions (short posting lists): any-word queries
+      // cost more, and are needed only when few items have every word. (Asking the wider tier first, and
+      // the titles only when it finds enough, gives the same hits but was slower at 100k items: 0.64 against
+      // 0.55 ms a request, timed side by side in one run.)
+      try stages.measure(.questionAllWords) {
+        for tier in [plan.titleQueries, plan.questionQueries] where hits.count < candidates {
+          hits = try search(filter.apply(to: .and(tier)), limit: candidates, b: b)
+        }
+      }
+    }
+    if hits.count < enough {
+      hits = try stages.measure(.questionAnyWord) {
+        try search(filter.apply(to: .or(queries)), limit: candidates, b: b)
+      }
+    }
+    let starts =
+      partial && weights.typedTitleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
+    let startKeys = Set(starts.compactMap { try? IndexedKey(data: $0.data).itemKey })
+    let added = Self.candidates(hits, adding: starts)
+    let weighed = try stages.measure(.questionWeighing) {
+      try self.weighed(added, match: match, candidates: candidates + added.count - hits.count)
+    }
+    guard let weighed else { return [] }
+    let order = stages.measure(.questionRanking) {
+      ranked(chosen: weighed.chosen, features: weighed.features, match: match, model: model, trees: trees)
+    }
+    // The items whose title starts with the typed text first, in the model's order: an agent typing a
+    // shortcut's start is after that shortcut, and the model has no evidence of where in a title words stand.
+    guard !startKeys.isEmpty else { return order }
+    return order.filter { startKeys.contains($0.key.itemKey) } + order.filter { !startKeys.contains($0.key.itemKey) }
+  }
+
+  /// The items whose title starts with the typed text (the `H` title-prefix terms; none past their length).
+  private func titleStarts(_ plan: QueryPlan, filter: Visibility, limit: Int) throws -> [IndexHit] {
+    guard !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength else { return [] }
+    return try search(filter.apply(to: .term(TermPrefix.titlePrefix + plan.whole)), limit: limit)
+  }
+
+  /// `hits` and then those of `starts` not among them, weighted as the weakest hit: their score comes from
+  /// another query, and the engine-score feature compares a candidate with the best hit's.
+  static func candidates(_ hits: [IndexHit], adding starts: [IndexHit]) -> [IndexHit] {
+    guard !starts.isEmpty else { return hits }  // the common case: no set built on every typed request
+    let seen = Set(hits.map(\.docid))
+    let weakest = hits.map(\.weight).min()
+    return hits
+      + starts.filter { !seen.contains($0.docid) }.map { start in
+        var start = start
+        if let weakest { start.weight = min(start.weight, weakest) }
+        return start
+      }
+  }
+
+  /// A candidate: its key, its index score and its analysed questions.
+  typealias Candidate = (key: IndexedKey, weight: Double, questions: QuestionSet)
+  /// What the model weighs of a candidate: which of its questions it compares, their features, and the
+  /// evidence of its questions taken together.
+  typealias CandidateFeatures = (compared: [Int], features: [[Double]], item: QuestionMatch.ItemEvidence)
+
+  /// One candidate per item of `hits` (best first), at most `candidates`, with its questions' features; nil
+  /// when there is none or no hit has a weight.
+  private func weighed(_ hits: [IndexHit], match: QuestionMatch, candidates: Int) throws
+    -> (chosen: [Candidate], features: [CandidateFeatures])?
+  {
+    // One hit per item (its language versions are separate documents, with the same questions).
+    var seen = Set<String>()
+    var chosen: [Candidate] = []
+    for hit in hits {
+      let (keyText, encoded) = IndexedKey.split(hit.data)
+      let key = try IndexedKey(keyText: keyText)
+      guard seen.insert(key.itemKey).inserted else { continue }
+      guard let encoded else { throw IndexError.corrupt("a document's data has no questions; run replykit reindex") }
+      chosen.append((key, hit.weight, analysedQuestions(encoded, of: keyText, match: match)))
+      if chosen.count == candidates { break }
+    }
+    guard let top = chosen.first?.weight, top > 0 else { return nil }
+
+    // Each candidate's closest questions' features (an entry with hundreds of learned phrasings is compared on
+    // those that share the most with the text), and the entry's questions taken together.
+    var candidatesFeatures: [CandidateFeatures] = []
+    for (rank, candidate) in chosen.enumerated() {
+      let compared = match.closest(candidate.questions, limit: weights.questionsCompared)
+      let features = compared.map {
+        match.features(of: candidate.questions.questions[$0], engine: candidate.weight / top, rank: rank)
+      }
+      candidatesFeatures.append((compared, features, match.itemEvidence(candidate.questions)))
+    }
+    return (chosen, candidatesFeatures)
+  }
+
+  /// The candidates scored by `model` (or `trees`) over their questions' `features`, best first.
+  private func ranked(
+    chosen: [Candidate], features candidatesFeatures: [CandidateFeatures], match: QuestionMatch, model: [Double],
+    trees: QuestionTrees?
+  ) -> [QuestionRanked] {
+    let averageLength =
+      candidatesFeatures.map(\.item.length).reduce(0, +) / Double(max(candidatesFeatures.count, 1))
+    let bm25 = candidatesFeatures.map { match.bm25($0.item, averageLength: averageLength) }
+    let topBM25 = bm25.max() ?? 0
+    // Each candidate's questions with the item-level features filled in, and their linear scores.
+    var filled: [[[Double]]] = []
+    var scores: [[Double]] = []
+    for index in chosen.indices {
+      let (_, features, item) = candidatesFeatures[index]
+      var all = features
+      let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
+      let support = coverages.reduce(0, +) / Double(max(coverages.count, 1))
+      for question in all.indices {
+        all[question][QuestionMatch.supportIndex] = support
+        all[question][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
+        all[question][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[index] / topBM25 : 0
+      }
+      filled.append(all)
+      scores.append(all.map { QuestionMatch.score($0, model: model) })
+    }
+    if let trees {
+      // The trees cost far more than the linear model: they score each candidate's questions that the linear
+      // model puts first (an entry with a dozen phrasings is not walked a dozen times), all in one batch; the
+      // other questions stay below.
+      var walked: [(candidate: Int, question: Int)] = []
+      for index in chosen.indices {
+        let first = scores[index].indices.sorted { scores[index][$0] > scores[index][$1] }
+        walked += first.prefix(max(weights.treeQuestions, 1)).map { (index, $0) }
+        scores[index] = [Double](repeating: -.infinity, count: scores[index].count)
+      }
+      for (place, score) in trees.scores(walked.map { filled[$0.candidate][$0.question] }).enumerated() {
+        scores[walked[place].candidate][walked[place].question] = score
+      }
+    }
+    var ranked: [QuestionRanked] = []
+    for (index, candidate) in chosen.enumerated() {
+      let compared = candidatesFeatures[index].compared
+      // The item's score is its best question's: one close paraphrase is the evidence, not how many
+      // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
+      // features add what all of them say together.
+      var best = QuestionRanked(key: candidate.key, score: -.infinity, features: [], question: 0)
+      for (question, score) in scores[index].enumerated() where score > best.score {
+        (best.score, best.features, best.question) = (score, filled[index][question], compared[question])
+        best.questionWords = candidate.questions.questions[compared[question]].words
+      }
+      if candidate.key.source == .internal { best.score -= weights.internalPenalty }
+      ranked.append(best)
+    }
+    return ranked.enumerated().sorted { a, b in
+      a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  /// The question matcher for `asked`, with word IDFs from the index's title and question fields and pair IDFs
+  /// from its character pairs (`TermStatistics`, read once until a commit changes terms).
+  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, context: TenantContext) -> QuestionMatch {
+    let generation = readers.currentTermsGeneration
+    let statistics = termStatistics.statistics(generation: generation) { [readers] in
+      try readers.withReader { try TermStatistics.read(from: $0, generation: generation) }
+    }
+    let idf: (String) -> Double
+    let pairIDF: (String) -> Double
+    if let statistics {
+      (idf, pairIDF) = (statistics.wordIDF, statistics.pairIDF)
+    } else {
+      // Not read yet, or too many terms to hold: each looked up when first needed, and cached.
+      let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
+      idf = { [self] word in
+        questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
+          let frequency =
+            (try? readers.withReader { index in
+              try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
+            }) ?? 0
+          return TermStatistics.idf(frequency, documents: documents)
+        }
+      }
+      pairIDF = { [self] pair in
+        questionCache.idf(tenant + "\u{1F}" + TermPrefix.bigram + pair, generation: generation) {
+          let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
+          return TermStatistics.idf(frequency, documents: documents)
+        }
+      }
+    }
+    return QuestionMatch(
+      asked: asked, idf: idf, pairIDF: pairIDF, synonyms: context.synonyms, synonymWeight: weights.synonym,
+      evidence: context.evidence)
+  }
+
+  /// A document's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; cached
+  /// by the document's key (which names its tenant, and carries its ranking: a picked document is analysed
+  /// again) until a commit changes terms (`IndexReaderPool.currentTermsGeneration`): one look-up a candidate,
+  /// however many questions it has.
+  func analysedQuestions(_ encoded: Substring, of key: Substring, match: QuestionMatch) -> QuestionSet {
+    questionCache.questions(String(key), generation: readers.currentTermsGeneration) {
+      QuestionSet(
+        StoredQuestions.split(encoded).map { question in
+          AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question))
+            .weighed(idf: match.idf, pairIDF: match.pairIDF)
+        }, indexedAbove: weights.questionsCompared)
+    }
+  }
+}
+
+/// How close a stored question is to what the customer wrote: the Dice overlap of their words (compounds
+/// counted by their parts) and of their character pairs (which survives segmentation differences), averaged;
+/// identical folded text is 1. This is the confidence shown with an answer; the ranking uses `QuestionMatch`.
+struct QuestionSimilarity {
+  let asked: AnalyzedQuestion
+  let analyzer: Analyzer
+
+  init(_ text: String, analyzer: Analyzer) {
+    self.analyzer = analyzer
+    asked = AnalyzedQuestion(text, analyzer: analyzer)
+  }
+
+  func similarity(to question: String) -> Double {
+    Self.confidence(
+      QuestionMatch(asked: asked) { _ in 1 }.features(of: AnalyzedQuestion(question, analyzer: analyzer), engine: 0))
+  }
+
+  /// From `QuestionMatch` features: exact text is 1, else the mean of the word and pair Dice overlaps.
+  static func confidence(_ features: [Double]) -> Double {
+    let named = { (name: String) in features[QuestionMatch.names.firstIndex(of: name)!] }
+    return named("exact") == 1 ? 1 : (named("wordDice") + named("pairDice")) / 2
+  }
+}

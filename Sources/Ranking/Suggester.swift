@@ -1,0 +1,440 @@
+import Foundation
+import Index
+import Knowledge
+import Synchronization
+import TextAnalysis
+
+/// Ranked suggestions while an agent types, and smart replies for a customer message, over the index.
+///
+/// Finished words must all match (relaxing to any of them when no item has them all); the last, unfinished
+/// word matches as a prefix of title words, of content words, and of pinyin and initials keys when it is
+/// Latin letters. The index query enforces visibility: the tenant's enabled items, company scope, the
+/// agent's groups and its own personal replies, never anyone else's.
+public final class Suggester: Sendable {
+  let readers: IndexReaderPool
+  let store: KnowledgeStore
+  let analyzers: TenantAnalyzers
+  public let weights: RankingWeights
+  private let tenantCache = Mutex<[String: TenantContext]>([:])
+  /// Analysed stored questions and word IDFs for smart reply's question model.
+  let questionCache = QuestionMatch.Cache()
+  /// The frequencies behind the question model's IDFs, for the current terms generation.
+  let termStatistics = TermStatistics.Cache()
+  /// Each tenant's Latin words, for typo corrections.
+  let spelling = SpellingVocabulary.Cache()
+  /// Where requests spend their time, when recording (`replykit-bench suggest --stages`).
+  public let stages = SuggestStages()
+  private let ownership = Mutex<(generation: Int, owners: [String: Bool])>((-1, [:]))
+
+  /// What a tenant's queries need from the store, cached until `forget(tenant:)`.
+  struct TenantContext {
+    var tenant: String
+    var settings: TenantSettings
+    var synonyms: [String: [String]]
+    var agents: [String: Agent]
+    /// Learned from the tenant's judged questions (`replykit learn`); empty when nothing was.
+    var evidence: [String: WordEvidence] = [:]
+  }
+
+  package init(readers: IndexReaderPool, store: KnowledgeStore, analyzers: TenantAnalyzers, weights: RankingWeights) {
+    self.readers = readers
+    self.store = store
+    self.analyzers = analyzers
+    self.weights = weights
+  }
+
+  /// Drops what is cached about a tenant (its settings, synonyms or agents changed).
+  public func forget(tenant: String) { _ = tenantCache.withLock { $0.removeValue(forKey: tenant) } }
+
+  func context(_ tenant: String) throws -> TenantContext {
+    if let cached = tenantCache.withLock({ $0[tenant] }) { return cached }
+    let analyzer = try analyzers.analyzer(for: tenant)
+    var synonyms: [String: [String]] = [:]
+    for set in try store.synonymSets(tenant: tenant) {
+      let folded = try Set(set.map { try analyzer.fold($0) })
+      for term in folded { synonyms[term] = folded.subtracting([term]).sorted() }
+    }
+    let agents = Dictionary(try store.agents(tenant: tenant).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let context = TenantContext(
+      tenant: tenant, settings: try store.settings(tenant: tenant), synonyms: synonyms, agents: agents,
+      evidence: try store.wordEvidence(tenant: tenant))
+    tenantCache.withLock { $0[tenant] = context }
+    return context
+  }
+
+  // MARK: Suggest
+
+  /// Suggestions for `text` (what follows `#`, or the whole input when suggesting as the agent types).
+  ///
+  /// Titles, standard questions and tags are searched first (short posting lists, and what agents look for); contents
+  /// only when that finds fewer than `limit` items; any of the words only when no item has them all. Xapian ranks the text; usage and scope are added to the
+  /// best `rescoreWindow` hits here, which keeps value look-ups out of the matcher.
+  public func suggest(_ text: String, tenant: String, options: SuggestOptions = SuggestOptions()) throws -> [Suggestion]
+  {
+    let context = try context(tenant)
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let (tokens, planned) = try analysed(text, options: .typedQuery, analyzer: analyzer, context: context)
+    guard let plan = planned else { return try mostUsed(tenant: tenant, options: options, context: context) }
+    let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
+    let typedTrees = weights.questionTrees(for: tokens, typed: true, learned: !context.evidence.isEmpty)
+    let questionWords =
+      tokens.contains { $0.script == .han } ? weights.questionWords : weights.latinQuestionWords
+    if tokens.count >= questionWords && typedModel.count > 1 {
+      // Several words typed: a customer's question being pasted or retyped more than a shortcut. Stored
+      // questions are ranked as smart reply ranks them, with a model fitted on typed prefixes of questions.
+      let ranked = try questionRanked(
+        text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel, trees: typedTrees,
+        partial: true)
+      let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+      return try read(ranked, limit: options.limit).map { candidate, stored in
+        suggestion(
+          from: stored, matchedLanguage: candidate.key.language, score: candidate.score,
+          highlighter: highlighter, options: options, context: context)
+      }
+    }
+    let filter = visibility(tenant: tenant, agent: options.agent, sources: options.sources, context: context)
+    // A few more than asked: an item's language versions can take several places.
+    let window = options.limit + 3
+    var hits: [IndexHit] = []
+    var seen = Set<UInt32>()
+    func add(_ query: IndexQuery) throws {
+      for hit in try search(filter.apply(to: query), limit: window) where seen.insert(hit.docid).inserted {
+        hits.append(hit)
+      }
+    }
+    // Cheapest first: titles with every word, then contents with every word, the second only while fewer
+    // than `limit` items were found.
+    for (stage, tier) in [
+      (SuggestStages.Stage.titleTier, IndexQuery.and(plan.titleQueries)), (.contentTier, .and(plan.fullQueries)),
+    ]
+    where Self.distinctItems(hits) < options.limit {
+      try stages.measure(stage) { try add(withExactTitleBoost(tier, plan)) }
+    }
+    // Relax only when no item has every word: then any of the words, ranked by how many and how well.
+    if hits.isEmpty && plan.fullQueries.count > 1 {
+      for tier in [plan.relaxedTitleQueries, plan.relaxedFullQueries] where !tier.isEmpty {
+        guard Self.distinctItems(hits) < options.limit else { break }
+        try stages.measure(.relaxedTiers) { try add(withExactTitleBoost(.or(tier), plan)) }
+      }
+    }
+    return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
+  }
+
+  /// Text score plus usage and scope, best first; equal scores keep the tiers' order (a title match before a
+  /// content match).
+  func rescored(_ hits: [IndexHit]) -> [IndexHit] {
+    hits.enumerated().sorted { a, b in
+      let left = a.element.weight + weights.usage * a.element.usage + weights.scope * a.element.scopeRank
+      let right = b.element.weight + weights.usage * b.element.usage + weights.scope * b.element.scopeRank
+      return left != right ? left > right : a.offset < b.offset
+    }.map {
+      var hit = $0.element
+      hit.weight += weights.usage * hit.usage + weights.scope * hit.scopeRank
+      return hit
+    }
+  }
+
+  static func distinctItems(_ hits: [IndexHit]) -> Int {
+    Set(hits.compactMap { try? IndexedKey(data: $0.data).itemKey }).count
+  }
+
+  private func withExactTitleBoost(_ query: IndexQuery, _ plan: QueryPlan) -> IndexQuery {
+    guard !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength else { return query }
+    return .andMaybe(query, .scaled(.term(TermPrefix.titlePrefix + plan.whole), by: weights.exactTitlePrefix))
+  }
+
+  /// Right after `#`: the quick replies the agent may use, most used first (from the store's usage index).
+  private func mostUsed(tenant: String, options: SuggestOptions, context: TenantContext) throws -> [Suggestion] {
+    guard options.sources.contains(.quick) else { return [] }
+    var scopes: [Scope] = [.company]
+    if let agent = options.agent {
+      scopes.append(.personal(agent))
+      scopes += (context.agents[agent]?.groups ?? []).map { .group($0) }
+    }
+    let analyzer = try analyzers.analyzer(for: tenant)
+    let highlighter = Highlighter(analyzer: analyzer, plan: QueryPlan())
+    return try store.mostUsed(tenant: tenant, scopes: scopes, limit: options.limit).map { stored in
+      suggestion(
+        from: stored, matchedLanguage: nil, score: Double(stored.usageCount), highlighter: highlighter,
+        options: options, context: context)
+    }
+  }
+
+  func search(_ query: IndexQuery, limit: Int, b: Double? = nil) throws -> [IndexHit] {
+    try readers.withReader { index in
+      try index.search(query, limit: limit, k1: weights.k1, b: b ?? weights.b)
+    }
+  }
+
+  /// What every query is limited to: this tenant, enabled items, the asked sources, and what the agent may
+  /// see (company items, its groups' and its own).
+  ///
+  /// Checking a candidate against a filter advances that filter's posting lists to it: requiring "company
+  /// or mine" walked the company list, nearly every document, for each query (a fifth of suggest's time at
+  /// 100k items). Instead the few documents a query must not return are excluded: disabled items, and the
+  /// personal and group items (`TermPrefix.restricted`) that are not the agent's.
+  struct Visibility {
+    /// Documents must match this (the asked sources; the tenant when others share the index), when set.
+    var required: IndexQuery?
+    /// Documents matching this are left out.
+    var excluded: IndexQuery
+
+    func apply(to query: IndexQuery) -> IndexQuery {
+      .andNot(required.map { .filter(query, $0) } ?? query, excluded)
+    }
+  }
+
+  func visibility(tenant: String, agent: String?, sources: Set<KnowledgeSource>, context: TenantContext) -> Visibility {
+    var mine: [IndexQuery] = []
+    if let agent {
+      mine.append(.term(TermPrefix.scope + Scope.personal(agent).description))
+      for group in context.agents[agent]?.groups ?? [] {
+        mine.append(.term(TermPrefix.scope + Scope.group(group).description))
+      }
+    }
+    let othersItems: IndexQuery =
+      mine.isEmpty ? .term(TermPrefix.restricted) : .andNot(.term(TermPrefix.restricted), .or(mine))
+    var required: [IndexQuery] = []
+    if sources.count < KnowledgeSource.allCases.count {  // all sources: nothing to check
+      let sourceTerms = KnowledgeSource.allCases.filter(sources.contains).map {
+        IndexQuery.term(TermPrefix.source + $0.rawValue)
+      }
+      required.append(.or(sourceTerms))
+    }
+    // The tenant's term is checked only when other tenants share the index: a filter that every document
+    // passes still costs a look-up per candidate.
+    if !((try? tenantOwnsIndex(tenant)) ?? false) { required.append(.term(TermPrefix.tenant + tenant)) }
+    return Visibility(
+      required: required.isEmpty ? nil : required.count == 1 ? required[0] : .and(required),
+      excluded: .or([othersItems, .term(TermPrefix.enabled + "0")]))
+  }
+
+  /// Cached until a commit changes terms (the answer changes only when documents come or go; picks, which
+  /// only rewrite documents, do not change it).
+  private func tenantOwnsIndex(_ tenant: String) throws -> Bool {
+    let generation = readers.currentTermsGeneration
+    if let cached = ownership.withLock({ $0.generation == generation ? $0.owners[tenant] : nil }) { return cached }
+    let owns = try readers.withReader { index in
+      try index.termFrequency(TermPrefix.tenant + tenant) == index.documentCount
+    }
+    ownership.withLock { state in
+      if state.generation != generation { state = (generation, [:]) }
+      state.owners[tenant] = owns
+    }
+    return owns
+  }
+
+  // MARK: Building the query
+
+  /// `text`'s tokens and, when it has any, their query plan (the `analysis` stage).
+  func analysed(_ text: String, options: AnalysisOptions, analyzer: Analyzer, context: TenantContext) throws
+    -> (tokens: [Token], plan: QueryPlan?)
+  {
+    try stages.measure(.analysis) {
+      let tokens = try analyzer.analyze(text, options: options)
+      return (tokens, tokens.isEmpty ? nil : try plan(for: tokens, analyzer: analyzer, context: context))
+    }
+  }
+
+  func plan(for tokens: [Token], analyzer: Analyzer, context: TenantContext) throws -> QueryPlan {
+    var plan = QueryPlan()
+    var seen = Set<String>()
+    for token in tokens {
+      plan.whole += token.term
+      // A repeated word adds nothing but work.
+      guard seen.insert(token.term + (token.isUnfinished ? "*" : "")).inserted else { continue }
+      let queries =
+        token.isUnfinished
+        ? try prefixQuery(token, alone: tokens.count == 1, context: context, plan: &plan)
+        : try wordQuery(token, context: context, plan: &plan)
+      let (title, full) = (queries.title, queries.full)
+      plan.titleQueries.append(title)
+      plan.questionQueries.append(queries.questions)
+      plan.questionTerms.append(token.isUnfinished || token.script != .han ? "" : token.term)
+      plan.fullQueries.append(full)
+      // In the relaxed (any word) tiers, a one-character unfinished word after others is the weakest
+      // evidence and the longest posting list: it is left out there.
+      let weak = token.isUnfinished && token.term.count == 1 && tokens.count > 1
+      if !weak {
+        plan.relaxedTitleQueries.append(title)
+        plan.relaxedFullQueries.append(full)
+      }
+    }
+    return plan
+  }
+
+  /// A finished word: its term (or its parts, or a synonym, or a typo's correction) in any text field.
+  private func wordQuery(_ token: Token, context: TenantContext, plan: inout QueryPlan) throws -> TokenQueries {
+    let term = token.term
+    plan.match(term, as: .exact)
+    var alternatives: [(term: String, weight: Double, kind: MatchKind)] = [(term, 1, .exact)]
+    for synonym in context.synonyms[term] ?? [] {
+      alternatives.append((synonym, weights.synonym, .synonym))
+      plan.match(synonym, as: .synonym)
+    }
+    if token.script == .latin, try !termOccurs(term),
+      let corrected = try spellingCorrection(term, tenant: context.tenant)
+    {
+      alternatives.append((corrected, weights.typo, .typo))
+      plan.match(corrected, as: .typo)
+    }
+    var queries = TokenQueries()
+    for (field, weight) in textFields {
+      var options: [IndexQuery] = []
+      for alternative in alternatives {
+        let prefixed = field + alternative.term
+        guard TermPrefix.fits(prefixed) else { continue }
+        options.append(.scaled(.term(prefixed), by: alternative.weight))
+      }
+      if !token.parts.isEmpty {
+        // 退款进度 typed whole also finds 退款的进度.
+        options.append(
+          .and(
+            token.parts.map { part in
+              return .term(field + part)
+            }))
+        for part in token.parts { plan.match(part, as: .exact) }
+      }
+      let query = IndexQuery.scaled(options.count == 1 ? options[0] : .or(options), by: weight)
+      queries.add(query, in: field)
+    }
+    if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
+      // A whole pinyin word typed and finished with a space: tuikuan, tk.
+      plan.pinyinPrefix = term
+      queries.fields.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
+      queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+    }
+    return queries
+  }
+
+  /// The unfinished last word: a prefix of title words (precomputed terms), of content words (a bounded
+  /// wildcard), and of pinyin keys.
+  private func prefixQuery(_ token: Token, alone: Bool, context: TenantContext, plan: inout QueryPlan) throws
+    -> TokenQueries
+  {
+    let term = token.term
+    plan.unfinished = term
+    var queries = TokenQueries()
+    if alone && term.count == 1 && token.script != .latin {
+      // One character typed alone: titles that start with it (half the posting list of "any title word
+      // starts with it", and what an agent typing one character is after).
+      queries.fields.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.titleWordPrefix))
+    } else if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
+      queries.fields.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.titleWordPrefix))
+    } else {
+      queries.fields.append(
+        .scaled(.prefix(TermPrefix.title + term, maxExpansion: weights.maxPrefixExpansion), by: weights.titleWordPrefix)
+      )
+    }
+    for (field, weight) in textFields {
+      queries.add(.scaled(.term(field + term), by: weight), in: field)
+    }
+    let longEnough = token.script == .latin ? term.count >= 3 : term.count >= 2
+    if longEnough {
+      for field in [TermPrefix.body, TermPrefix.similar] {
+        queries.add(
+          .scaled(.prefix(field + term, maxExpansion: weights.maxPrefixExpansion), by: weights.bodyPrefix), in: field)
+      }
+    }
+    if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
+      plan.pinyinPrefix = term
+      // One letter starts half of all syllables: only the title's first initial is worth matching (and it
+      // keeps four huge posting lists out of the query). From two letters on, every word's keys count.
+      if term.count > 1 {
+        // Two letters are indexed as such; from three on, a wildcard over the whole keys (see the builder).
+        func pinyin(_ prefix: String) -> IndexQuery {
+          term.count == 2
+            ? .term(prefix + term) : .prefix(prefix + term, maxExpansion: weights.maxPrefixExpansion)
+        }
+        queries.fields.append(.scaled(pinyin(TermPrefix.pinyin), by: weights.pinyin))
+        queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+        // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
+        queries.fields.append(.scaled(pinyin(TermPrefix.titlePinyin), by: weights.pinyin * weights.titlePinyinStart))
+      }
+      queries.fields.append(
+        .scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
+    }
+    if token.script == .latin && term.count >= 4, try !prefixOccurs(term),
+      let corrected = try spellingCorrection(term, tenant: context.tenant)
+    {
+      // Nothing starts with what was typed: it is probably a typo (pasword).
+      plan.match(corrected, as: .typo)
+      for (field, weight) in textFields {
+        let query = IndexQuery.scaled(.term(field + corrected), by: weight * weights.typo)
+        queries.add(query, in: field)
+      }
+    }
+    return queries
+  }
+
+  /// One token's query over titles (with tags and pinyin keys), over those and similar questions, and over
+  /// every text field.
+  struct TokenQueries {
+
+    /// Queries on titles, tags and pinyin keys; on similar questions; on bodies.
+    var fields: [IndexQuery] = []
+    var similar: [IndexQuery] = []
+    var bodies: [IndexQuery] = []
+
+    var title: IndexQuery { .or(fields) }
+    var questions: IndexQuery { .or(fields + similar) }
+    var full: IndexQuery { .or(fields + similar + bodies) }
+
+    mutating func add(_ query: IndexQuery, in field: String) {
+      switch field {
+      case TermPrefix.body: bodies.append(query)
+      case TermPrefix.similar: similar.append(query)
+      default: fields.append(query)
+      }
+    }
+  }
+
+  /// Fields searched only in the contents tier: bodies, and the similar questions (phrasings customers use,
+  /// which smart reply needs; an agent typing after `#` looks for shortcuts and standard questions).
+  static let contentFields: Set<String> = [TermPrefix.body, TermPrefix.similar]
+
+  private var textFields: [(String, Double)] {
+    [
+      (TermPrefix.title, weights.title), (TermPrefix.similar, weights.similar), (TermPrefix.body, weights.body),
+      (TermPrefix.tag, weights.tags),
+    ]
+  }
+
+  private func isLetters(_ term: String) -> Bool {
+    !term.isEmpty && term.utf8.allSatisfy { (0x61...0x7A).contains($0) }
+  }
+
+  private func termOccurs(_ term: String) throws -> Bool {
+    try readers.withReader { index in
+      for (field, _) in textFields where try index.termFrequency(field + term) > 0 { return true }
+      return false
+    }
+  }
+
+  /// Whether anything in the index starts with `term`: title words, content words, pinyin or initials.
+  private func prefixOccurs(_ term: String) throws -> Bool {
+    try readers.withReader { index in
+      for prefix in [
+        TermPrefix.title, TermPrefix.body, TermPrefix.pinyin, TermPrefix.initials, TermPrefix.titlePinyin,
+        TermPrefix.titleInitials,
+      ]
+      where try index.hasPrefix(prefix + term) {
+        return true
+      }
+      return false
+    }
+  }
+
+  /// The tenant's word closest to a Latin word no item holds (a typo), if any is close enough.
+  func spellingCorrection(_ term: String, tenant: String) throws -> String? {
+    guard term.count >= 4 else { return nil }
+    let generation = readers.currentTermsGeneration
+    let vocabulary = try spelling.vocabulary(tenant: tenant, generation: generation) { [readers] in
+      try readers.withReader { index in
+        try index.prefixTerms(TermPrefix.spelling(tenant: tenant), maxTerms: SpellingVocabulary.maxWords)
+          .map(SpellingVocabulary.init(frequencies:))
+      }
+    }
+    return vocabulary?.correction(for: term, maxEditDistance: 2)
+  }
+}
