@@ -50,10 +50,15 @@ let package = Package(
       name: "Index",
       dependencies: ["CXapian", "TextAnalysis", "Knowledge"]
     ),
+    // The shipped question models, JSON files embedded in the binary (`make models` writes them).
+    .target(
+      name: "RankingModels",
+      resources: [.embedInCode("Models")]
+    ),
     // Ranked suggestions over the index: `#` suggest, smart reply, the question model, weights, learning.
     .target(
       name: "Ranking",
-      dependencies: ["Index", "TextAnalysis", "Knowledge"]
+      dependencies: ["Index", "RankingModels", "TextAnalysis", "Knowledge"]
     ),
     // Conversations of the agent workbench: customers, sessions, messages, summaries, the outbox.
     .target(

@@ -101,7 +101,7 @@ public struct Evaluator {
   public func questionFeatures(_ queries: Queries, qrels: Qrels, options: Options, progress: (Int) -> Void = { _ in })
     throws -> String
   {
-    var lines = ["# qid\tdocid\tgrade\t" + Suggester.questionFeatureNames.joined(separator: "\t")]
+    var lines = ["# qid\tdocid\tgrade\t" + QuestionFeature.allCases.map(\.name).joined(separator: "\t")]
     let suggestOptions = SuggestOptions(limit: options.depth, sources: options.sources)
     for (index, query) in queries.items.enumerated() {
       let relevant = qrels.relevant(query.id)
@@ -109,7 +109,7 @@ public struct Evaluator {
       let candidates = try engine.suggester.smartReplyFeatures(
         query.text, tenant: tenant, options: suggestOptions, typed: options.mode == .prefix)
       for candidate in candidates {
-        let values = candidate.features.map { String(format: "%.5f", $0) }
+        let values = candidate.features.values.map { String(format: "%.5f", $0) }
         lines.append(([query.id, candidate.id, String(relevant[candidate.id] ?? 0)] + values).joined(separator: "\t"))
       }
       if index % 50 == 49 { progress(index + 1) }

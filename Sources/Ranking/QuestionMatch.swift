@@ -3,32 +3,12 @@ import Knowledge
 import Synchronization
 import TextAnalysis
 
-/// How well a stored question matches what was asked, as the numbers a linear model weighs
-/// (`RankingWeights.questionModel`, fitted on the AFQMC train pairs and Banking77's training examples by
-/// `tools/eval/fit-question-model.py`). Plain overlap counts every word alike; AFQMC's non-answers were chosen
+/// How well a stored question matches what was asked, as the numbers the question models weigh
+/// (`QuestionFeature`; the models are `RankingWeights.models`, fitted on the AFQMC train pairs and Banking77's
+/// training examples by `tools/eval/fit-question-model.py` and `fit-question-trees.py`). Plain overlap counts every word alike; AFQMC's non-answers were chosen
 /// to share most words with the question, so the model needs how rare the shared and the missing words
 /// are (IDF from the index), and order (the longest common subsequence).
 struct QuestionMatch {
-  /// Feature names, in the order of `features` and of the model's weights (after the bias).
-  static let names = [
-    "engine", "queryCoverage", "questionCoverage", "wordDice", "pairDice", "queryPairCoverage",
-    "questionPairCoverage", "queryLCS", "questionLCS", "lengthRatio", "exact", "missingInQuestion",
-    "missingInQuery", "queryPairWeightedCoverage", "questionPairWeightedCoverage", "support", "engineRank",
-    "stemCoverage", "itemStemCoverage", "itemBM25", "differsInQuery", "differsInQuestion", "differsSum",
-    "sharesStrongest", "sharesSum", "askedCharacters", "questionCharacters", "commonStart", "unfinishedShare",
-    "sharedIDF", "askedIDF", "sharedPairs", "commonCharacters",
-  ]
-  /// Where the item-level `support` feature stands (the mean query coverage of the item's best three
-  /// questions, which `Suggester.questionRanked` fills in: several close examples are more evidence than one).
-  static let supportIndex = names.firstIndex(of: "support")!
-  static let queryCoverageIndex = names.firstIndex(of: "queryCoverage")!
-  /// Where the entry-level features stand, which `Suggester.questionRanked` fills in from all of an item's
-  /// questions together (`ItemEvidence`): the asked words' stems anywhere in the entry, and a BM25 over the
-  /// entry's questions as one text, stemmed, relative to the best candidate's (what engines that index an
-  /// entry's examples concatenated, with an English stemmer, rank by).
-  static let itemStemCoverageIndex = names.firstIndex(of: "itemStemCoverage")!
-  static let itemBM25Index = names.firstIndex(of: "itemBM25")!
-
   let asked: AnalyzedQuestion
   let idf: (String) -> Double
   /// The IDF of a character pair (from the index's `N` terms).
@@ -216,7 +196,7 @@ struct QuestionMatch {
   static func starts(_ word: String, with prefix: String) -> Bool { word.utf8.starts(with: prefix.utf8) }
 
   /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
-  func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> [Double] {
+  func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> FeatureVector {
     var sharedPairMass = 0.0
     var questionPairMass = 0.0
     var sharedPairs = 0.0
@@ -264,41 +244,39 @@ struct QuestionMatch {
     let askedLength = Double(max(asked.characterCount, 1))
     let questionLength = Double(max(question.characterCount, 1))
     func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
-    return [
-      engine,
-      ratio(shared, askedMass),
-      ratio(shared, questionMass),
-      ratio(2 * sharedWords, Double(asked.words.count + question.words.count)),
-      ratio(2 * sharedPairs, Double(asked.pairs.count + question.pairs.count)),
-      ratio(sharedPairs, Double(asked.pairs.count)),
-      ratio(sharedPairs, Double(question.pairs.count)),
-      lcs / askedLength,
-      lcs / questionLength,
-      min(askedLength, questionLength) / max(askedLength, questionLength),
-      !asked.folded.isEmpty && asked.folded == question.folded ? 1 : 0,
-      missingInQuestion / Self.idfScale,
-      missingInQuery / Self.idfScale,
-      ratio(sharedPairMass, askedPairMass),
-      ratio(sharedPairMass, questionPairMass),
-      ratio(shared, askedMass),
-      1 / Double(1 + rank),
-      stemCoverage(stems: question.stems, words: question.words),
-      0,
-      0,
-    ] + evidenceFeatures(question)
-      + [
-        // Raw sizes and masses, which a linear model cannot use (they are the same for every candidate of a
-        // query, or only matter beside another feature) and the tree models split on: how much was typed,
-        // how long the question is, how far the two start alike, how much the shared words weigh in IDF.
-        askedLength / Self.sizeScale,
-        questionLength / Self.sizeScale,
-        Double(Self.commonStart(asked.scalars, question.scalars)) / askedLength,
-        unfinishedShare(words: question.words, stems: nil),
-        shared / Self.idfScale,
-        askedMass / Self.idfScale,
-        sharedPairs / Self.sizeScale,
-        lcs / Self.sizeScale,
-      ]
+    var vector = FeatureVector()
+    vector[.engine] = engine
+    vector[.queryCoverage] = ratio(shared, askedMass)
+    vector[.questionCoverage] = ratio(shared, questionMass)
+    vector[.wordDice] = ratio(2 * sharedWords, Double(asked.words.count + question.words.count))
+    vector[.pairDice] = ratio(2 * sharedPairs, Double(asked.pairs.count + question.pairs.count))
+    vector[.queryPairCoverage] = ratio(sharedPairs, Double(asked.pairs.count))
+    vector[.questionPairCoverage] = ratio(sharedPairs, Double(question.pairs.count))
+    vector[.queryLCS] = lcs / askedLength
+    vector[.questionLCS] = lcs / questionLength
+    vector[.lengthRatio] = min(askedLength, questionLength) / max(askedLength, questionLength)
+    vector[.exact] = !asked.folded.isEmpty && asked.folded == question.folded ? 1 : 0
+    vector[.missingInQuestion] = missingInQuestion / Self.idfScale
+    vector[.missingInQuery] = missingInQuery / Self.idfScale
+    vector[.queryPairWeightedCoverage] = ratio(sharedPairMass, askedPairMass)
+    vector[.questionPairWeightedCoverage] = ratio(sharedPairMass, questionPairMass)
+    // The question's own coverage until the ranking knows the item's other questions (`support`); the other
+    // item-level features (`itemStemCoverage`, `itemBM25`) are 0 until then.
+    vector[.support] = vector[.queryCoverage]
+    vector[.engineRank] = 1 / Double(1 + rank)
+    vector[.stemCoverage] = stemCoverage(stems: question.stems, words: question.words)
+    addEvidence(question, to: &vector)
+    // Raw sizes and masses, which a linear model cannot use (they are the same for every candidate of a query,
+    // or only matter beside another feature) and the tree models split on.
+    vector[.askedCharacters] = askedLength / Self.sizeScale
+    vector[.questionCharacters] = questionLength / Self.sizeScale
+    vector[.commonStart] = Double(Self.commonStart(asked.scalars, question.scalars)) / askedLength
+    vector[.unfinishedShare] = unfinishedShare(words: question.words, stems: nil)
+    vector[.sharedIDF] = shared / Self.idfScale
+    vector[.askedIDF] = askedMass / Self.idfScale
+    vector[.sharedPairs] = sharedPairs / Self.sizeScale
+    vector[.commonCharacters] = lcs / Self.sizeScale
+    return vector
   }
 
   /// Brings character and pair counts (a typed question has 5 to 30 characters) near the other features' range.
@@ -314,8 +292,8 @@ struct QuestionMatch {
   /// What the tenant's learned word evidence says of the words the two texts do not share (the most decisive
   /// on each side, and the sum) and of those they share (the most reassuring, and the sum); sums over 5. A
   /// word the unfinished word starts is not counted as the question's alone: it may be what is being typed.
-  func evidenceFeatures(_ question: AnalyzedQuestion) -> [Double] {
-    guard !evidence.isEmpty else { return [0, 0, 0, 0, 0] }
+  func addEvidence(_ question: AnalyzedQuestion, to vector: inout FeatureVector) {
+    guard !evidence.isEmpty else { return }
     var inQuery = 0.0
     var inQuestion = 0.0
     var differs = 0.0
@@ -336,16 +314,11 @@ struct QuestionMatch {
       inQuestion = max(inQuestion, evidence[word]?.differs ?? 0)
       differs += evidence[word]?.differs ?? 0
     }
-    return [inQuery, inQuestion, differs / 5, strongest, shares / 5]
-  }
-
-  /// The model's score: bias plus weights times features (a logistic regression's log-odds).
-  /// A model fitted before later features were added has no weights for them: they count 0.
-  static func score(_ features: [Double], model: [Double]) -> Double {
-    guard !model.isEmpty && model.count <= features.count + 1 else { return features.first ?? 0 }
-    var sum = model[0]
-    for (weight, feature) in zip(model.dropFirst(), features) { sum += weight * feature }
-    return sum
+    vector[.differsInQuery] = inQuery
+    vector[.differsInQuestion] = inQuestion
+    vector[.differsSum] = differs / 5
+    vector[.sharesStrongest] = strongest
+    vector[.sharesSum] = shares / 5
   }
 
   /// Brings IDFs (up to about 11 for a 57k-document index) near the other features' range.

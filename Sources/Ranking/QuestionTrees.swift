@@ -1,13 +1,13 @@
 import Foundation
 import Index
 
-/// A question model as a sum of regression trees over `QuestionMatch` features (gradient-boosted, fitted for
+/// A question model as a sum of regression trees over `QuestionFeature`s (gradient-boosted, fitted for
 /// ranking by `tools/eval/fit-question-trees.py` with LightGBM's LambdaRank). Where a linear model adds up
 /// what each feature says alone, trees weigh features beside each other: a shared rare word counts
 /// differently when three characters were typed than when twenty were, which typed prefixes are all about.
 ///
-/// In JSON (a weights file's `typedQuestionTrees`) it is the list of trees; `[]` is none, and the linear
-/// model ranks.
+/// In JSON it is a model file's object (`"model": "trees"`, tools/models/modelfile.py), whose trees' `feature`
+/// indexes its `features` list.
 public struct QuestionTrees: Codable, Hashable, Sendable {
   /// One tree, its nodes in arrays: node `i` sends a feature vector left when `features[feature[i]] <=
   /// threshold[i]`, else right. A child at 0 or above is a node; a negative child `c` is the leaf `-c - 1`.
@@ -61,13 +61,21 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
     }
   }
 
+  public let name: String
+  /// The trees, their `feature` indexes those of `QuestionFeature` (a model file's own list is mapped on
+  /// decoding).
   public let trees: [Tree]
+  /// How it was fitted (the model file's `fitted`).
+  public let fitted: [String: String]
   /// The trees' nodes in one array, walked by `score` (hundreds of trees for each of twenty candidates on every
   /// keystroke: one contiguous array instead of five per tree).
   private let flat: Flat
 
-  public init(_ trees: [Tree] = []) {
+  /// Trees over `QuestionFeature` indexes.
+  public init(name: String = "trees", _ trees: [Tree] = [], fitted: [String: String] = [:]) {
+    self.name = name
     self.trees = trees
+    self.fitted = fitted
     flat = Flat(trees)
   }
 
@@ -75,17 +83,22 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
 
   /// The model's score of one question's features: the sum of the trees' leaves (log-odds-like, but only
   /// its order among the candidates means anything). The same as summing `Tree.value` (a test pins it).
-  func score(_ features: [Double]) -> Double {
-    flat.score(features)
+  func score(_ vector: FeatureVector) -> Double {
+    flat.score(vector.values)
+  }
+
+  /// `score` of a vector of `QuestionFeature` values, which may be shorter (the missing count 0).
+  func score(_ values: [Double]) -> Double {
+    flat.score(values)
   }
 
   /// `score` of each of `vectors`, tree by tree: the walks of one tree over all the vectors do not wait on
   /// each other, so the processor runs them side by side (one vector at a time, each step waits on the last).
-  func scores(_ vectors: [[Double]]) -> [Double] {
-    flat.scores(vectors)
+  func scores(_ vectors: [FeatureVector]) -> [Double] {
+    flat.scores(vectors.map(\.values))
   }
 
-  public static func == (a: Self, b: Self) -> Bool { a.trees == b.trees }
+  public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.trees == b.trees }
   public func hash(into hasher: inout Hasher) { hasher.combine(trees) }
 
   /// Every tree's nodes one after another; a tree starts at its entry in `roots`. A node's two children stand
@@ -156,28 +169,39 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
     }
   }
 
+  enum Keys: String, CodingKey {
+    case trees
+  }
+
   public init(from decoder: any Decoder) throws {
-    let trees = try decoder.singleValueContainer().decode([Tree].self)
-    for (index, tree) in trees.enumerated() {
-      if let problem = tree.problem {
-        throw DecodingError.dataCorrupted(
-          DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "tree \(index): \(problem)"))
-      }
+    if let shipped = try ShippedModels.named(decoder, in: ShippedModels.trees) {
+      self = shipped
+      return
     }
-    self.init(trees)
+    let header = try QuestionModelHeader(from: decoder, kind: .trees)
+    let container = try decoder.container(keyedBy: Keys.self)
+    var trees = try container.decode([Tree].self, forKey: .trees)
+    for index in trees.indices {
+      func refuse(_ problem: String) -> DecodingError {
+        DecodingError.dataCorruptedError(
+          forKey: .trees, in: container, debugDescription: "model \(header.name), tree \(index): \(problem)")
+      }
+      if let problem = trees[index].problem { throw refuse(problem) }
+      guard let beyond = trees[index].feature.first(where: { $0 >= header.features.count }) else {
+        trees[index].feature = trees[index].feature.map { header.features[$0].rawValue }
+        continue
+      }
+      throw refuse("feature \(beyond) is past the model's \(header.features.count) features")
+    }
+    self.init(name: header.name, trees, fitted: header.fitted)
   }
 
   public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(trees)
+    if try ShippedModels.encodeName(of: self, in: ShippedModels.trees, to: encoder) { return }
+    try QuestionModelHeader(kind: .trees, name: name, features: QuestionFeature.allCases, fitted: fitted).encode(
+      to: encoder)
+    var container = encoder.container(keyedBy: Keys.self)
+    try container.encode(trees, forKey: .trees)
   }
 
-  /// A model from its JSON (the generated standard models).
-  init(json: String) {
-    do {
-      self = try JSONDecoder().decode(Self.self, from: Data(json.utf8))
-    } catch {
-      preconditionFailure("a built-in question tree model does not decode: \(error)")
-    }
-  }
 }

@@ -6,7 +6,7 @@ import TextAnalysis
 extension Suggester {
   /// Answers for a whole customer message, from bot knowledge (standard and similar questions) and internal
   /// articles, each with a confidence: near 1 when the customer asked (almost) exactly a stored question,
-  /// low for a weak match. `noGoodAnswer` is set when even the best is below `weights.minimumConfidence`.
+  /// low for a weak match. `noGoodAnswer` is set when even the best is below `weights.smartReply.minimumConfidence`.
   public func smartReply(
     _ message: String, tenant: String,
     options: SuggestOptions = SuggestOptions(sources: [.bot, .internal])
@@ -33,14 +33,14 @@ extension Suggester {
     }
     // Ranked by the learned question match; the confidence alone decides "no good answer".
     return SmartReplyResult(
-      answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < weights.minimumConfidence)
+      answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < weights.smartReply.minimumConfidence)
   }
 
   /// Every candidate smart reply considers, best first, with the question model's features of its best
   /// question: what `tools/eval/fit-question-model.py` learns the model's weights from.
   /// `typed`: the text as suggest ranks it (last word unfinished, `typedQuestionModel`).
   public func smartReplyFeatures(_ message: String, tenant: String, options: SuggestOptions, typed: Bool = false)
-    throws -> [(id: String, features: [Double])]
+    throws -> [(id: String, features: FeatureVector)]
   {
     try rankedQuestions(message, tenant: tenant, options: options, typed: typed)?.ranked.map {
       ($0.key.id, $0.features)
@@ -71,15 +71,12 @@ extension Suggester {
     return (plan, ranked)
   }
 
-  /// The names of the features `smartReplyFeatures` returns, in order.
-  public static var questionFeatureNames: [String] { QuestionMatch.names }
-
   /// A candidate ranked by the question model: the score and features of its best question (its place in
   /// `StoredQuestions.questions(of:)`). Not read from the store yet: `read(_:limit:)` reads those shown.
   struct QuestionRanked {
     var key: IndexedKey
     var score: Double
-    var features: [Double]
+    var features: FeatureVector
     var question: Int
     /// The best question's words (what `WordEvidenceLearner` compares with the asked words).
     var questionWords: Set<String> = []
@@ -98,7 +95,7 @@ extension Suggester {
     var pairs = Set(bigrams)
     let queries = typed.map { query, word -> IndexQuery in
       guard word.count == 2, (synonyms[word] ?? []).isEmpty, pairs.remove(word) != nil else { return query }
-      return .scaled(.term(TermPrefix.bigram + word), by: weights.typedPairForWord)
+      return .scaled(.term(TermPrefix.bigram + word), by: weights.typed.pairForWord)
     }
     return (queries, bigrams.filter { pairs.contains($0) })
   }
@@ -122,7 +119,7 @@ extension Suggester {
   /// Candidates from the index (any of the words, and Han character pairs), ranked by `model` over their
   /// questions, or by `trees` when given. `partial`: the last word of `text` may be unfinished (typed text).
   func questionRanked(
-    _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions, model: [Double],
+    _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions, model: LinearModel,
     trees: QuestionTrees? = nil, partial: Bool = false
   ) throws -> [QuestionRanked] {
     let context = try context(tenant)
@@ -132,10 +129,10 @@ extension Suggester {
     // Typed text asks for fewer candidates: suggest answers on every keystroke.
     let typedCandidates =
       han
-      ? (tokens.count == 2 ? weights.twoWordTypedQuestionCandidates : weights.typedQuestionCandidates)
-      : weights.latinTypedQuestionCandidates
-    let candidates = max(options.limit, partial ? typedCandidates : weights.smartReplyCandidates)
-    let b = partial && han ? weights.typedQuestionB : weights.b
+      ? (tokens.count == 2 ? weights.typed.twoWordCandidates : weights.typed.candidates)
+      : weights.typed.latinCandidates
+    let candidates = max(options.limit, partial ? typedCandidates : weights.smartReply.candidates)
+    let b = partial && han ? weights.bm25.typedQuestionB : weights.bm25.b
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
     let match = questionMatch(asked, tenant: tenant, context: context)
     // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
@@ -143,7 +140,7 @@ extension Suggester {
     var queries = partial ? plan.questionQueries : plan.fullQueries
     // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
     var bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
-    let rarest = log(1 / weights.typedCommonShare)
+    let rarest = log(1 / weights.typed.commonShare)
     func common(_ term: String) -> Bool { !term.isEmpty && match.idf(term) < rarest }
     if partial {
       var typed = Array(zip(plan.questionQueries, plan.questionTerms))
@@ -156,32 +153,32 @@ extension Suggester {
         bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
       }
       queries = typed.map(\.0)
-      if weights.typedPairForWord > 0 {
+      if weights.typed.pairForWord > 0 {
         (queries, bigrams) = pairTermsForWords(typed, bigrams: bigrams, synonyms: context.synonyms)
       }
       // The two characters still being typed: every title or question with a word that starts with them has
       // their pair, so the pair's one list replaces the word's five (title-word prefixes, titles, tags, similar
       // questions, a wildcard over them); a common pair beside a rarer word is left out like a common word.
       // (The unfinished word's query is the last: `plan(for:)` follows the tokens and nothing above drops it.)
-      if weights.typedPairForUnfinished > 0, let last = tokens.last, last.isUnfinished, last.script == .han,
+      if weights.typed.pairForUnfinished > 0, let last = tokens.last, last.isUnfinished, last.script == .han,
         last.term.count == 2, typed.last?.1 == "", !queries.isEmpty
       {
         queries.removeLast()
         bigrams.removeAll { $0 == last.term }
         if !(rarerWord && match.pairIDF(last.term) < rarest) {
-          queries.append(.scaled(.term(TermPrefix.bigram + last.term), by: weights.typedPairForUnfinished))
+          queries.append(.scaled(.term(TermPrefix.bigram + last.term), by: weights.typed.pairForUnfinished))
         }
       }
     }
-    let bigramWeight = partial ? weights.typedBigram : weights.bigram
+    let bigramWeight = partial ? weights.fields.typedBigram : weights.fields.bigram
     if bigramWeight > 0 && !bigrams.isEmpty {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
     var hits: [IndexHit] = []
     // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
     let enough =
-      partial && weights.typedQuestionEnoughHits > 0 ? min(candidates, weights.typedQuestionEnoughHits) : candidates
-    if partial && weights.typedQuestionAllWordsFirst {
+      partial && weights.typed.enoughHits > 0 ? min(candidates, weights.typed.enoughHits) : candidates
+    if partial && weights.typed.allWordsFirst {
       // Every word first, in titles, then in titles and questions (short posting lists): any-word queries
       // cost more, and are needed only when few items have every word. (Asking the wider tier first, and
       // the titles only when it finds enough, gives the same hits but was slower at 100k items: 0.64 against
@@ -198,7 +195,7 @@ extension Suggester {
       }
     }
     let starts =
-      partial && weights.typedTitleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
+      partial && weights.typed.titleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
     let startKeys = Set(starts.compactMap { try? IndexedKey(data: $0.data).itemKey })
     let added = Self.candidates(hits, adding: starts)
     let weighed = try stages.measure(.questionWeighing) {
@@ -238,7 +235,7 @@ extension Suggester {
   typealias Candidate = (key: IndexedKey, weight: Double, questions: QuestionSet)
   /// What the model weighs of a candidate: which of its questions it compares, their features, and the
   /// evidence of its questions taken together.
-  typealias CandidateFeatures = (compared: [Int], features: [[Double]], item: QuestionMatch.ItemEvidence)
+  typealias CandidateFeatures = (compared: [Int], features: [FeatureVector], item: QuestionMatch.ItemEvidence)
 
   /// One candidate per item of `hits` (best first), at most `candidates`, with its questions' features; nil
   /// when there is none or no hit has a weight.
@@ -262,7 +259,7 @@ extension Suggester {
     // those that share the most with the text), and the entry's questions taken together.
     var candidatesFeatures: [CandidateFeatures] = []
     for (rank, candidate) in chosen.enumerated() {
-      let compared = match.closest(candidate.questions, limit: weights.questionsCompared)
+      let compared = match.closest(candidate.questions, limit: weights.questions.compared)
       let features = compared.map {
         match.features(of: candidate.questions.questions[$0], engine: candidate.weight / top, rank: rank)
       }
@@ -273,7 +270,7 @@ extension Suggester {
 
   /// The candidates scored by `model` (or `trees`) over their questions' `features`, best first.
   private func ranked(
-    chosen: [Candidate], features candidatesFeatures: [CandidateFeatures], match: QuestionMatch, model: [Double],
+    chosen: [Candidate], features candidatesFeatures: [CandidateFeatures], match: QuestionMatch, model: LinearModel,
     trees: QuestionTrees?
   ) -> [QuestionRanked] {
     let averageLength =
@@ -281,20 +278,20 @@ extension Suggester {
     let bm25 = candidatesFeatures.map { match.bm25($0.item, averageLength: averageLength) }
     let topBM25 = bm25.max() ?? 0
     // Each candidate's questions with the item-level features filled in, and their linear scores.
-    var filled: [[[Double]]] = []
+    var filled: [[FeatureVector]] = []
     var scores: [[Double]] = []
     for index in chosen.indices {
       let (_, features, item) = candidatesFeatures[index]
       var all = features
-      let coverages = all.map { $0[QuestionMatch.queryCoverageIndex] }.sorted(by: >).prefix(3)
+      let coverages = all.map { $0[.queryCoverage] }.sorted(by: >).prefix(3)
       let support = coverages.reduce(0, +) / Double(max(coverages.count, 1))
       for question in all.indices {
-        all[question][QuestionMatch.supportIndex] = support
-        all[question][QuestionMatch.itemStemCoverageIndex] = item.stemCoverage
-        all[question][QuestionMatch.itemBM25Index] = topBM25 > 0 ? bm25[index] / topBM25 : 0
+        all[question][.support] = support
+        all[question][.itemStemCoverage] = item.stemCoverage
+        all[question][.itemBM25] = topBM25 > 0 ? bm25[index] / topBM25 : 0
       }
       filled.append(all)
-      scores.append(all.map { QuestionMatch.score($0, model: model) })
+      scores.append(all.map(model.score))
     }
     if let trees {
       // The trees cost far more than the linear model: they score each candidate's questions that the linear
@@ -303,7 +300,7 @@ extension Suggester {
       var walked: [(candidate: Int, question: Int)] = []
       for index in chosen.indices {
         let first = scores[index].indices.sorted { scores[index][$0] > scores[index][$1] }
-        walked += first.prefix(max(weights.treeQuestions, 1)).map { (index, $0) }
+        walked += first.prefix(max(weights.questions.treeQuestions, 1)).map { (index, $0) }
         scores[index] = [Double](repeating: -.infinity, count: scores[index].count)
       }
       for (place, score) in trees.scores(walked.map { filled[$0.candidate][$0.question] }).enumerated() {
@@ -316,12 +313,12 @@ extension Suggester {
       // The item's score is its best question's: one close paraphrase is the evidence, not how many
       // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
       // features add what all of them say together.
-      var best = QuestionRanked(key: candidate.key, score: -.infinity, features: [], question: 0)
+      var best = QuestionRanked(key: candidate.key, score: -.infinity, features: FeatureVector(), question: 0)
       for (question, score) in scores[index].enumerated() where score > best.score {
         (best.score, best.features, best.question) = (score, filled[index][question], compared[question])
         best.questionWords = candidate.questions.questions[compared[question]].words
       }
-      if candidate.key.source == .internal { best.score -= weights.internalPenalty }
+      if candidate.key.source == .internal { best.score -= weights.smartReply.internalPenalty }
       ranked.append(best)
     }
     return ranked.enumerated().sorted { a, b in
@@ -360,7 +357,7 @@ extension Suggester {
       }
     }
     return QuestionMatch(
-      asked: asked, idf: idf, pairIDF: pairIDF, synonyms: context.synonyms, synonymWeight: weights.synonym,
+      asked: asked, idf: idf, pairIDF: pairIDF, synonyms: context.synonyms, synonymWeight: weights.matching.synonym,
       evidence: context.evidence)
   }
 
@@ -374,7 +371,7 @@ extension Suggester {
         StoredQuestions.split(encoded).map { question in
           AnalyzedQuestion(words: StoredQuestions.decodeQuestion(question))
             .weighed(idf: match.idf, pairIDF: match.pairIDF)
-        }, indexedAbove: weights.questionsCompared)
+        }, indexedAbove: weights.questions.compared)
     }
   }
 }
@@ -397,8 +394,7 @@ struct QuestionSimilarity {
   }
 
   /// From `QuestionMatch` features: exact text is 1, else the mean of the word and pair Dice overlaps.
-  static func confidence(_ features: [Double]) -> Double {
-    let named = { (name: String) in features[QuestionMatch.names.firstIndex(of: name)!] }
-    return named("exact") == 1 ? 1 : (named("wordDice") + named("pairDice")) / 2
+  static func confidence(_ features: FeatureVector) -> Double {
+    features[.exact] == 1 ? 1 : (features[.wordDice] + features[.pairDice]) / 2
   }
 }

@@ -78,8 +78,8 @@ public final class Suggester: Sendable {
     let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let typedTrees = weights.questionTrees(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let questionWords =
-      tokens.contains { $0.script == .han } ? weights.questionWords : weights.latinQuestionWords
-    if tokens.count >= questionWords && typedModel.count > 1 {
+      tokens.contains { $0.script == .han } ? weights.typed.questionWords : weights.typed.latinQuestionWords
+    if tokens.count >= questionWords && !typedModel.weights.isEmpty {
       // Several words typed: a customer's question being pasted or retyped more than a shortcut. Stored
       // questions are ranked as smart reply ranks them, with a model fitted on typed prefixes of questions.
       let ranked = try questionRanked(
@@ -124,12 +124,14 @@ public final class Suggester: Sendable {
   /// content match).
   func rescored(_ hits: [IndexHit]) -> [IndexHit] {
     hits.enumerated().sorted { a, b in
-      let left = a.element.weight + weights.usage * a.element.usage + weights.scope * a.element.scopeRank
-      let right = b.element.weight + weights.usage * b.element.usage + weights.scope * b.element.scopeRank
+      let left =
+        a.element.weight + weights.signals.usage * a.element.usage + weights.signals.scope * a.element.scopeRank
+      let right =
+        b.element.weight + weights.signals.usage * b.element.usage + weights.signals.scope * b.element.scopeRank
       return left != right ? left > right : a.offset < b.offset
     }.map {
       var hit = $0.element
-      hit.weight += weights.usage * hit.usage + weights.scope * hit.scopeRank
+      hit.weight += weights.signals.usage * hit.usage + weights.signals.scope * hit.scopeRank
       return hit
     }
   }
@@ -140,7 +142,7 @@ public final class Suggester: Sendable {
 
   private func withExactTitleBoost(_ query: IndexQuery, _ plan: QueryPlan) -> IndexQuery {
     guard !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength else { return query }
-    return .andMaybe(query, .scaled(.term(TermPrefix.titlePrefix + plan.whole), by: weights.exactTitlePrefix))
+    return .andMaybe(query, .scaled(.term(TermPrefix.titlePrefix + plan.whole), by: weights.matching.exactTitlePrefix))
   }
 
   /// Right after `#`: the quick replies the agent may use, most used first (from the store's usage index).
@@ -162,7 +164,7 @@ public final class Suggester: Sendable {
 
   func search(_ query: IndexQuery, limit: Int, b: Double? = nil) throws -> [IndexHit] {
     try readers.withReader { index in
-      try index.search(query, limit: limit, k1: weights.k1, b: b ?? weights.b)
+      try index.search(query, limit: limit, k1: weights.bm25.k1, b: b ?? weights.bm25.b)
     }
   }
 
@@ -269,13 +271,13 @@ public final class Suggester: Sendable {
     plan.match(term, as: .exact)
     var alternatives: [(term: String, weight: Double, kind: MatchKind)] = [(term, 1, .exact)]
     for synonym in context.synonyms[term] ?? [] {
-      alternatives.append((synonym, weights.synonym, .synonym))
+      alternatives.append((synonym, weights.matching.synonym, .synonym))
       plan.match(synonym, as: .synonym)
     }
     if token.script == .latin, try !termOccurs(term),
       let corrected = try spellingCorrection(term, tenant: context.tenant)
     {
-      alternatives.append((corrected, weights.typo, .typo))
+      alternatives.append((corrected, weights.matching.typo, .typo))
       plan.match(corrected, as: .typo)
     }
     var queries = TokenQueries()
@@ -301,8 +303,8 @@ public final class Suggester: Sendable {
     if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
       // A whole pinyin word typed and finished with a space: tuikuan, tk.
       plan.pinyinPrefix = term
-      queries.fields.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.pinyin))
-      queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+      queries.fields.append(.scaled(.term(TermPrefix.pinyin + term), by: weights.matching.pinyin))
+      queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.matching.initials))
     }
     return queries
   }
@@ -318,12 +320,14 @@ public final class Suggester: Sendable {
     if alone && term.count == 1 && token.script != .latin {
       // One character typed alone: titles that start with it (half the posting list of "any title word
       // starts with it", and what an agent typing one character is after).
-      queries.fields.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.titleWordPrefix))
+      queries.fields.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.matching.titleWordPrefix))
     } else if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
-      queries.fields.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.titleWordPrefix))
+      queries.fields.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.matching.titleWordPrefix))
     } else {
       queries.fields.append(
-        .scaled(.prefix(TermPrefix.title + term, maxExpansion: weights.maxPrefixExpansion), by: weights.titleWordPrefix)
+        .scaled(
+          .prefix(TermPrefix.title + term, maxExpansion: weights.matching.maxPrefixExpansion),
+          by: weights.matching.titleWordPrefix)
       )
     }
     for (field, weight) in textFields {
@@ -333,7 +337,9 @@ public final class Suggester: Sendable {
     if longEnough {
       for field in [TermPrefix.body, TermPrefix.similar] {
         queries.add(
-          .scaled(.prefix(field + term, maxExpansion: weights.maxPrefixExpansion), by: weights.bodyPrefix), in: field)
+          .scaled(
+            .prefix(field + term, maxExpansion: weights.matching.maxPrefixExpansion), by: weights.matching.bodyPrefix),
+          in: field)
       }
     }
     if token.script == .latin && context.settings.pinyinEnabled && isLetters(term) {
@@ -344,15 +350,17 @@ public final class Suggester: Sendable {
         // Two letters are indexed as such; from three on, a wildcard over the whole keys (see the builder).
         func pinyin(_ prefix: String) -> IndexQuery {
           term.count == 2
-            ? .term(prefix + term) : .prefix(prefix + term, maxExpansion: weights.maxPrefixExpansion)
+            ? .term(prefix + term) : .prefix(prefix + term, maxExpansion: weights.matching.maxPrefixExpansion)
         }
-        queries.fields.append(.scaled(pinyin(TermPrefix.pinyin), by: weights.pinyin))
-        queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.initials))
+        queries.fields.append(.scaled(pinyin(TermPrefix.pinyin), by: weights.matching.pinyin))
+        queries.fields.append(.scaled(.term(TermPrefix.initials + term), by: weights.matching.initials))
         // Typed across words (tuikuanliu), or the title's start: the whole title's keys.
-        queries.fields.append(.scaled(pinyin(TermPrefix.titlePinyin), by: weights.pinyin * weights.titlePinyinStart))
+        queries.fields.append(
+          .scaled(pinyin(TermPrefix.titlePinyin), by: weights.matching.pinyin * weights.matching.titlePinyinStart))
       }
       queries.fields.append(
-        .scaled(.term(TermPrefix.titleInitials + term), by: weights.initials * weights.titlePinyinStart))
+        .scaled(
+          .term(TermPrefix.titleInitials + term), by: weights.matching.initials * weights.matching.titlePinyinStart))
     }
     if token.script == .latin && term.count >= 4, try !prefixOccurs(term),
       let corrected = try spellingCorrection(term, tenant: context.tenant)
@@ -360,7 +368,7 @@ public final class Suggester: Sendable {
       // Nothing starts with what was typed: it is probably a typo (pasword).
       plan.match(corrected, as: .typo)
       for (field, weight) in textFields {
-        let query = IndexQuery.scaled(.term(field + corrected), by: weight * weights.typo)
+        let query = IndexQuery.scaled(.term(field + corrected), by: weight * weights.matching.typo)
         queries.add(query, in: field)
       }
     }
@@ -395,8 +403,9 @@ public final class Suggester: Sendable {
 
   private var textFields: [(String, Double)] {
     [
-      (TermPrefix.title, weights.title), (TermPrefix.similar, weights.similar), (TermPrefix.body, weights.body),
-      (TermPrefix.tag, weights.tags),
+      (TermPrefix.title, weights.fields.title), (TermPrefix.similar, weights.fields.similar),
+      (TermPrefix.body, weights.fields.body),
+      (TermPrefix.tag, weights.fields.tags),
     ]
   }
 

@@ -1,6 +1,5 @@
 import Knowledge
 import Ranking
-import Workbench
 
 /// The one write path for knowledge: the store first (the change and its change-log entry in one transaction),
 /// then the index caught up with the log, so that the change is indexed before the caller answers and the next

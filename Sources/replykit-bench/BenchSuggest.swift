@@ -31,7 +31,8 @@ struct BenchSuggest: AsyncParsableCommand {
   @Option(help: "Also write the generated items as {\"id\", \"title\", \"body\"} lines (for tools/peers).")
   var writeCorpus: String?
 
-  @Option(help: "Ranking weights: a JSON file, an object with any fields of RankingWeights (the rest standard).")
+  @Option(
+    help: "Ranking weights: a JSON file of an object with any settings of RankingWeights' groups (docs/ranking.md).")
   var weights: String?
 
   @Option(

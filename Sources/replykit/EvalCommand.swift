@@ -36,7 +36,8 @@ struct EvalCommand: AsyncParsableCommand {
   @Flag(help: "Bot knowledge: the body's lines become similar questions instead of the answer.")
   var similarFromBody = false
   @Flag(help: "Evaluate the tenant's pick log in --data instead of a corpus.") var picks = false
-  @Option(help: "Ranking weights: a JSON file of an object with any fields of RankingWeights (the rest standard).")
+  @Option(
+    help: "Ranking weights: a JSON file of an object with any settings of RankingWeights' groups (docs/ranking.md).")
   var weights: String?
   @Option(
     help: ArgumentHelp(

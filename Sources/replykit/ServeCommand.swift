@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
 
   @Option(
     help:
-      "Ranking weights: a JSON file of an object with any fields of RankingWeights (the rest standard), e.g. {\"questionWords\": 4}."
+      "Ranking weights: a JSON file of an object with any settings of RankingWeights' groups (the rest standard), e.g. {\"typed\": {\"questionWords\": 4}} (docs/ranking.md)."
   )
   var weights: String?
 

@@ -37,12 +37,11 @@ import TextAnalysis
   @Test func stemmedWordsCountAsTheSameEvidence() throws {
     let analyzer = try TextAnalysisFixture.analyzer()
     let match = QuestionMatch(asked: AnalyzedQuestion("my card was charged twice", analyzer: analyzer)) { _ in 1 }
-    let index = QuestionMatch.names.firstIndex(of: "stemCoverage")!
     let stemmed = match.features(of: AnalyzedQuestion("two charges on my cards", analyzer: analyzer), engine: 1)
     let plain = match.features(of: AnalyzedQuestion("my pin is blocked", analyzer: analyzer), engine: 1)
     // my, card and charged of five words.
-    #expect(abs(stemmed[index] - 0.6) < 1e-9)
-    #expect(plain[index] == 0.2)
+    #expect(abs(stemmed[.stemCoverage] - 0.6) < 1e-9)
+    #expect(plain[.stemCoverage] == 0.2)
   }
 
   @Test func longestCommonSubsequence() {
@@ -76,9 +75,8 @@ import TextAnalysis
     let match = QuestionMatch(asked: AnalyzedQuestion("我的花呗怎么还款", analyzer: analyzer), idf: idf)
     let same = match.features(of: AnalyzedQuestion("花呗怎么还款", analyzer: analyzer), engine: 1)
     let other = match.features(of: AnalyzedQuestion("借呗怎么还款", analyzer: analyzer), engine: 1)
-    #expect(QuestionMatch.names.count == same.count)
-    let model = RankingWeights.standard.questionModel
-    #expect(QuestionMatch.score(same, model: model) > QuestionMatch.score(other, model: model))
+    let model = RankingWeights.standard.models.wholeHan
+    #expect(model.score(same) > model.score(other))
   }
 
   static func engine() async throws -> (SuggestionEngine, TestDataFolder) {
@@ -156,7 +154,7 @@ import TextAnalysis
     try await engine.catchUp()
     for pairWeight in [0.0, 4.0] {
       var weights = RankingWeights()
-      weights.typedPairForWord = pairWeight
+      weights.typed.pairForWord = pairWeight
       // Nothing starts with 扣, so no item has every word; 花呗 is common: 年费 alone finds the two.
       let typed = try engine.suggester(weights: weights).suggest(
         "花呗年费扣", tenant: "acme", options: SuggestOptions(limit: 3, sources: [.bot]))
@@ -182,7 +180,7 @@ import TextAnalysis
     try await engine.catchUp()
     for pairWeight in [0.0, 4.0] {
       var weights = RankingWeights()
-      weights.typedPairForUnfinished = pairWeight
+      weights.typed.pairForUnfinished = pairWeight
       let suggester = engine.suggester(weights: weights)
       let options = SuggestOptions(limit: 3, sources: [.bot])
       // No item has both 开通 and 积分: any of them, 积分 (unfinished) found in a title and a similar question.
@@ -210,10 +208,10 @@ import TextAnalysis
       tenant: "acme")
     try await engine.catchUp()
     var weights = RankingWeights()
-    weights.questionWords = 2
-    weights.twoWordTypedQuestionCandidates = 1
+    weights.typed.questionWords = 2
+    weights.typed.twoWordCandidates = 1
     func first(_ titleStartFirst: Bool) throws -> String? {
-      weights.typedTitleStartFirst = titleStartFirst
+      weights.typed.titleStartFirst = titleStartFirst
       return try engine.suggester(weights: weights).suggest("退款到", tenant: "acme", options: SuggestOptions(limit: 1))
         .first?.id
     }
@@ -261,12 +259,12 @@ import TextAnalysis
     let synonym = AnalyzedQuestion("退钱要多久到账", analyzer: analyzer)
     let plain = QuestionMatch(asked: asked) { _ in 2 }
     let withSynonyms = QuestionMatch(asked: asked, idf: { _ in 2 }, synonyms: ["退款": ["退钱"], "退钱": ["退款"]])
-    let coverage = QuestionMatch.queryCoverageIndex
-    let missing = QuestionMatch.names.firstIndex(of: "missingInQuery")!
-    #expect(plain.features(of: synonym, engine: 1)[coverage] < 1)
+    #expect(plain.features(of: synonym, engine: 1)[.queryCoverage] < 1)
     // 退钱 stands in for 退款 (at the synonym weight), and is no longer a word the customer did not write.
-    #expect(withSynonyms.features(of: synonym, engine: 1)[coverage] > plain.features(of: synonym, engine: 1)[coverage])
-    #expect(withSynonyms.features(of: synonym, engine: 1)[missing] == 0)
+    #expect(
+      withSynonyms.features(of: synonym, engine: 1)[.queryCoverage]
+        > plain.features(of: synonym, engine: 1)[.queryCoverage])
+    #expect(withSynonyms.features(of: synonym, engine: 1)[.missingInQuery] == 0)
   }
 
   @Test func anUnfinishedWordFoundWholeCountsMoreThanAsAPrefix() throws {
@@ -276,9 +274,8 @@ import TextAnalysis
     let match = QuestionMatch(asked: asked) { _ in 2 }
     let whole = match.features(of: AnalyzedQuestion("where is my card", analyzer: analyzer), engine: 1)
     let prefix = match.features(of: AnalyzedQuestion("where is my cardholder", analyzer: analyzer), engine: 1)
-    let coverage = QuestionMatch.queryCoverageIndex
     // Typed text is mostly cut between words: "card" found whole is probably finished, a prefix may not be.
-    #expect(whole[coverage] == 1)
-    #expect(prefix[coverage] < whole[coverage])
+    #expect(whole[.queryCoverage] == 1)
+    #expect(prefix[.queryCoverage] < whole[.queryCoverage])
   }
 }

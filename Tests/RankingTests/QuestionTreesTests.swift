@@ -10,14 +10,26 @@ import TextAnalysis
 /// The tree question model (`QuestionTrees`): how a tree is walked, what a weights file may hold, and that
 /// typed Chinese text is ranked by it.
 @Suite struct QuestionTreesTests {
-  /// Two trees: the first splits on feature 0 then feature 2, the second is one leaf.
-  static let json = """
+  /// Two trees: the first splits on feature 0 then feature 2 of the model's list, the second is one leaf.
+  static let trees = """
     [{"feature":[0,2],"threshold":[0.5,1.0],"left":[-1,-2],"right":[1,-3],"leaf":[1.0,2.0,4.0]},
      {"feature":[],"threshold":[],"left":[],"right":[],"leaf":[0.25]}]
     """
 
+  /// A trees model file over `features` (by name).
+  static func file(
+    _ trees: String = Self.trees, features: [String] = ["engine", "queryCoverage", "questionCoverage"],
+    schema: Int = QuestionFeature.schemaVersion
+  ) -> String {
+    let names = features.map { "\"\($0)\"" }.joined(separator: ",")
+    return """
+      {"model": "trees", "name": "test-trees", "featureSchema": \(schema), "features": [\(names)],
+       "fitted": {"by": "hand"}, "trees": \(trees)}
+      """
+  }
+
   @Test func aFeatureAtTheThresholdGoesLeftAndTheLeavesAreSummed() throws {
-    let model = try JSONDecoder().decode(QuestionTrees.self, from: Data(Self.json.utf8))
+    let model = try JSONDecoder().decode(QuestionTrees.self, from: Data(Self.file().utf8))
     #expect(model.score([0.5, 9, 9]) == 1.25)
     #expect(model.score([0.6, 0, 1.0]) == 2.25)
     #expect(model.score([0.6, 0, 1.5]) == 4.25)
@@ -25,15 +37,59 @@ import TextAnalysis
     #expect(model.score([0.6]) == 2.25)
   }
 
-  /// The flat array `score` walks gives what walking each tree's own arrays gives, on the standard model.
-  @Test(arguments: [RankingWeights.standard.typedQuestionTrees, RankingWeights.standard.learnedTypedQuestionTrees])
-  func theStandardModelsScoreAsTheirTreesSay(model: QuestionTrees) {
+  /// A tree's `feature` indexes the model's own list, which need not be the schema's order.
+  @Test func aModelsFeaturesAreReadByName() throws {
+    let model = try JSONDecoder().decode(
+      QuestionTrees.self, from: Data(Self.file(features: ["commonStart", "engine", "exact"]).utf8))
+    var vector = FeatureVector()
+    vector[.commonStart] = 0.6
+    vector[.exact] = 1.5
+    #expect(model.score(vector) == 4.25)
+    vector[.exact] = 1.0
+    #expect(model.score(vector) == 2.25)
+  }
+
+  /// A model fitted on other features is refused, saying why: a model read against the wrong features would
+  /// rank silently badly.
+  @Test(arguments: [
+    (file(features: ["engine", "queryCoverage", "noSuchFeature"]), #"reads feature "noSuchFeature""#),
+    (file(schema: QuestionFeature.schemaVersion + 1), "fitted on feature schema"),
+    (file(features: ["engine", "queryCoverage"]), "feature 2 is past the model's 2 features"),
+    (
+      #"{"model": "linear", "name": "l", "featureSchema": 1, "features": ["engine"], "bias": 0, "weights": [1, 2]}"#,
+      "a linear model where a trees one goes"
+    ),
+  ])
+  func aModelOfOtherFeaturesIsRefused(json: String, problem: String) {
+    #expect {
+      try JSONDecoder().decode(QuestionTrees.self, from: Data(json.utf8))
+    } throws: { error in
+      "\(error)".contains(problem)
+    }
+    #expect(throws: (any Error).self) {
+      try JSONDecoder().decode(
+        LinearModel.self,
+        from: Data(
+          #"{"model": "linear", "name": "l", "featureSchema": 1, "features": ["engine"], "bias": 0, "weights": [1, 2]}"#
+            .utf8))
+    }
+  }
+
+  /// The flat array `score` walks gives what walking each tree's own arrays gives, on the standard models.
+  /// (By name: Swift Testing encodes a test's arguments to tell its cases apart, and a model is large.)
+  @Test(arguments: ["typed-han-trees", "typed-han-learned-trees", "whole-han-trees", "whole-han-learned-trees"])
+  func theStandardModelsScoreAsTheirTreesSay(name: String) throws {
+    let models = QuestionModels.standard
+    let model = try #require(
+      [models.typedHanTrees, models.typedHanLearnedTrees, models.wholeHanTrees, models.wholeHanLearnedTrees]
+        .first { $0?.name == name } ?? nil)
     #expect(!model.isEmpty)
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<200 {
-      let features = (0..<QuestionMatch.names.count).map { _ in Double.random(in: 0...1.2, using: &generator) }
-      let summed = model.trees.reduce(0) { $0 + $1.value(features) }
-      #expect(abs(model.score(features) - summed) < 1e-9)
+      var vector = FeatureVector()
+      for feature in QuestionFeature.allCases { vector[feature] = Double.random(in: 0...1.2, using: &generator) }
+      let summed = model.trees.reduce(0) { $0 + $1.value(vector.values) }
+      #expect(abs(model.score(vector) - summed) < 1e-9)
     }
   }
 
@@ -46,20 +102,20 @@ import TextAnalysis
   ])
   func aBrokenTreeIsRefusedWithWhatIsWrong(json: String, problem: String) {
     #expect {
-      try JSONDecoder().decode(QuestionTrees.self, from: Data(json.utf8))
+      try JSONDecoder().decode(QuestionTrees.self, from: Data(Self.file(json).utf8))
     } throws: { error in
       "\(error)".contains("tree 0") && "\(error)".contains(problem)
     }
   }
 
-  /// A weights file may give its own trees, or `[]` for the linear models; the trees rank typed Chinese only.
+  /// A weights file may give its own trees, or `null` for the linear models; the trees rank typed Chinese only.
   @Test func aWeightsFileChoosesTheTreesOrNone() throws {
-    let none = try JSONDecoder().decode(RankingWeights.self, from: Data(#"{"typedQuestionTrees": []}"#.utf8))
-    #expect(none.typedQuestionTrees.isEmpty)
-    let given = try JSONDecoder().decode(
-      RankingWeights.self, from: Data(#"{"typedQuestionTrees": \#(Self.json)}"#.utf8))
-    #expect(given.typedQuestionTrees.trees.count == 2)
-    #expect(RankingWeights.standard.typedQuestionTrees != given.typedQuestionTrees)
+    let standard = RankingWeights.standard
+    let none = try standard.overlaid(with: Data(#"{"models": {"typedHanTrees": null}}"#.utf8))
+    #expect(none.models.typedHanTrees == nil)
+    let given = try standard.overlaid(with: Data(#"{"models": {"typedHanTrees": \#(Self.file())}}"#.utf8))
+    #expect(given.models.typedHanTrees?.trees.count == 2)
+    #expect(standard.models.typedHanTrees != given.models.typedHanTrees)
     // Round trip: what `--weights` reads back is what was written.
     let encoded = try JSONEncoder().encode(given)
     #expect(try JSONDecoder().decode(RankingWeights.self, from: encoded) == given)
@@ -67,22 +123,61 @@ import TextAnalysis
     let analyzer = try Analyzer()
     let chinese = try analyzer.analyze("花呗怎么还款", options: .typedQuery)
     let english = try analyzer.analyze("how do i pay", options: .typedQuery)
-    #expect(given.questionTrees(for: chinese, typed: true) == given.typedQuestionTrees)
-    // Whole questions (smart reply) have trees of their own; `[]` gives the linear model back for them too.
-    let whole = try JSONDecoder().decode(
-      RankingWeights.self, from: Data(#"{"questionTrees": \#(Self.json), "learnedQuestionTrees": []}"#.utf8))
-    #expect(whole.questionTrees(for: chinese, typed: false) == whole.questionTrees)
-    #expect(whole.questionTrees(for: chinese, typed: false, learned: true) == whole.questionTrees)
-    #expect(whole.questionTrees(for: chinese, typed: true) == whole.typedQuestionTrees)
+    #expect(given.questionTrees(for: chinese, typed: true) == given.models.typedHanTrees)
+    // Whole questions (smart reply) have trees of their own; `null` gives the linear model back for them too.
+    let whole = try standard.overlaid(
+      with: Data(#"{"models": {"wholeHanTrees": \#(Self.file()), "wholeHanLearnedTrees": null}}"#.utf8))
+    #expect(whole.questionTrees(for: chinese, typed: false) == whole.models.wholeHanTrees)
+    #expect(whole.questionTrees(for: chinese, typed: false, learned: true) == whole.models.wholeHanTrees)
+    #expect(whole.questionTrees(for: chinese, typed: true) == whole.models.typedHanTrees)
     #expect(whole.questionTrees(for: english, typed: false) == nil)
     #expect(given.questionTrees(for: english, typed: true) == nil)
     #expect(none.questionTrees(for: chinese, typed: true) == nil)
     // A tenant with learned evidence gets the learned trees (the standard ones here), or without them the same.
-    #expect(!given.learnedTypedQuestionTrees.isEmpty)
-    #expect(given.questionTrees(for: chinese, typed: true, learned: true) == given.learnedTypedQuestionTrees)
+    #expect(given.models.typedHanLearnedTrees != nil)
+    #expect(given.questionTrees(for: chinese, typed: true, learned: true) == given.models.typedHanLearnedTrees)
     var unlearned = given
-    unlearned.learnedTypedQuestionTrees = QuestionTrees()
-    #expect(unlearned.questionTrees(for: chinese, typed: true, learned: true) == given.typedQuestionTrees)
+    unlearned.models.typedHanLearnedTrees = nil
+    #expect(unlearned.questionTrees(for: chinese, typed: true, learned: true) == given.models.typedHanTrees)
+  }
+
+  /// A weights file sets any settings of any group, and the rest keep their standard values; a setting the
+  /// weights do not have is refused, naming it, instead of changing nothing.
+  @Test func aWeightsFileSetsWhatItNamesAndRefusesWhatItDoesNot() throws {
+    let standard = RankingWeights.standard
+    let set = try standard.overlaid(with: Data(#"{"bm25": {"k1": 0.9}, "typed": {"questionWords": 3}}"#.utf8))
+    #expect(set.bm25.k1 == 0.9)
+    #expect(set.typed.questionWords == 3)
+    var expected = standard
+    expected.bm25.k1 = 0.9
+    expected.typed.questionWords = 3
+    #expect(set == expected)
+    #expect(try standard.overlaid(with: Data("{}".utf8)) == standard)
+    for (json, problem) in [
+      (#"{"bm25": {"k": 1}}"#, "no setting bm25.k (known here: b, k1, typedQuestionB)"),
+      (#"{"questionWords": 3}"#, "no setting questionWords"),
+      (#"{"bm25": 1}"#, "bm25 must be an object"),
+      (#"[]"#, "the file must be an object"),
+    ] {
+      #expect {
+        try standard.overlaid(with: Data(json.utf8))
+      } throws: { error in
+        "\(error)".contains(problem)
+      }
+    }
+    #expect(throws: (any Error).self) { try standard.overlaid(with: Data(#"{"typed": {"questionWords": "3"}}"#.utf8)) }
+    // A shipped model may be named instead of given whole; a name that is not one is refused.
+    let named = try standard.overlaid(with: Data(#"{"models": {"typedHanTrees": "whole-han-trees"}}"#.utf8))
+    #expect(named.models.typedHanTrees == standard.models.wholeHanTrees)
+    #expect {
+      try standard.overlaid(with: Data(#"{"models": {"typedHan": "typed-han-trees"}}"#.utf8))
+    } throws: { error in
+      "\(error)".contains("no shipped model named typed-han-trees of this kind")
+    }
+    // The standard weights are written with the shipped models' names, and read back the same.
+    let written = String(decoding: try JSONEncoder().encode(standard), as: UTF8.self)
+    #expect(written.contains(#""wholeHanTrees":"whole-han-trees""#))
+    #expect(try JSONDecoder().decode(RankingWeights.self, from: Data(written.utf8)) == standard)
   }
 
   /// Four ways of asking how to repay Huabei, as bot entries bot-0 to bot-3 of tenant acme.
@@ -100,8 +195,9 @@ import TextAnalysis
 
   /// One tree: `leaves[1]` for a question that starts with the whole asked text, `leaves[0]` for the others.
   static func startsAlike(_ leaves: [Double]) -> QuestionTrees {
-    let commonStart = QuestionMatch.names.firstIndex(of: "commonStart")!
-    return QuestionTrees([.init(feature: [commonStart], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)])
+    QuestionTrees([
+      .init(feature: [QuestionFeature.commonStart.rawValue], threshold: [0.99], left: [-1], right: [-2], leaf: leaves)
+    ])
   }
 
   /// Suggest ranks typed Chinese of several words by the trees: a model that only rewards how far a question
@@ -111,8 +207,8 @@ import TextAnalysis
     defer { folder.remove() }
     func ranked(leaves: [Double]) throws -> [String] {
       var weights = RankingWeights()
-      weights.questionWords = 2
-      weights.typedQuestionTrees = Self.startsAlike(leaves)
+      weights.typed.questionWords = 2
+      weights.models.typedHanTrees = Self.startsAlike(leaves)
       return try engine.suggester(weights: weights).suggest("花呗怎么还", tenant: "acme", options: SuggestOptions(limit: 4))
         .map(\.id)
     }
@@ -126,9 +222,9 @@ import TextAnalysis
     defer { folder.remove() }
     func ranked(leaves: [Double]) throws -> [String] {
       var weights = RankingWeights()
-      weights.questionTrees = Self.startsAlike(leaves)
+      weights.models.wholeHanTrees = Self.startsAlike(leaves)
       // The typed trees would put the opposite first: they must not be the ones asked.
-      weights.typedQuestionTrees = Self.startsAlike(leaves.reversed())
+      weights.models.typedHanTrees = Self.startsAlike(leaves.reversed())
       return try engine.suggester(weights: weights).smartReply("花呗怎么还款最划算", tenant: "acme").answers
         .map(\.suggestion.id)
     }

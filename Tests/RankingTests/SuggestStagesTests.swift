@@ -76,7 +76,7 @@ import Testing
     var anyWordRuns: [Int] = []
     for enough in [0, 1, 2] {
       var weights = RankingWeights()
-      weights.typedQuestionEnoughHits = enough
+      weights.typed.enoughHits = enough
       let suggester = engine.suggester(weights: weights)
       suggester.stages.start()
       let shown = try suggester.suggest(typed, tenant: "acme", options: options)

@@ -36,7 +36,7 @@ import Testing
   @Test func benchSuggestBreaksTheSlowestDownAndTimesOtherWeightsBesideIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let other = try folder.file("other.json", #"{"typedQuestionCandidates": 5}"#)
+    let other = try folder.file("other.json", #"{"typed": {"candidates": 5}}"#)
     let output = try CLIProcess.bench([
       "suggest", "--items", "400", "--queries", "300", "--stages", "--against", other,
     ])

@@ -73,6 +73,27 @@ import Workbench
     #expect(other.stderr.contains("holds no knowledge for tenant \"acme\""), "\(other.stderr)")
   }
 
+  /// A weights file is laid over the standard weights: the same MRR with no change, another with one; a setting
+  /// the weights do not have is refused, naming the file and the setting, before anything is evaluated.
+  @Test func evalReadsAWeightsFileAndRefusesAMisspeltSetting() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
+    let files = ["--corpus", corpus, "--queries", queries, "--qrels", qrels]
+    let standard = try Self.mrr(files)
+    let empty = try folder.file("empty.json", "{}")
+    #expect(try Self.mrr(files + ["--weights", empty]) == standard)
+    // The English model for Chinese text, without the trees: another ranking.
+    let other = try folder.file("other.json", #"{"models": {"wholeHan": "whole-latin", "wholeHanTrees": null}}"#)
+    #expect(try Self.mrr(files + ["--weights", other]) != standard)
+    let misspelt = try folder.file("misspelt.json", #"{"smartReply": {"candidate": 1}}"#)
+    let refused = try CLIProcess.run(["eval"] + files + ["--weights", misspelt])
+    #expect(refused.status != 0)
+    #expect(
+      refused.stderr.contains("\(misspelt): no setting smartReply.candidate (known here: candidates,"),
+      "\(refused.stderr)")
+  }
+
   @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

@@ -36,7 +36,7 @@ DEFAULT_LAYERS = (
     " | Workbench"
     " | Ranking Sessions RequestInput"
     " | Index"
-    " | Knowledge TextAnalysis CXapian"
+    " | Knowledge TextAnalysis CXapian RankingModels"
     " | CICU CStemmer"
 )
 
