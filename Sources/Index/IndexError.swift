@@ -1,4 +1,5 @@
 import CXapian
+import Knowledge
 
 /// Why the index failed: misuse apart from data or environment, as Xapian separates them.
 public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -34,14 +35,14 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     if case .corrupt = self { true } else { false }
   }
 
-  public var code: String {
+  public var code: ErrorCode {
     switch self {
-    case .invalidArgument: "invalid_argument"
-    case .locked: "index_locked"
-    case .corrupt: "index_corrupt"
-    case .notFound: "index_not_found"
-    case .runtime, .modified: "index_failure"
-    case .diskFull: "disk_full"
+    case .invalidArgument: .invalidArgument
+    case .locked: .indexLocked
+    case .corrupt: .indexCorrupt
+    case .notFound: .indexNotFound
+    case .runtime, .modified: .indexFailure
+    case .diskFull: .diskFull
     }
   }
 
@@ -49,7 +50,7 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .invalidArgument(let m), .locked(let m), .corrupt(let m), .notFound(let m), .runtime(let m), .modified(let m),
       .diskFull(let m):
-      "\(code): \(m)"
+      "\(code.rawValue): \(m)"
     }
   }
 }

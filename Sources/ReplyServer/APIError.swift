@@ -12,7 +12,7 @@ import Workbench
 /// Messages name the field at fault and never echo the request's text.
 public struct APIError: HTTPResponseError, Sendable, Equatable {
   public var status: HTTPResponse.Status
-  public var code: String
+  public var code: ErrorCode
   public var message: String
   /// Seconds after which a request refused for now may be tried again (`Retry-After`).
   public var retryAfter: Int?
@@ -20,7 +20,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
   public var allow: String?
 
   public init(
-    _ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil, allow: String? = nil
+    _ status: HTTPResponse.Status, _ code: ErrorCode, _ message: String, retryAfter: Int? = nil, allow: String? = nil
   ) {
     self.status = status
     self.code = code
@@ -31,7 +31,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
 
   struct Body: Codable {
     struct Detail: Codable {
-      var code: String
+      var code: ErrorCode
       var message: String
     }
     var error: Detail
@@ -45,23 +45,23 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
   }
 
-  static func invalid(_ message: String) -> APIError { APIError(.badRequest, "invalid_argument", message) }
+  static func invalid(_ message: String) -> APIError { APIError(.badRequest, .invalidArgument, message) }
   static func missing(_ field: String) -> APIError {
-    APIError(.badRequest, "missing_field", "missing field \"\(field)\"")
+    APIError(.badRequest, .missingField, "missing field \"\(field)\"")
   }
   /// 422: a well-formed request that names something the tenant does not have (an agent, a group, an item),
   /// or that the state of things refuses; 400 is kept for requests that are wrong whatever the data.
-  static func unprocessable(_ code: String, _ message: String) -> APIError {
+  static func unprocessable(_ code: ErrorCode, _ message: String) -> APIError {
     APIError(.unprocessableContent, code, message)
   }
-  static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", what) }
+  static func notFound(_ what: String) -> APIError { APIError(.notFound, .notFound, what) }
   static let unauthorized = APIError(
-    .unauthorized, "unauthorized", "a valid API key is required: Authorization: Bearer KEY")
-  static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+    .unauthorized, .unauthorized, "a valid API key is required: Authorization: Bearer KEY")
+  static func forbidden(_ message: String) -> APIError { APIError(.forbidden, .forbidden, message) }
 
   /// 507: the data folder's disk is full (or below the store's reserve of free space).
   static func diskFull(_ message: String) -> APIError {
-    APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full", message, retryAfter: 60)
+    APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), .diskFull, message, retryAfter: 60)
   }
 
   /// Searches wait while the index is rebuilt from the store (the store keeps taking writes meanwhile).
@@ -70,11 +70,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     case .ready: nil
     case .rebuilding:
       APIError(
-        .serviceUnavailable, "index_rebuilding", "the index is being rebuilt from the store; try again shortly",
+        .serviceUnavailable, .indexRebuilding, "the index is being rebuilt from the store; try again shortly",
         retryAfter: 5)
     case .failed:
       APIError(
-        .serviceUnavailable, "index_unavailable", "the index could not be rebuilt; the next change tries again",
+        .serviceUnavailable, .indexUnavailable, "the index could not be rebuilt; the next change tries again",
         retryAfter: 30)
     }
   }
@@ -85,8 +85,8 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     case let error as APIError: return error
     // An id of an agent's namespace on another item depends on the item (its scope, its path), not on the form.
     case KnowledgeRecordError.foreignNamespace:
-      return .unprocessable("invalid_item", KnowledgeRecordError.foreignNamespace.description)
-    case let error as KnowledgeRecordError: return APIError(.badRequest, "invalid_item", error.description)
+      return .unprocessable(.invalidItem, KnowledgeRecordError.foreignNamespace.description)
+    case let error as KnowledgeRecordError: return APIError(.badRequest, .invalidItem, error.description)
     case let error as KnowledgeStoreError:
       switch error {
       case .notFound: return APIError(.notFound, error.code, error.description)
@@ -116,21 +116,22 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
       }
     case let error as TextAnalysisError:
       switch error {
-      case .inputTooLong, .invalidUTF8: return APIError(.badRequest, error.code, error.description)
-      case .icu: return APIError(.internalServerError, error.code, "text analysis failed")
+      case .inputTooLong: return APIError(.badRequest, .inputTooLong, error.description)
+      case .invalidUTF8: return APIError(.badRequest, .invalidUTF8, error.description)
+      case .icu: return APIError(.internalServerError, .icuFailure, "text analysis failed")
       }
     case IndexError.diskFull:
       return .diskFull("the disk is full: the change is stored and is indexed once there is room")
     case let error as IndexError: return APIError(.internalServerError, error.code, "the index failed")
     case let error as HTTPError:
       switch error.status {
-      case .notFound: return APIError(.notFound, "not_found", "no such route")
-      case .contentTooLarge: return APIError(.contentTooLarge, "body_too_large", "the request body is too large")
-      case .methodNotAllowed: return APIError(.methodNotAllowed, "method_not_allowed", "method not allowed")
-      default: return APIError(error.status, "http_error", error.body ?? error.status.reasonPhrase)
+      case .notFound: return APIError(.notFound, .notFound, "no such route")
+      case .contentTooLarge: return APIError(.contentTooLarge, .bodyTooLarge, "the request body is too large")
+      case .methodNotAllowed: return APIError(.methodNotAllowed, .methodNotAllowed, "method not allowed")
+      default: return APIError(error.status, .httpError, error.body ?? error.status.reasonPhrase)
       }
-    case is DecodingError: return APIError(.badRequest, "malformed_json", "the body is not the JSON this route takes")
-    default: return APIError(.internalServerError, "internal", "internal error")
+    case is DecodingError: return APIError(.badRequest, .malformedJSON, "the body is not the JSON this route takes")
+    default: return APIError(.internalServerError, .`internal`, "internal error")
     }
   }
 }
@@ -147,7 +148,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
       return try await next(request, context)
     } catch let error as HTTPError where error.status == .notFound {
       if let allowed = routes.methods(for: request.uri.path) {
-        throw APIError(.methodNotAllowed, "method_not_allowed", "this path takes \(allowed)", allow: allowed)
+        throw APIError(.methodNotAllowed, .methodNotAllowed, "this path takes \(allowed)", allow: allowed)
       }
       throw APIError.from(error)
     } catch {

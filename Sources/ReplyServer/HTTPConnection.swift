@@ -124,11 +124,11 @@ final class ProtocolErrorAnswer: ChannelDuplexHandler, RemovableChannelHandler {
     answeredError = true
     let answer: APIError
     if requestLine.requestLineTooLong {
-      answer = APIError(.uriTooLong, "uri_too_long", "the request line is over \(requestLine.maxRequestLine) bytes")
+      answer = APIError(.uriTooLong, .uriTooLong, "the request line is over \(requestLine.maxRequestLine) bytes")
     } else if case .headerOverflow = parse {
-      answer = APIError(.requestHeaderFieldsTooLarge, "headers_too_large", "the request's head is too large")
+      answer = APIError(.requestHeaderFieldsTooLarge, .headersTooLarge, "the request's head is too large")
     } else {
-      answer = APIError(.badRequest, "malformed_request", "the request is not valid HTTP/1.1")
+      answer = APIError(.badRequest, .malformedRequest, "the request is not valid HTTP/1.1")
     }
     let body = Self.json(answer)
     var head = HTTPResponseHead(

@@ -74,7 +74,7 @@ struct KnowledgeRoutes {
     // Only an item the caller can see is a conflict: an agent's reply whose id another agent's personal reply
     // holds goes to the agent's own namespace, so that the agent never learns of the other.
     guard try workbench.visibleItem(item.id, source: source, caller: caller) == nil else {
-      throw APIError(.conflict, "already_exists", "a \(source.rawValue) item with that id exists; PUT changes it")
+      throw APIError(.conflict, .alreadyExists, "a \(source.rawValue) item with that id exists; PUT changes it")
     }
     if !caller.isAdmin, let agent = caller.agent,
       try engine.store.item(tenant: caller.tenant, source: source, id: item.id) != nil
@@ -119,9 +119,9 @@ struct KnowledgeRoutes {
     switch object["id"] {
     case nil, is NSNull: break
     case let given as String where given != id:
-      throw APIError.unprocessable("id_mismatch", "field \"id\" differs from the id in the path")
+      throw APIError.unprocessable(.idMismatch, "field \"id\" differs from the id in the path")
     case is String: break
-    default: throw APIError(.badRequest, "invalid_item", "field \"id\" must be a string")
+    default: throw APIError(.badRequest, .invalidItem, "field \"id\" must be a string")
     }
     object["id"] = id
     return Array(try JSONSerialization.data(withJSONObject: object))

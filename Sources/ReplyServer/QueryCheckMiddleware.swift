@@ -12,9 +12,9 @@ struct QueryCheckMiddleware<Context: RequestContext>: RouterMiddleware {
     switch request.uri.query.flatMap(QueryString.problem(in:)) {
     case .notUTF8(let parameter)?:
       let shown = parameter.map { "query parameter \"\($0)\"" } ?? "a query parameter's name"
-      throw APIError(.badRequest, "invalid_utf8", "\(shown) is not percent-encoded UTF-8")
+      throw APIError(.badRequest, .invalidUTF8, "\(shown) is not percent-encoded UTF-8")
     case .nul(let parameter)?:
-      throw APIError(.badRequest, "invalid_text", "query parameter \"\(parameter)\" must not contain a NUL character")
+      throw APIError(.badRequest, .invalidText, "query parameter \"\(parameter)\" must not contain a NUL character")
     case nil: break
     }
     return try await next(request, context)

@@ -30,7 +30,7 @@ public struct ReplyRequestContext: RequestContext {
   func pathParameter(_ name: String) throws -> String {
     let raw = try parameters.require(name)
     guard let decoded = QueryString.pathParameter(raw[...]) else {
-      throw APIError(.badRequest, "invalid_path", "the \(name) in the path is not percent-encoded UTF-8")
+      throw APIError(.badRequest, .invalidPath, "the \(name) in the path is not percent-encoded UTF-8")
     }
     return decoded
   }

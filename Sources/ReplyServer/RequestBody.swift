@@ -7,23 +7,23 @@ enum RequestBody {
   static func bytes(_ request: Request, context: ReplyRequestContext) async throws -> [UInt8] {
     if let type = request.headers[.contentType], !isJSON(type) {
       throw APIError(
-        .unsupportedMediaType, "unsupported_media_type", "the body must be JSON (Content-Type: application/json)")
+        .unsupportedMediaType, .unsupportedMediaType, "the body must be JSON (Content-Type: application/json)")
     }
     let buffer: ByteBuffer
     do {
       buffer = try await request.body.collect(upTo: context.maxUploadSize)
     } catch {
-      throw APIError(.contentTooLarge, "body_too_large", "the body is over \(context.maxUploadSize) bytes")
+      throw APIError(.contentTooLarge, .bodyTooLarge, "the body is over \(context.maxUploadSize) bytes")
     }
     let bytes = Array(buffer.readableBytesView)
     guard String(validating: bytes, as: UTF8.self) != nil else {
-      throw APIError(.badRequest, "invalid_utf8", "the body is not valid UTF-8")
+      throw APIError(.badRequest, .invalidUTF8, "the body is not valid UTF-8")
     }
     switch JSONBodyCheck.problem(in: bytes) {
     case .nul(let field):
-      throw APIError(.badRequest, "invalid_text", "field \"\(field)\" must not contain a NUL character (U+0000)")
+      throw APIError(.badRequest, .invalidText, "field \"\(field)\" must not contain a NUL character (U+0000)")
     case .duplicateKey(let field):
-      throw APIError(.badRequest, "duplicate_field", "field \"\(field)\" is given more than once")
+      throw APIError(.badRequest, .duplicateField, "field \"\(field)\" is given more than once")
     case .numberOutOfRange, nil:
       return bytes
     }
@@ -75,14 +75,14 @@ enum RequestBody {
     switch error {
     case .keyNotFound(let key, let context): return .missing(path(context, key))
     case .typeMismatch(_, let context) where context.codingPath.isEmpty:
-      return APIError(.badRequest, "malformed_json", "the body must be a JSON object")
+      return APIError(.badRequest, .malformedJSON, "the body must be a JSON object")
     case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
       return .invalid("field \"\(path(context))\" must be \(describeType(type))")
     case .dataCorrupted(let context):
       return context.codingPath.isEmpty
-        ? APIError(.badRequest, "malformed_json", "the body is not valid JSON")
+        ? APIError(.badRequest, .malformedJSON, "the body is not valid JSON")
         : .invalid("field \"\(path(context))\": \(context.debugDescription)")
-    @unknown default: return APIError(.badRequest, "malformed_json", "the body is not valid JSON")
+    @unknown default: return APIError(.badRequest, .malformedJSON, "the body is not valid JSON")
     }
   }
 

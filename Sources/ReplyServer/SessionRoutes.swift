@@ -62,7 +62,7 @@ struct SessionRoutes {
     func customer(id pathId: String?) throws -> Customer {
       guard let id = pathId ?? id else { throw APIError.missing("id") }
       if let pathId, let bodyId = self.id, bodyId != pathId {
-        throw APIError.unprocessable("id_mismatch", "field \"id\" differs from the id in the path")
+        throw APIError.unprocessable(.idMismatch, "field \"id\" differs from the id in the path")
       }
       return Customer(
         id: id, name: name, channel: channel ?? .web, identity: identity, language: language, level: level,
@@ -289,7 +289,7 @@ struct SessionRoutes {
       throw APIError.invalid("field \"clientId\" is over 200 characters")
     }
     guard (body.body?.utf8.count ?? 0) <= 64 * 1024 else {
-      throw APIError(.badRequest, "message_too_long", "field \"body\" is over 64 KiB")
+      throw APIError(.badRequest, .messageTooLong, "field \"body\" is over 64 KiB")
     }
     let draft = MessageDraft(
       sender: body.sender, kind: kind, body: body.body, attachments: body.attachments ?? [], clientId: body.clientId,
@@ -356,7 +356,7 @@ struct SessionRoutes {
     }
     let q = parameters.get("q") ?? ""
     guard q.unicodeScalars.count <= SuggestionRoutes.maxQueryLength else {
-      throw APIError(.badRequest, "query_too_long", "q is over \(SuggestionRoutes.maxQueryLength) characters")
+      throw APIError(.badRequest, .queryTooLong, "q is over \(SuggestionRoutes.maxQueryLength) characters")
     }
     let status = try parameters.get("status").map { text in
       guard let status = ResolutionStatus(rawValue: text) else {

@@ -65,7 +65,7 @@ struct SuggestionRoutes {
     let parameters = request.uri.queryParameters
     let query = parameters.get("q") ?? ""
     guard query.unicodeScalars.count <= Self.maxQueryLength else {
-      throw APIError(.badRequest, "query_too_long", "q is over \(Self.maxQueryLength) characters")
+      throw APIError(.badRequest, .queryTooLong, "q is over \(Self.maxQueryLength) characters")
     }
     let conversation = try parameters.get("conversation").map { try Self.conversation($0, caller, sessions) }
     let options = SuggestOptions(
@@ -120,7 +120,7 @@ struct SuggestionRoutes {
       throw APIError.invalid("field \"message\" must not be empty")
     }
     guard message.utf8.count <= 64 * 1024 else {
-      throw APIError(.badRequest, "message_too_long", "field \"message\" is over 64 KiB")
+      throw APIError(.badRequest, .messageTooLong, "field \"message\" is over 64 KiB")
     }
     let limit = body.limit ?? 3
     guard (1...50).contains(limit) else { throw APIError.invalid("field \"limit\" must be between 1 and 50") }

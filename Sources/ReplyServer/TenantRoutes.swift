@@ -118,14 +118,14 @@ struct TenantRoutes {
     guard (1...100_000).contains(limit) else { throw APIError.invalid("field \"limit\" must be from 1 to 100000") }
     let picks = try engine.store.picks(tenant: caller.tenant).suffix(limit)
     guard !picks.isEmpty else {
-      throw APIError(.unprocessableContent, "no_picks", "the tenant has no picks to learn from")
+      throw APIError(.unprocessableContent, .noPicks, "the tenant has no picks to learn from")
     }
     let report = try await engine.learn(
       tenant: caller.tenant, from: picks.map { ($0.input, [$0.itemId]) }, sources: Set(KnowledgeSource.allCases),
       minimumCount: 2)
     guard !report.evidence.isEmpty || report.phrasingsKept > 0 else {
       throw APIError(
-        .unprocessableContent, "nothing_learned",
+        .unprocessableContent, .nothingLearned,
         "nothing to learn: the picked items were never, or always, among the candidates compared, and no text was picked twice for the same item"
       )
     }

@@ -72,7 +72,7 @@ extension SessionStore {
     try write { db in
       guard let customer = try Self.fetchCustomer(db, tenant: caller.tenant, id: customerId) else {
         throw SessionStoreError.unknown(
-          field: "customer", code: "unknown_customer", message: "no customer with id \(customerId)")
+          field: "customer", code: .unknownCustomer, message: "no customer with id \(customerId)")
       }
       guard !customer.blocked else { throw SessionStoreError.blocked(customer: customerId) }
       let at = now.timeIntervalSince1970
@@ -100,7 +100,7 @@ extension SessionStore {
     try change(session: id, caller: caller) { db, session in
       guard session.state == .queued else {
         throw SessionStoreError.conflict(
-          code: "invalid_state", message: "session \(id) is \(session.state.rawValue), not queued")
+          code: .invalidState, message: "session \(id) is \(session.state.rawValue), not queued")
       }
       guard caller.isAdmin || caller.agent == agent else {
         throw SessionStoreError.forbidden("an agent can only take a session for itself")
@@ -122,7 +122,7 @@ extension SessionStore {
     }
     return try change(session: id, caller: caller) { db, session in
       guard session.state != .ended else {
-        throw SessionStoreError.conflict(code: "invalid_state", message: "session \(id) has ended")
+        throw SessionStoreError.conflict(code: .invalidState, message: "session \(id) has ended")
       }
       try Self.requireOwner(session, caller)
       let at = now.timeIntervalSince1970
@@ -148,7 +148,7 @@ extension SessionStore {
   public func end(session id: Int64, reason: EndReason, by caller: Caller) throws(SessionStoreError) -> Session {
     try change(session: id, caller: caller) { db, session in
       guard session.state != .ended else {
-        throw SessionStoreError.conflict(code: "invalid_state", message: "session \(id) has already ended")
+        throw SessionStoreError.conflict(code: .invalidState, message: "session \(id) has already ended")
       }
       if reason != .agent && !caller.isAdmin {
         throw SessionStoreError.forbidden("only the administrator key records a customer's or a timeout's end")
@@ -172,7 +172,7 @@ extension SessionStore {
     try change(session: id, caller: caller) { db, session in
       guard session.state == .active else {
         throw SessionStoreError.conflict(
-          code: "invalid_state", message: "session \(id) is \(session.state.rawValue), not active")
+          code: .invalidState, message: "session \(id) is \(session.state.rawValue), not active")
       }
       try db.execute(sql: "UPDATE session SET state = 'offline' WHERE id = ?", arguments: [id])
       try logEvent(db, tenant: caller.tenant, session: id, kind: .offline, actor: caller.name)

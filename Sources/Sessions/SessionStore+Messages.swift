@@ -32,7 +32,7 @@ extension SessionStore {
       return PostedMessage(message: try SessionRows.message(stored), session: session, isRetry: true)
     }
     guard session.state != .ended else {
-      throw SessionStoreError.conflict(code: "session_ended", message: "session \(id) has ended")
+      throw SessionStoreError.conflict(code: .sessionEnded, message: "session \(id) has ended")
     }
     switch new.sender {
     case .customer:
@@ -153,7 +153,7 @@ extension SessionStore {
       let age = now.timeIntervalSince(message.createdAt)
       guard age <= Self.recallWindow else {
         throw SessionStoreError.conflict(
-          code: "recall_window_passed",
+          code: .recallWindowPassed,
           message: "message \(id) is \(Int(age)) s old; messages can be recalled for \(Int(Self.recallWindow)) s")
       }
       try db.execute(

@@ -1,3 +1,5 @@
+import Knowledge
+
 /// Why the session store refused or failed. Each case says what the caller can do about it.
 public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertible {
   /// No such customer, session, message or group for this tenant (another tenant's ids are not there either).
@@ -6,27 +8,27 @@ public enum SessionStoreError: Error, Equatable, Sendable, CustomStringConvertib
   case invalid(field: String, message: String)
   /// A field names something the tenant does not have (a customer that is not there): the request is well
   /// formed, what it refers to is missing.
-  case unknown(field: String, code: String, message: String)
+  case unknown(field: String, code: ErrorCode, message: String)
   /// The caller may see the thing but not do this to it (another agent's message or conversation).
   case forbidden(String)
   /// The thing is not in a state that allows it (recall after the window, a message to an ended session).
-  case conflict(code: String, message: String)
+  case conflict(code: ErrorCode, message: String)
   /// The customer is blocked: new sessions and messages from it are refused.
   case blocked(customer: String)
   /// The disk is full: nothing of the change was written.
   case diskFull
   case database(String)
 
-  public var code: String {
+  public var code: ErrorCode {
     switch self {
-    case .notFound: "not_found"
-    case .invalid: "invalid_argument"
+    case .notFound: .notFound
+    case .invalid: .invalidArgument
     case .unknown(_, let code, _): code
-    case .forbidden: "forbidden"
+    case .forbidden: .forbidden
     case .conflict(let code, _): code
-    case .blocked: "customer_blocked"
-    case .diskFull: "disk_full"
-    case .database: "store_failed"
+    case .blocked: .customerBlocked
+    case .diskFull: .diskFull
+    case .database: .storeFailed
     }
   }
 

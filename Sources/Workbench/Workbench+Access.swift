@@ -46,20 +46,20 @@ extension Workbench {
     for source in source.map({ [$0] }) ?? KnowledgeSource.allCases {
       if let stored = try visibleItem(id, source: source, caller: caller) { return stored }
     }
-    throw WorkbenchError.unknown(field: "suggestion", code: "unknown_suggestion", message: "no such item")
+    throw WorkbenchError.unknown(field: "suggestion", code: .unknownSuggestion, message: "no such item")
   }
 
   /// Refuses an agent the tenant does not have (`unknown_agent`).
   public func checkAgent(_ agent: String, tenant: String) throws {
     guard try engine.store.agent(tenant: tenant, id: agent) != nil else {
-      throw WorkbenchError.unknown(field: "agent", code: "unknown_agent", message: "no such agent")
+      throw WorkbenchError.unknown(field: "agent", code: .unknownAgent, message: "no such agent")
     }
   }
 
   /// Refuses a group no agent of the tenant is in (`unknown_group`).
   public func checkGroup(_ group: String, tenant: String) throws {
     guard try engine.store.agents(tenant: tenant).contains(where: { $0.groups.contains(group) }) else {
-      throw WorkbenchError.unknown(field: "group", code: "unknown_group", message: "no agent is in group \(group)")
+      throw WorkbenchError.unknown(field: "group", code: .unknownGroup, message: "no agent is in group \(group)")
     }
   }
 }

@@ -1,3 +1,4 @@
+import Knowledge
 import Sessions
 
 /// Why the workbench refused a request (a workflow's own rules; the stores' refusals pass through as their own
@@ -11,17 +12,17 @@ public enum WorkbenchError: Error, Sendable, Equatable, CustomStringConvertible 
   case invalidField(String)
   /// A well-formed request names an agent, a group or an item the tenant does not have (or the caller cannot
   /// see): `unknown_agent`, `unknown_group`, `unknown_suggestion`.
-  case unknown(field: String, code: String, message: String)
+  case unknown(field: String, code: ErrorCode, message: String)
   /// A reply's variables this session cannot fill.
   case unresolvedVariables([ReplyTemplate.Unresolved])
 
-  public var code: String {
+  public var code: ErrorCode {
     switch self {
-    case .forbidden: "forbidden"
-    case .missingField: "missing_field"
-    case .invalidField: "invalid_argument"
+    case .forbidden: .forbidden
+    case .missingField: .missingField
+    case .invalidField: .invalidArgument
     case .unknown(_, let code, _): code
-    case .unresolvedVariables: "unresolved_variables"
+    case .unresolvedVariables: .unresolvedVariables
     }
   }
 

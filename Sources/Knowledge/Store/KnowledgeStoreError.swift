@@ -13,14 +13,14 @@ public enum KnowledgeStoreError: Error, Equatable, Sendable, CustomStringConvert
   /// Synonyms that come to fewer than two different terms once trimmed (a well-formed request the data refuses).
   case tooFewTerms
 
-  public var code: String {
+  public var code: ErrorCode {
     switch self {
-    case .notFound: "not_found"
-    case .invalid: "invalid_argument"
-    case .alreadyExists: "already_exists"
-    case .database: "storage_failure"
-    case .diskFull: "disk_full"
-    case .tooFewTerms: "too_few_terms"
+    case .notFound: .notFound
+    case .invalid: .invalidArgument
+    case .alreadyExists: .alreadyExists
+    case .database: .storeFailed
+    case .diskFull: .diskFull
+    case .tooFewTerms: .tooFewTerms
     }
   }
 
