@@ -1,4 +1,4 @@
-internal import CICU
+@_implementationOnly import CICU
 
 /// Text after folding, with the way back to the input: unit `k` of `units` came from the input's UTF-16
 /// range `originStart[k] ..< originEnd[k]`.

@@ -1,4 +1,4 @@
-import CStemmer
+@_implementationOnly import CStemmer
 import Synchronization
 
 /// English stems from Snowball's `english` stemmer (Porter2, as Lucene and Xapian stem English), for the

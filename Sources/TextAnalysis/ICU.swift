@@ -1,4 +1,4 @@
-internal import CICU
+@_implementationOnly import CICU
 
 /// Small helpers over ICU's C API, shared by the folding table, the segmenter and the transliterators.
 enum ICU {

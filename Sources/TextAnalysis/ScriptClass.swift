@@ -1,4 +1,4 @@
-internal import CICU
+@_implementationOnly import CICU
 
 /// The writing system of a token, as the index and the suggestion ranking need it.
 public enum Script: String, Sendable, Hashable, Codable, CaseIterable {

@@ -1,10 +1,13 @@
-internal import CICU
+@_implementationOnly import CICU
 
 /// One ICU transliterator (such as `Han-Latin; Latin-ASCII`).
 ///
 /// ICU transliterators are not safe to use from two threads at once; owners call it under a lock.
 final class Transliterator {
-  private let handle: UnsafeMutablePointer<UTransliterator?>
+  /// A raw pointer, not ICU's `UTransliterator*`: CICU is imported implementation-only, so no stored property
+  /// may name its types.
+  private let raw: UnsafeMutableRawPointer
+  private var handle: UnsafeMutablePointer<UTransliterator?> { raw.assumingMemoryBound(to: UTransliterator?.self) }
 
   init(id: String) throws(TextAnalysisError) {
     let idUnits = Array(id.utf16)
@@ -12,7 +15,7 @@ final class Transliterator {
     let handle = idUnits.withUnsafeBufferPointer { rk_utrans_open($0.baseAddress, Int32($0.count), &status) }
     try ICU.check(status, "utrans_openU(\(id))")
     guard let handle else { throw .icu(operation: "utrans_openU(\(id))", status: "no transliterator") }
-    self.handle = handle
+    raw = UnsafeMutableRawPointer(handle)
   }
 
   deinit { rk_utrans_close(handle) }

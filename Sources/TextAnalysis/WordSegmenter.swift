@@ -1,4 +1,4 @@
-internal import CICU
+@_implementationOnly import CICU
 import Synchronization
 
 /// A word found by the segmenter: a range of the folded text and ICU's rule status for it.
