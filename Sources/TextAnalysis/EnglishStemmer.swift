@@ -1,5 +1,6 @@
-@_implementationOnly import CStemmer
 import Synchronization
+
+@_implementationOnly import CStemmer
 
 /// English stems from Snowball's `english` stemmer (Porter2, as Lucene and Xapian stem English), for the
 /// question model's stemmed-word features: the index keeps words as written (stemming them in the analyzer cost

@@ -1,5 +1,6 @@
-@_implementationOnly import CICU
 import Synchronization
+
+@_implementationOnly import CICU
 
 /// A word found by the segmenter: a range of the folded text and ICU's rule status for it.
 struct Segment: Equatable {
