@@ -10,7 +10,7 @@ PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
 DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev libstemmer-dev xapian-tools
 
-.PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens clean
+.PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens models clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
@@ -19,6 +19,7 @@ help:
 	@echo "make soak     a million items imported while suggest runs, then the index checked"
 	@echo "make fuzz     the libFuzzer targets in Fuzz/, FUZZ_SECONDS (300) each"
 	@echo "make apicheck schemathesis against openapi.yaml and a real server, APICHECK_SECONDS (60) a key"
+	@echo "make models   refit the 12 question models from the training data, compare with the shipped files"
 	@echo "make format | lint | lexicon | goldens | clean"
 
 # Installs the Debian packages that are missing (apt-get update first), and nothing when all are there.
@@ -133,6 +134,18 @@ lint:
 lexicon:
 	python3 tools/lexicon/generate_swift.py --out Sources/TextAnalysis/BuiltinLexicon+Words.swift
 	python3 tools/lexicon/generate_readings_swift.py --out Sources/TextAnalysis/PinyinReadings+Words.swift
+
+# LightGBM and numpy for make models, pinned (4.4 to 4.7 fit the same trees here; others are not checked).
+MODELS_VENV := .venv-models
+$(MODELS_VENV)/bin/python:
+	python3 -m venv $(MODELS_VENV)
+	$(MODELS_VENV)/bin/pip install --quiet --disable-pip-version-check lightgbm==4.7.0 numpy==2.4.6
+
+# Refits the 12 question models from the training data in ../shared/evaldata (tools/models/make-models.sh: the
+# recipes, about 35 minutes) into a temporary folder, and prints for each whether it reproduces the shipped file;
+# WRITE=1 then puts them over the shipped files; MODELS_FLAGS passes more (--out DIR, --work DIR, --check).
+models: release $(MODELS_VENV)/bin/python
+	tools/models/make-models.sh $(if $(WRITE),--write) $(MODELS_FLAGS)
 
 # Re-records the analysis goldens in corpora/analysis/golden/ (read the diff before committing it).
 goldens: deps

@@ -10,7 +10,8 @@ per candidate, `qid docid grade f1 f2 ...`. The shipped weights come from two sp
 - Banking77's training examples (`corpus_exemplars.jsonl`) that are not among the ten in its corpus, 3,000 of
   them as queries against `corpus.jsonl` (prefixes cut at 30, 50 and 70 % of their words), with the
   shipped candidate counts (60 for whole questions, `latinTypedQuestionCandidates` 40 for typed text): the
-  engine-rank features depend on the pool size, so a model is refitted when that changes.
+  engine-rank features depend on the pool size, so a model is refitted when that changes
+  (`tools/models/banking77-fit-split.py OUT` writes such a split, with a seeded sample of the 3,000).
 The learned models (`learnedQuestionModel`, `learnedTypedQuestionModel`, `learnedLatinQuestionModel`,
 `learnedLatinTypedQuestionModel`), for tenants with word evidence from `replykit learn`, come from the same
 fitting questions dumped with `replykit eval --word-evidence E.tsv --features OUT`, where E was learned from
@@ -20,17 +21,37 @@ queries), so that the evidence features are as new to the model as a tenant's ne
 afqmc_dev and Banking77's test queries are the check, never the input.
 The model is a logistic regression (L2 of 1e-2 per example, Newton steps) on "is this candidate relevant", each file weighted
 equally however many lines it has, then refined by coordinate search on the mean MRR@10 of the files, the
-measure the issue targets. Prints the weights as JSON (bias first), ready for `--weights` or the defaults.
+measure the issue targets. Prints the weights as JSON (bias first); with `--out` it also
+writes the model file (the shipped models' format, through tools/models/modelfile.py), whose "features"
+are the dump header's names of the columns fitted and whose "fitted" says how: `--on` describes the data.
+The linear models read the first 20 features (`--columns 20`), or 25 with learned evidence: the later ones
+are the trees'. `tools/models/make-models.sh` runs every recipe above.
 
-Usage: fit-question-model.py FEATURES.tsv [FEATURES.tsv ...]
+Usage: fit-question-model.py FEATURES.tsv [FEATURES.tsv ...] [--columns N] [--out FILE.json [--name NAME] --on TEXT]
 """
+import argparse
 import json
+import os
 import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
+import modelfile  # noqa: E402
 
-def load(path):
+SETTINGS = "logistic regression (L2 1e-2 per example), then coordinate search on mean MRR@10"
+
+
+def header(path):
+    """The feature names of a dump's first line, `# qid<TAB>docid<TAB>grade<TAB>name...`, in column order."""
+    with open(path) as f:
+        first = f.readline().rstrip("\n").split("\t")
+    if first[:3] != ["# qid", "docid", "grade"]:
+        sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
+    return first[3:]
+
+
+def load(path, columns=None):
     qids, labels, rows = [], [], []
     with open(path) as f:
         for line in f:
@@ -39,7 +60,8 @@ def load(path):
             parts = line.rstrip("\n").split("\t")
             qids.append(parts[0])
             labels.append(1.0 if int(parts[2]) > 0 else 0.0)
-            rows.append([1.0] + [float(x) for x in parts[3:]])
+            values = parts[3:] if columns is None else parts[3 : 3 + columns]
+            rows.append([1.0] + [float(x) for x in values])
     x = np.array(rows)
     y = np.array(labels)
     _, group = np.unique(np.array(qids), return_inverse=True)
@@ -62,7 +84,22 @@ def mrr(w, x, y, group, queries):
 
 
 def main():
-    sets = [load(p) for p in sys.argv[1:]]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("features", nargs="+", help="dumps of replykit eval --features")
+    parser.add_argument("--columns", type=int, help="fit on the dumps' first N features (default: all)")
+    parser.add_argument("--out", help="also write the model file (tools/models/modelfile.py)")
+    parser.add_argument("--name", help="the model's name (default: --out's file name without .json)")
+    parser.add_argument("--on", help="with --out: the data it was fitted on, for the file's \"fitted\"")
+    args = parser.parse_args()
+    if args.out and not args.on:
+        parser.error("--out needs --on (what the model is fitted on)")
+    names = header(args.features[0])
+    for path in args.features[1:]:
+        if header(path) != names:
+            sys.exit(f"{path}: other features than {args.features[0]}")
+    if args.columns is not None and not 1 <= args.columns <= len(names):
+        parser.error(f"--columns must be from 1 to {len(names)}")
+    sets = [load(p, args.columns) for p in args.features]
     queries = [len(np.unique(g)) for _, _, g in sets]
     x = np.vstack([s[0] for s in sets])
     y = np.concatenate([s[1] for s in sets])
@@ -95,7 +132,16 @@ def main():
                         w, best, improved = v, value, True
     print(f"after coordinate search: mean MRR@10 {best:.4f} " +
           " ".join(f"{mrr(w, *s, q):.4f}" for s, q in zip(sets, queries)), file=sys.stderr)
-    print(json.dumps({"questionModel": [round(float(v), 3) for v in w]}))
+    # + 0.0: a weight rounded to -0.0 is written 0.0.
+    weights = [round(float(v), 3) + 0.0 for v in w]
+    print(json.dumps({"questionModel": weights}))
+    if args.out:
+        name = args.name or os.path.splitext(os.path.basename(args.out))[0]
+        modelfile.write(args.out, {
+            "model": "linear", "name": name, "featureSchema": 1, "features": names[: len(weights) - 1],
+            "fitted": {"by": "tools/eval/fit-question-model.py", "on": args.on, "settings": SETTINGS},
+            "bias": weights[0], "weights": weights[1:],
+        })
 
 
 if __name__ == "__main__":

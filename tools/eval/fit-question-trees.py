@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits a tree model for the question ranking (RankingWeights.typedQuestionTrees) from feature dumps.
+"""Fits a tree model for the question ranking (the shipped *-trees.json model files) from feature dumps.
 
 Each input is written by `replykit eval --mode prefix --features OUT ...` on a training split: one line per
 candidate, `qid docid grade f1 f2 ...` (see fit-question-model.py). The shipped model comes from the seven
@@ -9,7 +9,14 @@ disjoint AFQMC train parts, each its own index the size of afqmc_dev:
     replykit eval --corpus /tmp/part$k/corpus.jsonl --queries /tmp/part$k/queries_prefix.tsv \\
       --qrels /tmp/part$k/qrels_prefix.txt --as bot --mode prefix --features /tmp/part$k/typed.tsv
   done
-  tools/eval/fit-question-trees.py /tmp/part?/typed.tsv --swift Sources/SearchIndex/QuestionTrees+Standard.swift
+  tools/eval/fit-question-trees.py /tmp/part?/typed.tsv --rounds 300 --rate 0.08 \\
+    --out typed-han-trees.json --on "7 disjoint AFQMC train parts ..."
+A dump lists each query's candidates in the ranking model's order, and LightGBM's bagging depends on the rows'
+order: the dumps are written with the models that ranked when the shipped trees were fitted, the tree models
+off (`--weights` with them null, or [] in the flat weights files before the grouped ones) for the lexical
+trees and the whole-question learned trees, only the learned typed trees off for those (the lexical typed trees
+ranked for tenants with evidence then); with the trees that rank now, the same rows come in another order and
+the trees differ.
 With --validate F (a dump left out of the inputs) it prints that file's MRR@10 under the model too, which is
 how the settings below were chosen (parts 0 to 5 in, part 6 out); afqmc_dev is the check, never the input.
 
@@ -17,7 +24,11 @@ The model is LightGBM's LambdaRank (gradient-boosted regression trees whose grad
 nDCG@10 from swapping two candidates of a query): it ranks the candidates of one query against each other,
 which is what suggest does with them, and it weighs features beside each other (how many characters were
 typed changes what a shared word is worth), which a linear model cannot. Needs `pip install lightgbm numpy`
-(PyPI). Prints `{"typedQuestionTrees": [...]}`, ready for `replykit eval --weights`.
+(PyPI; `make models` pins the version in .venv-models). Prints `{"typedQuestionTrees": [...]}` (the field's
+trees; a weights file takes the model file `--out` writes, under "models"); `--out` also writes the model file through tools/models/modelfile.py: "features" are
+the dump header's names, "fitted" the command (with --field), `--on` (the data; "; N queries" is added) and the
+settings. `tools/models/make-models.sh` runs the recipes of all four shipped tree models (the files' "settings":
+typed 300 rounds at rate 0.08, whole 800 at 0.03).
 `--field` names the model: `typedQuestionTrees` (the default; dumps of `--mode prefix`), `questionTrees`
 (smart reply's, from dumps of `--mode full` over each part's queries.tsv), and `learnedTypedQuestionTrees` /
 `learnedQuestionTrees` for tenants with learned evidence, from dumps written with `--word-evidence E` (E
@@ -25,23 +36,30 @@ learned by `replykit learn` from the part's rest_queries.tsv / rest_qrels.txt ov
 the other parts' questions).
 
 Usage: fit-question-trees.py FEATURES.tsv [...] [--validate F.tsv] [--rounds N] [--leaves N] [--rate R]
-       [--min-leaf N] [--seed N] [--field NAME] [--swift OUT.swift]
+       [--min-leaf N] [--seed N] [--threads N] [--field NAME] [--out FILE.json [--name NAME] --on TEXT]
 """
 import argparse
 import json
+import os
 import sys
 
 import lightgbm
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
+import modelfile  # noqa: E402
 
-# RankingWeights field -> the generated standard value's name in QuestionTrees+Standard*.swift.
-FIELDS = {
-    "typedQuestionTrees": "standardTyped",
-    "learnedTypedQuestionTrees": "standardLearnedTyped",
-    "questionTrees": "standardWhole",
-    "learnedQuestionTrees": "standardLearnedWhole",
-}
+# The RankingWeights fields, for the printed JSON and the model file's "by".
+FIELDS = ("typedQuestionTrees", "learnedTypedQuestionTrees", "questionTrees", "learnedQuestionTrees")
+
+
+def header(path):
+    """The feature names of a dump's first line, `# qid<TAB>docid<TAB>grade<TAB>name...`, in column order."""
+    with open(path) as f:
+        first = f.readline().rstrip("\n").split("\t")
+    if first[:3] != ["# qid", "docid", "grade"]:
+        sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
+    return first[3:]
 
 
 def load(path):
@@ -120,12 +138,21 @@ def main():
     parser.add_argument("--rate", type=float, default=0.03)
     parser.add_argument("--min-leaf", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--swift", help="also write the model as this generated Swift file (the standard)")
+    parser.add_argument("--threads", type=int, default=0, help="LightGBM's num_threads (0: OpenMP's default)")
+    parser.add_argument("--out", help="also write the model file (tools/models/modelfile.py)")
+    parser.add_argument("--name", help="the model's name (default: --out's file name without .json)")
+    parser.add_argument("--on", help="with --out: the data it was fitted on, for the file's \"fitted\"")
     parser.add_argument("--field", choices=sorted(FIELDS), default="typedQuestionTrees",
                         help="which RankingWeights model: typed text or whole questions (dumps written with --mode "
                              "prefix or full), for tenants with learned word evidence or not (dumps written with "
                              "--word-evidence or not)")
     args = parser.parse_args()
+    if args.out and not args.on:
+        parser.error("--out needs --on (what the model is fitted on)")
+    names = header(args.features[0])
+    for path in args.features[1:]:
+        if header(path) != names:
+            sys.exit(f"{path}: other features than {args.features[0]}")
 
     loaded = [load(path) for path in args.features]
     qids = np.concatenate([q for q, _, _ in loaded])
@@ -136,6 +163,8 @@ def main():
         "min_data_in_leaf": args.min_leaf, "bagging_fraction": 0.8, "bagging_freq": 1, "feature_fraction": 0.8,
         "lambdarank_truncation_level": 10, "seed": args.seed, "deterministic": True, "verbose": -1,
     }
+    if args.threads:
+        params["num_threads"] = args.threads
     model = lightgbm.train(params, lightgbm.Dataset(x, labels, group=group_sizes(qids)), num_boost_round=args.rounds)
     print(f"{len(group_sizes(qids))} queries, {len(labels)} candidates, {x.shape[1]} features; "
           f"MRR@10 of the queries with candidates: fitted {mrr(qids, labels, model.predict(x)):.4f}", file=sys.stderr)
@@ -144,18 +173,17 @@ def main():
         print(f"validation {args.validate}: {mrr(vq, vy, model.predict(vx)):.4f}", file=sys.stderr)
 
     trees = [as_arrays(tree) for tree in model.dump_model()["tree_info"]]
-    encoded = json.dumps(trees, separators=(",", ":"))
-    field, name = args.field, FIELDS[args.field]
-    print(json.dumps({field: trees}, separators=(",", ":")))
-    if args.swift:
-        with open(args.swift, "w") as f:
-            f.write("// Generated by tools/eval/fit-question-trees.py --swift: do not edit by hand.\n")
-            f.write(f"// {len(args.features)} dumps, {len(group_sizes(qids))} queries; rounds {args.rounds}, leaves {args.leaves}, "
-                    f"rate {args.rate}, min-leaf {args.min_leaf}, seed {args.seed}\n\n")
-            f.write("extension QuestionTrees {\n")
-            f.write(f"  /// `RankingWeights.{field}`' standard value.\n")
-            f.write(f"  static let {name} = QuestionTrees(json: #\"{encoded}\"#)\n")
-            f.write("}\n")
+    print(json.dumps({args.field: trees}, separators=(",", ":")))
+    if args.out:
+        name = args.name or os.path.splitext(os.path.basename(args.out))[0]
+        settings = (f"rounds {args.rounds}, leaves {args.leaves}, rate {args.rate}, min-leaf {args.min_leaf}, "
+                    f"seed {args.seed}")
+        modelfile.write(args.out, {
+            "model": "trees", "name": name, "featureSchema": 1, "features": names,
+            "fitted": {"by": f"tools/eval/fit-question-trees.py --field {args.field}",
+                       "on": f"{args.on}; {len(group_sizes(qids))} queries", "settings": settings},
+            "trees": trees,
+        })
 
 
 if __name__ == "__main__":
