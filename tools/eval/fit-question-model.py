@@ -42,15 +42,6 @@ import modelfile  # noqa: E402
 SETTINGS = "logistic regression (L2 1e-2 per example), then coordinate search on mean MRR@10"
 
 
-def header(path):
-    """The feature names of a dump's first line, `# qid<TAB>docid<TAB>grade<TAB>name...`, in column order."""
-    with open(path) as f:
-        first = f.readline().rstrip("\n").split("\t")
-    if first[:3] != ["# qid", "docid", "grade"]:
-        sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
-    return first[3:]
-
-
 def load(path, columns=None):
     qids, labels, rows = [], [], []
     with open(path) as f:
@@ -93,9 +84,9 @@ def main():
     args = parser.parse_args()
     if args.out and not args.on:
         parser.error("--out needs --on (what the model is fitted on)")
-    names = header(args.features[0])
+    names = modelfile.dump_features(args.features[0])
     for path in args.features[1:]:
-        if header(path) != names:
+        if modelfile.dump_features(path) != names:
             sys.exit(f"{path}: other features than {args.features[0]}")
     if args.columns is not None and not 1 <= args.columns <= len(names):
         parser.error(f"--columns must be from 1 to {len(names)}")

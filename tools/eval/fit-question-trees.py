@@ -53,15 +53,6 @@ import modelfile  # noqa: E402
 FIELDS = ("typedQuestionTrees", "learnedTypedQuestionTrees", "questionTrees", "learnedQuestionTrees")
 
 
-def header(path):
-    """The feature names of a dump's first line, `# qid<TAB>docid<TAB>grade<TAB>name...`, in column order."""
-    with open(path) as f:
-        first = f.readline().rstrip("\n").split("\t")
-    if first[:3] != ["# qid", "docid", "grade"]:
-        sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
-    return first[3:]
-
-
 def load(path):
     """The candidates of one dump: query ids, relevance (0 or 1), features; rows of a query stay together."""
     qids, labels, rows = [], [], []
@@ -149,9 +140,9 @@ def main():
     args = parser.parse_args()
     if args.out and not args.on:
         parser.error("--out needs --on (what the model is fitted on)")
-    names = header(args.features[0])
+    names = modelfile.dump_features(args.features[0])
     for path in args.features[1:]:
-        if header(path) != names:
+        if modelfile.dump_features(path) != names:
             sys.exit(f"{path}: other features than {args.features[0]}")
 
     loaded = [load(path) for path in args.features]

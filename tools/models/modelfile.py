@@ -15,6 +15,7 @@ A model file is one JSON object:
 Python 3 standard library only.
 """
 import json
+import sys
 
 KEYS = ("model", "name", "featureSchema", "features", "fitted")
 
@@ -63,3 +64,13 @@ def write(path, model):
 def read(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+def dump_features(path):
+    """The feature names in the first line of a `replykit eval --features` dump, `# qid<TAB>docid<TAB>grade<TAB>
+    name...`, in column order: what a model fitted on the dump reads."""
+    with open(path) as f:
+        first = f.readline().rstrip("\n").split("\t")
+    if first[:3] != ["# qid", "docid", "grade"]:
+        sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
+    return first[3:]
