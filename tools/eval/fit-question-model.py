@@ -84,10 +84,7 @@ def main():
     args = parser.parse_args()
     if args.out and not args.on:
         parser.error("--out needs --on (what the model is fitted on)")
-    names = modelfile.dump_features(args.features[0])
-    for path in args.features[1:]:
-        if modelfile.dump_features(path) != names:
-            sys.exit(f"{path}: other features than {args.features[0]}")
+    names = modelfile.dump_features(args.features)
     if args.columns is not None and not 1 <= args.columns <= len(names):
         parser.error(f"--columns must be from 1 to {len(names)}")
     sets = [load(p, args.columns) for p in args.features]

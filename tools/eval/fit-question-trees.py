@@ -140,10 +140,7 @@ def main():
     args = parser.parse_args()
     if args.out and not args.on:
         parser.error("--out needs --on (what the model is fitted on)")
-    names = modelfile.dump_features(args.features[0])
-    for path in args.features[1:]:
-        if modelfile.dump_features(path) != names:
-            sys.exit(f"{path}: other features than {args.features[0]}")
+    names = modelfile.dump_features(args.features)
 
     loaded = [load(path) for path in args.features]
     qids = np.concatenate([q for q, _, _ in loaded])

@@ -66,11 +66,17 @@ def read(path):
         return json.load(f)
 
 
-def dump_features(path):
-    """The feature names in the first line of a `replykit eval --features` dump, `# qid<TAB>docid<TAB>grade<TAB>
-    name...`, in column order: what a model fitted on the dump reads."""
-    with open(path) as f:
-        first = f.readline().rstrip("\n").split("\t")
-    if first[:3] != ["# qid", "docid", "grade"]:
-        sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
-    return first[3:]
+def dump_features(paths):
+    """The feature names in the first line of `replykit eval --features` dumps, `# qid<TAB>docid<TAB>grade<TAB>
+    name...`, in column order: what a model fitted on them reads. Every dump must name the same features."""
+    names = None
+    for path in paths:
+        with open(path) as f:
+            first = f.readline().rstrip("\n").split("\t")
+        if first[:3] != ["# qid", "docid", "grade"]:
+            sys.exit(f"{path}: no header line `# qid<TAB>docid<TAB>grade<TAB>features...`")
+        if names is None:
+            names = first[3:]
+        elif first[3:] != names:
+            sys.exit(f"{path}: other features than {paths[0]}")
+    return names
