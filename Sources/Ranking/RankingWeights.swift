@@ -80,6 +80,9 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     public var latinCandidates = 40
     /// Put the items whose title starts with the typed text first (and make them candidates).
     public var titleStartFirst = false
+    /// How many of the agent's quick replies whose title starts with the typed text (or its pinyin or
+    /// initials) go first, before anything else that matched (`Suggester.quickRepliesFirst`; 0: none).
+    public var quickTitleStarts = 3
     /// Typed Chinese text's any-word candidates leave out words and character pairs found in more than this
     /// share of the titles and questions, when a rarer finished word is typed (1: none left out).
     public var commonShare = 0.1

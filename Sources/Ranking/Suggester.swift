@@ -75,6 +75,16 @@ public final class Suggester: Sendable {
     let analyzer = try analyzers.analyzer(for: tenant)
     let (tokens, planned) = try analysed(text, options: .typedQuery, analyzer: analyzer, context: context)
     guard let plan = planned else { return try mostUsed(tenant: tenant, options: options, context: context) }
+    let ranked = try ranked(text, tokens: tokens, plan: plan, tenant: tenant, options: options, context: context)
+    return try quickRepliesFirst(ranked, plan: plan, tenant: tenant, options: options, context: context)
+  }
+
+  /// `text` ranked by the question model (several words typed) or by the tiers (a word or two).
+  private func ranked(
+    _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions,
+    context: TenantContext
+  ) throws -> [Suggestion] {
+    let analyzer = try analyzers.analyzer(for: tenant)
     let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let typedTrees = weights.questionTrees(for: tokens, typed: true, learned: !context.evidence.isEmpty)
     let questionWords =
@@ -118,6 +128,85 @@ public final class Suggester: Sendable {
       }
     }
     return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
+  }
+
+  /// `ranked` with the agent's quick replies whose title matches the typed text put first, at most
+  /// `Typed.quickTitleStarts`: those whose title starts with it (or with its pinyin or initials: `#tk` for
+  /// 退款流程), the most used first, then those with every typed word in the title. `#` exists for the
+  /// agent's own replies, and beside a large bot knowledge base they sink: hundreds of bot questions share 花呗
+  /// with the quick reply titled 花呗分期 and outrank it on words alone. The rest keep their order.
+  func quickRepliesFirst(
+    _ ranked: [Suggestion], plan: QueryPlan, tenant: String, options: SuggestOptions, context: TenantContext
+  ) throws -> [Suggestion] {
+    let wanted = min(weights.typed.quickTitleStarts, options.limit)
+    guard wanted > 0, options.sources.contains(.quick), !plan.whole.isEmpty else { return ranked }
+    let filter = visibility(tenant: tenant, agent: options.agent, sources: [.quick], context: context)
+    let quick = IndexQuery.term(TermPrefix.source + KnowledgeSource.quick.rawValue)
+    let hits = try stages.measure(.quickTitleStarts) { () -> [IndexHit] in
+      var starts: [IndexHit] = []
+      if let start = titleStartQuery(plan, context: context) {
+        // Among themselves by usage and scope: their text score only says which key matched.
+        starts = byUse(try search(filter.apply(to: .filter(start, quick)), limit: wanted))
+      }
+      guard starts.count < wanted, !plan.titleQueries.isEmpty else { return starts }
+      let seen = Set(starts.map(\.docid))
+      let words = try search(filter.apply(to: .filter(.and(plan.titleQueries), quick)), limit: wanted + starts.count)
+      return starts + rescored(words).filter { !seen.contains($0.docid) }
+    }
+    // Those the ranking already shows move up as they are; the others are read and highlighted.
+    func key(_ source: KnowledgeSource, _ id: String) -> String { "\(source.rawValue)\u{1F}\(id)" }
+    let shown = Dictionary(ranked.map { (key($0.source, $0.id), $0) }, uniquingKeysWith: { first, _ in first })
+    var firstKeys: [String] = []
+    var missing: [IndexHit] = []
+    for hit in hits {
+      guard let indexed = try? IndexedKey(data: hit.data) else { continue }
+      let itemKey = key(indexed.source, indexed.id)
+      guard !firstKeys.contains(itemKey) else { continue }  // another language version
+      firstKeys.append(itemKey)
+      if shown[itemKey] == nil { missing.append(hit) }
+      if firstKeys.count == wanted { break }
+    }
+    guard !firstKeys.isEmpty else { return ranked }
+    var read: [String: Suggestion] = [:]
+    if !missing.isEmpty {
+      var readOptions = options
+      readOptions.limit = missing.count
+      let analyzer = try analyzers.analyzer(for: tenant)
+      for suggestion in try present(missing, plan: plan, analyzer: analyzer, options: readOptions, context: context) {
+        read[key(suggestion.source, suggestion.id)] = suggestion
+      }
+    }
+    let first = firstKeys.compactMap { shown[$0] ?? read[$0] }
+    let rest = ranked.filter { !firstKeys.contains(key($0.source, $0.id)) }
+    return Array((first + rest).prefix(options.limit))
+  }
+
+  /// `hits` ordered by usage and scope alone (equal ones keep their order).
+  private func byUse(_ hits: [IndexHit]) -> [IndexHit] {
+    func use(_ hit: IndexHit) -> Double { weights.signals.usage * hit.usage + weights.signals.scope * hit.scopeRank }
+    return hits.enumerated().sorted { a, b in
+      use(a.element) != use(b.element) ? use(a.element) > use(b.element) : a.offset < b.offset
+    }.map(\.element)
+  }
+
+  /// Titles that start with the typed text, or (letters typed, pinyin on) whose pinyin or initials do.
+  private func titleStartQuery(_ plan: QueryPlan, context: TenantContext) -> IndexQuery? {
+    let whole = plan.whole
+    var starts: [IndexQuery] = []
+    if whole.count <= KnowledgeDocumentBuilder.titlePrefixLength {
+      starts.append(.term(TermPrefix.titlePrefix + whole))
+    }
+    if context.settings.pinyinEnabled && isLetters(whole) && whole.count >= 2 {
+      if whole.count <= KnowledgeDocumentBuilder.pinyinPrefixLength {
+        starts.append(.term(TermPrefix.titleInitials + whole))
+      }
+      // The whole title's pinyin is indexed by its first two letters and whole: longer starts expand.
+      starts.append(
+        whole.count == 2
+          ? .term(TermPrefix.titlePinyin + whole)
+          : .prefix(TermPrefix.titlePinyin + whole, maxExpansion: weights.matching.maxPrefixExpansion))
+    }
+    return starts.isEmpty ? nil : starts.count == 1 ? starts[0] : .or(starts)
   }
 
   /// Text score plus usage and scope, best first; equal scores keep the tiers' order (a title match before a

@@ -210,6 +210,7 @@ import TextAnalysis
     var weights = RankingWeights()
     weights.typed.questionWords = 2
     weights.typed.twoWordCandidates = 1
+    weights.typed.quickTitleStarts = 0  // this is about titles of every source (quick replies: QuickRepliesFirstTests)
     func first(_ titleStartFirst: Bool) throws -> String? {
       weights.typed.titleStartFirst = titleStartFirst
       return try engine.suggester(weights: weights).suggest("退款到", tenant: "acme", options: SuggestOptions(limit: 1))
