@@ -69,6 +69,15 @@ package struct AnalyzedQuestion: Sendable {
     return bigrams
   }
 
+  /// The Han characters of `tokens` (the index's character terms, see `TermPrefix.character`).
+  package static func hanCharacters(_ tokens: [Token]) -> Set<String> {
+    var characters = Set<String>()
+    for token in tokens where token.script == .han {
+      for character in token.term { characters.insert(String(character)) }
+    }
+    return characters
+  }
+
   /// The text's adjacent character pairs (the character itself when it has one), and its length in characters.
   /// Pairs are cut from the text by its indices: building each from two `Character`s cost a fifth of
   /// analysing a stored question the first time it is weighed.

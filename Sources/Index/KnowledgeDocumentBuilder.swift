@@ -104,10 +104,12 @@ package struct KnowledgeDocumentBuilder {
 
     let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
     var bigrams = AnalyzedQuestion.hanBigrams(titleTokens)
+    var characters = AnalyzedQuestion.hanCharacters(titleTokens)
     var questions = [titleTokens.map(AnalyzedWord.init)]
     for question in texts.similar {
       let tokens = try addField(TermPrefix.similar, question)
       bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
+      characters.formUnion(AnalyzedQuestion.hanCharacters(tokens))
       questions.append(tokens.map(AnalyzedWord.init))
     }
     // Learned phrasings are searched as similar questions are (typed text and smart reply find the item by
@@ -116,9 +118,11 @@ package struct KnowledgeDocumentBuilder {
     for question in learned {
       let tokens = try addField(TermPrefix.similar, question)
       bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
+      characters.formUnion(AnalyzedQuestion.hanCharacters(tokens))
       learnedWords.append(tokens.map(AnalyzedWord.init))
     }
     document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }
+    document.terms += characters.sorted().map { TermPrefix.character + $0 }
     _ = try addField(TermPrefix.body, texts.body, positions: false)
     for tag in item.tags { _ = try addField(TermPrefix.tag, tag, positions: false) }
     addTitlePrefixes(titleTokens, to: &document)

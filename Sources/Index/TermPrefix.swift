@@ -14,6 +14,10 @@ package enum TermPrefix {
   /// Han character pairs of titles and questions, without positions: a fallback for words the segmenter
   /// split differently in the question and in what was asked.
   package static let bigram = "N"
+  /// Han characters of titles and questions, without positions: with the pairs, the evidence of a plain
+  /// character n-gram engine, kept under the segmenter's words so that a word split another way (or a
+  /// character the segmenter joined to its neighbour) still counts.
+  package static let character = "U"
   /// Tags as text.
   package static let tag = "K"
   /// Proper prefixes (1 to 6 characters) of each title word; the whole word is its title term.

@@ -40,6 +40,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     /// text and for typed text.
     public var bigram = 1.0
     public var typedBigram = 1.0
+    /// Han characters of titles and questions (`TermPrefix.character`), for whole text and for typed text.
+    public var character = 1.0
+    public var typedCharacter = 0.0
+    /// Characters found in more than this share of the documents are not asked for (1: all are).
+    public var commonCharacterShare = 0.1
   }
 
   /// How much each way a typed word can match counts, relative to the word itself.

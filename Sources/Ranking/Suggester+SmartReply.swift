@@ -174,6 +174,20 @@ extension Suggester {
     if bigramWeight > 0 && !bigrams.isEmpty {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
+    let characterWeight = partial ? weights.fields.typedCharacter : weights.fields.character
+    var characters = characterWeight > 0 ? AnalyzedQuestion.hanCharacters(tokens).sorted() : []
+    if weights.fields.commonCharacterShare < 1 && !characters.isEmpty {
+      // A character in more than this share of the documents lifts no candidate (its words and pairs are
+      // asked for anyway) and walks the longest posting lists.
+      let (documents, frequencies) = try readers.withReader { index in
+        (try index.documentCount, try characters.map { try index.termFrequency(TermPrefix.character + $0) })
+      }
+      let most = Double(documents) * weights.fields.commonCharacterShare
+      characters = zip(characters, frequencies).filter { Double($0.1) <= most }.map(\.0)
+    }
+    if !characters.isEmpty {
+      queries.append(.scaled(.or(characters.map { .term(TermPrefix.character + $0) }), by: characterWeight))
+    }
     var hits: [IndexHit] = []
     // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
     let enough =
