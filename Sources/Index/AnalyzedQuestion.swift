@@ -78,6 +78,28 @@ package struct AnalyzedQuestion: Sendable {
     return characters
   }
 
+  /// The stems of the Latin words of `tokens`, one per word (the index's stem terms, see `TermPrefix.stem`).
+  package static func latinStemList(_ tokens: [Token]) -> [String] {
+    tokens.filter { $0.script == .latin }.map { EnglishStemmer.stem($0.term) }
+  }
+
+  package static func latinStems(_ tokens: [Token]) -> Set<String> { Set(latinStemList(tokens)) }
+
+  /// The character trigrams of the Latin words of `tokens` of three letters or more, every one (the index's
+  /// trigram terms, see `TermPrefix.trigram`): a misspelt word (pasword) still shares most of them with the
+  /// right one.
+  package static func latinTrigramList(_ tokens: [Token]) -> [String] {
+    var trigrams: [String] = []
+    for token in tokens where token.script == .latin {
+      let characters = Array(token.term)
+      guard characters.count >= 3 else { continue }
+      for start in 0...(characters.count - 3) { trigrams.append(String(characters[start..<start + 3])) }
+    }
+    return trigrams
+  }
+
+  package static func latinTrigrams(_ tokens: [Token]) -> Set<String> { Set(latinTrigramList(tokens)) }
+
   /// The text's adjacent character pairs (the character itself when it has one), and its length in characters.
   /// Pairs are cut from the text by its indices: building each from two `Character`s cost a fifth of
   /// analysing a stored question the first time it is weighed.

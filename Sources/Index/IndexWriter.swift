@@ -16,7 +16,7 @@ package actor IndexWriter {
   /// Documents written (added, replaced or deleted) since the index was last compacted or opened.
   private(set) var writtenSinceCompaction = 0
 
-  package static let formatVersion = "11"
+  package static let formatVersion = "12"
   private enum Key {
     static let analyzer = "replykit.analyzer"
     static let format = "replykit.format"

@@ -105,11 +105,17 @@ package struct KnowledgeDocumentBuilder {
     let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
     var bigrams = AnalyzedQuestion.hanBigrams(titleTokens)
     var characters = AnalyzedQuestion.hanCharacters(titleTokens)
+    // Stems and trigrams count every occurrence (as words do): an intent's ten example questions saying
+    // "refund" five times say more than one saying it once.
+    var stems = AnalyzedQuestion.latinStemList(titleTokens)
+    var trigrams = AnalyzedQuestion.latinTrigramList(titleTokens)
     var questions = [titleTokens.map(AnalyzedWord.init)]
     for question in texts.similar {
       let tokens = try addField(TermPrefix.similar, question)
       bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
       characters.formUnion(AnalyzedQuestion.hanCharacters(tokens))
+      stems += AnalyzedQuestion.latinStemList(tokens)
+      trigrams += AnalyzedQuestion.latinTrigramList(tokens)
       questions.append(tokens.map(AnalyzedWord.init))
     }
     // Learned phrasings are searched as similar questions are (typed text and smart reply find the item by
@@ -119,10 +125,14 @@ package struct KnowledgeDocumentBuilder {
       let tokens = try addField(TermPrefix.similar, question)
       bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
       characters.formUnion(AnalyzedQuestion.hanCharacters(tokens))
+      stems += AnalyzedQuestion.latinStemList(tokens)
+      trigrams += AnalyzedQuestion.latinTrigramList(tokens)
       learnedWords.append(tokens.map(AnalyzedWord.init))
     }
     document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }
     document.terms += characters.sorted().map { TermPrefix.character + $0 }
+    document.terms += stems.map { TermPrefix.stem + $0 }.filter(TermPrefix.fits)
+    document.terms += trigrams.map { TermPrefix.trigram + $0 }
     _ = try addField(TermPrefix.body, texts.body, positions: false)
     for tag in item.tags { _ = try addField(TermPrefix.tag, tag, positions: false) }
     addTitlePrefixes(titleTokens, to: &document)

@@ -18,6 +18,11 @@ package enum TermPrefix {
   /// character n-gram engine, kept under the segmenter's words so that a word split another way (or a
   /// character the segmenter joined to its neighbour) still counts.
   package static let character = "U"
+  /// Stems of the Latin words of titles and questions, without positions: refund finds refunds and refunded.
+  package static let stem = "Z"
+  /// Character trigrams of the Latin words of titles and questions, without positions: the evidence a
+  /// trigram index has for misspelt and transliterated words (pasword, acount, paisa wapas).
+  package static let trigram = "G"
   /// Tags as text.
   package static let tag = "K"
   /// Proper prefixes (1 to 6 characters) of each title word; the whole word is its title term.

@@ -43,7 +43,13 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     /// Han characters of titles and questions (`TermPrefix.character`), for whole text and for typed text.
     public var character = 1.0
     public var typedCharacter = 0.0
-    /// Characters found in more than this share of the documents are not asked for (1: all are).
+    /// Stems of Latin words (`TermPrefix.stem`) and their character trigrams (`TermPrefix.trigram`), for whole
+    /// text and for typed text.
+    public var stem = 1.0
+    public var typedStem = 1.0
+    public var trigram = 0.5
+    public var typedTrigram = 0.5
+    /// Characters and trigrams found in more than this share of the documents are not asked for (1: all are).
     public var commonCharacterShare = 0.1
   }
 

@@ -100,6 +100,42 @@ extension Suggester {
     return (queries, bigrams.filter { pairs.contains($0) })
   }
 
+  /// What a plain n-gram engine would ask for beside the words: the Han characters (`fields.character`), the
+  /// Latin words' stems (`fields.stem`) and character trigrams (`fields.trigram`), or their typed settings,
+  /// each an OR scaled by its weight. Characters and trigrams in more than `fields.commonCharacterShare` of
+  /// the documents are left out: they lift no candidate (their words are asked for anyway) and walk the
+  /// longest posting lists.
+  private func characterQueries(_ tokens: [Token], partial: Bool) throws -> [IndexQuery] {
+    let fields = weights.fields
+    let finished = partial ? tokens.filter { !$0.isUnfinished } : tokens
+    let asked: [(prefix: String, weight: Double, terms: [String], common: Bool)] = [
+      (
+        TermPrefix.character, partial ? fields.typedCharacter : fields.character,
+        AnalyzedQuestion.hanCharacters(tokens).sorted(), true
+      ),
+      (
+        TermPrefix.stem, partial ? fields.typedStem : fields.stem, AnalyzedQuestion.latinStems(finished).sorted(), false
+      ),
+      (
+        TermPrefix.trigram, partial ? fields.typedTrigram : fields.trigram,
+        AnalyzedQuestion.latinTrigrams(tokens).sorted(), true
+      ),
+    ]
+    var queries: [IndexQuery] = []
+    for (prefix, weight, terms, common) in asked where weight > 0 && !terms.isEmpty {
+      var kept = terms.map { prefix + $0 }.filter(TermPrefix.fits)
+      if common && fields.commonCharacterShare < 1 {
+        let (documents, frequencies) = try readers.withReader { index in
+          (try index.documentCount, try kept.map { try index.termFrequency($0) })
+        }
+        let most = Double(documents) * fields.commonCharacterShare
+        kept = zip(kept, frequencies).filter { Double($0.1) <= most }.map(\.0)
+      }
+      if !kept.isEmpty { queries.append(.scaled(.or(kept.map { .term($0) }), by: weight)) }
+    }
+    return queries
+  }
+
   /// The first `limit` of `ranked` whose items the store still holds (one deleted since the index last caught
   /// up is skipped), read in one go, or a few when some were missing.
   func read(_ ranked: [QuestionRanked], limit: Int) throws -> [(QuestionRanked, StoredKnowledge)] {
@@ -174,20 +210,7 @@ extension Suggester {
     if bigramWeight > 0 && !bigrams.isEmpty {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
-    let characterWeight = partial ? weights.fields.typedCharacter : weights.fields.character
-    var characters = characterWeight > 0 ? AnalyzedQuestion.hanCharacters(tokens).sorted() : []
-    if weights.fields.commonCharacterShare < 1 && !characters.isEmpty {
-      // A character in more than this share of the documents lifts no candidate (its words and pairs are
-      // asked for anyway) and walks the longest posting lists.
-      let (documents, frequencies) = try readers.withReader { index in
-        (try index.documentCount, try characters.map { try index.termFrequency(TermPrefix.character + $0) })
-      }
-      let most = Double(documents) * weights.fields.commonCharacterShare
-      characters = zip(characters, frequencies).filter { Double($0.1) <= most }.map(\.0)
-    }
-    if !characters.isEmpty {
-      queries.append(.scaled(.or(characters.map { .term(TermPrefix.character + $0) }), by: characterWeight))
-    }
+    queries += try characterQueries(tokens, partial: partial)
     var hits: [IndexHit] = []
     // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
     let enough =
