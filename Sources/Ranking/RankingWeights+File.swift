@@ -9,15 +9,17 @@ public struct RankingWeightsFileError: Error, CustomStringConvertible, Sendable 
 }
 
 extension RankingWeights {
-  /// The weights in the JSON file at `path` (any of the groups and any of their settings, the rest standard),
-  /// or the standard ones without a path.
-  public static func read(_ path: String?) throws(RankingWeightsFileError) -> RankingWeights {
-    guard let path else { return .standard }
+  /// The weights in the JSON file at `path` (any of the groups and any of their settings, the rest as in
+  /// `base`), or `base` without a path.
+  public static func read(_ path: String?, over base: RankingWeights = .standard) throws(RankingWeightsFileError)
+    -> RankingWeights
+  {
+    guard let path else { return base }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw RankingWeightsFileError(description: "\(path): cannot read")
     }
     do {
-      return try standard.overlaid(with: data)
+      return try base.overlaid(with: data)
     } catch let error as RankingWeightsFileError {
       throw RankingWeightsFileError(description: "\(path): \(error.description)")
     } catch {

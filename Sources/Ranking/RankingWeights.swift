@@ -19,6 +19,18 @@ public struct RankingWeights: Codable, Hashable, Sendable {
 
   public static let standard = RankingWeights()
 
+  /// The lexical base: the standard weights with no learned model, every candidate in the index's order
+  /// (BM25 over words, Han characters and pairs, Latin stems and trigrams). What a learned model has to beat,
+  /// on domains it was not fitted on, to be used (`replykit eval --ranking lexical`; docs/relevance.md).
+  public static let lexical: RankingWeights = {
+    var weights = RankingWeights()
+    weights.models = .lexical
+    return weights
+  }()
+
+  /// The named rankings `--ranking` takes.
+  public static let named: [String: RankingWeights] = ["standard": .standard, "lexical": .lexical]
+
   /// Xapian's BM25.
   public struct BM25: Codable, Hashable, Sendable {
     /// Term frequency saturation and length normalisation.
@@ -170,6 +182,19 @@ public struct QuestionModels: Codable, Hashable, Sendable {
   public var typedHanLearnedTrees: QuestionTrees?
   public var wholeHanTrees: QuestionTrees?
   public var wholeHanLearnedTrees: QuestionTrees?
+
+  /// No learned model: the hand-set `lexical` model (the index's score alone) for every kind of text.
+  public static let lexical: QuestionModels = {
+    do {
+      let lexical = try ShippedModels.model("lexical", in: ShippedModels.linear)
+      return QuestionModels(
+        typedHan: lexical, typedLatin: lexical, wholeHan: lexical, wholeLatin: lexical, typedHanLearned: nil,
+        typedLatinLearned: nil, wholeHanLearned: nil, wholeLatinLearned: nil, typedHanTrees: nil,
+        typedHanLearnedTrees: nil, wholeHanTrees: nil, wholeHanLearnedTrees: nil)
+    } catch {
+      preconditionFailure("\(error)")
+    }
+  }()
 
   /// The shipped models.
   public static let standard: QuestionModels = {

@@ -61,7 +61,7 @@ struct BenchSuggest: AsyncParsableCommand {
     )
 
     // Import as `replykit import` does: store batches, the index catching up beside them.
-    let otherWeights = try against.map(RankingWeights.read)
+    let otherWeights = try against.map { path throws(RankingWeightsFileError) in try RankingWeights.read(path) }
     let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights))
     var generated: [KnowledgeItem] = []
     generated.reserveCapacity(items)

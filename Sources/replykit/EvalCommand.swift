@@ -40,6 +40,11 @@ struct EvalCommand: AsyncParsableCommand {
     help: "Ranking weights: a JSON file of an object with any settings of RankingWeights' groups (docs/ranking.md).")
   var weights: String?
   @Option(
+    help:
+      "The ranking --weights is laid over: standard, or lexical (no learned model: the index's BM25 over words, characters, pairs, stems and trigrams)."
+  )
+  var ranking = "standard"
+  @Option(
     help: ArgumentHelp(
       "Also write each candidate's question-model features (tools/eval/fit-question-model.py).",
       visibility: .hidden))
@@ -70,6 +75,18 @@ struct EvalCommand: AsyncParsableCommand {
     }
     guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100") }
     _ = try percentages()
+    _ = try base
+  }
+
+  /// The named ranking of `--ranking`.
+  var base: RankingWeights {
+    get throws {
+      guard let named = RankingWeights.named[ranking] else {
+        let known = RankingWeights.named.keys.sorted().joined(separator: ", ")
+        throw ValidationError("--ranking: no ranking named \(ranking) (known: \(known))")
+      }
+      return named
+    }
   }
 
   func percentages() throws -> [Int]? {
@@ -86,7 +103,7 @@ struct EvalCommand: AsyncParsableCommand {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-eval-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-    let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights))
+    let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights, over: try base))
     var judged: Queries
     let judgments: Qrels
     let evaluationTenant: String

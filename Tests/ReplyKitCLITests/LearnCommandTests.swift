@@ -94,6 +94,26 @@ import Workbench
       "\(refused.stderr)")
   }
 
+  /// `--ranking lexical`: no learned model, the index's order; the same as a weights file giving the shipped
+  /// `lexical` model for every kind of text, and another ranking than the standard one. An unknown name is
+  /// refused, naming the known ones.
+  @Test func evalRanksByTheLexicalBaseOnRequest() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
+    let files = ["--corpus", corpus, "--queries", queries, "--qrels", qrels]
+    let lexical = try Self.mrr(files + ["--ranking", "lexical"])
+    let byHand = try folder.file(
+      "lexical.json",
+      #"{"models": {"wholeHan": "lexical", "wholeLatin": "lexical", "wholeHanTrees": null, "wholeHanLearned": null, "wholeLatinLearned": null, "wholeHanLearnedTrees": null}}"#
+    )
+    #expect(try Self.mrr(files + ["--weights", byHand]) == lexical)
+    #expect(try Self.mrr(files) != lexical)
+    let refused = try CLIProcess.run(["eval"] + files + ["--ranking", "plain"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("no ranking named plain (known: lexical, standard)"), "\(refused.stderr)")
+  }
+
   @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
