@@ -29,6 +29,8 @@ public struct Evaluator {
     public var run: Run = [:]
     public var scores: [String: [Double]] = [:]
     public var latencies: [UInt64] = []
+    /// Smart reply's confidence in its first answer, by query (`--mode full`; 0 when it had none).
+    public var confidences: [String: Double] = [:]
   }
 
   let engine: SuggestionEngine
@@ -72,26 +74,29 @@ public struct Evaluator {
     output.latencies.reserveCapacity(queries.items.count)
     for (index, query) in queries.items.enumerated() {
       let started = DispatchTime.now().uptimeNanoseconds
-      let results = try rank(query.text, options: options)
+      let (results, confidence) = try rank(query.text, options: options)
       output.latencies.append(DispatchTime.now().uptimeNanoseconds - started)
       output.run[query.id] = results.map(\.id)
       output.scores[query.id] = results.map(\.score)
+      if let confidence { output.confidences[query.id] = confidence }
       if index % 50 == 49 { progress(index + 1) }
     }
     progress(queries.items.count)
     return output
   }
 
-  func rank(_ text: String, options: Options) throws -> [(id: String, score: Double)] {
+  /// The ranking of `text`, and (whole questions) smart reply's confidence in the first answer.
+  func rank(_ text: String, options: Options) throws -> (ranked: [(id: String, score: Double)], confidence: Double?) {
     let suggestOptions = SuggestOptions(limit: options.depth, sources: options.sources)
     switch options.mode {
     case .full:
       // The model's score, which orders the answers (the confidence does not).
-      return try engine.suggester.smartReply(text, tenant: tenant, options: suggestOptions).answers.map {
-        ($0.suggestion.id, $0.suggestion.score)
-      }
+      let reply = try engine.suggester.smartReply(text, tenant: tenant, options: suggestOptions)
+      return (reply.answers.map { ($0.suggestion.id, $0.suggestion.score) }, reply.answers.first?.confidence ?? 0)
     case .prefix:
-      return try engine.suggester.suggest(text, tenant: tenant, options: suggestOptions).map { ($0.id, $0.score) }
+      return (
+        try engine.suggester.suggest(text, tenant: tenant, options: suggestOptions).map { ($0.id, $0.score) }, nil
+      )
     }
   }
 
@@ -145,7 +150,7 @@ public struct Evaluator {
       for length in 1...max(1, characters.count) {
         let top = try rank(
           String(characters.prefix(length)), options: Options(sources: options.sources, mode: .prefix, depth: 3))
-        if top.contains(where: { relevant.contains($0.id) }) {
+        if top.ranked.contains(where: { relevant.contains($0.id) }) {
           typed = length
           break
         }

@@ -54,6 +54,11 @@ struct EvalCommand: AsyncParsableCommand {
   @Option(
     help: "Phrasings learned by `replykit learn --out-questions`, kept for the tenant before the queries run.")
   var learnedQuestions: String?
+  @Option(
+    help:
+      "Questions the knowledge does not answer (qid<TAB>text), run as well in full mode: the report adds how often the first answer is right and how many are refused at each confidence threshold."
+  )
+  var outOfScope: String?
   @Flag(help: "Print JSON.") var json = false
   @Option(
     parsing: .upToNextOption,
@@ -74,6 +79,9 @@ struct EvalCommand: AsyncParsableCommand {
       }
     }
     guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100") }
+    if outOfScope != nil && mode != .full {
+      throw ValidationError("--out-of-scope needs --mode full: confidence is smart reply's")
+    }
     _ = try percentages()
     _ = try base
   }
@@ -180,6 +188,24 @@ struct EvalCommand: AsyncParsableCommand {
       metrics: metrics, perQuery: perQuery,
       latencyP50Ms: Double(histogram.valueAtPercentile(50)) / 1e6,
       latencyP99Ms: Double(histogram.valueAtPercentile(99)) / 1e6)
+    if mode == .full {
+      var inScope: [(confidence: Double, right: Bool)] = []
+      for item in judged.items {
+        let relevant = qrelsForRun.relevant(item.id)
+        guard !relevant.isEmpty else { continue }
+        let first = output.run[item.id]?.first
+        inScope.append((output.confidences[item.id] ?? 0, first.map { relevant[$0] != nil } ?? false))
+      }
+      var outside: [Double] = []
+      if let path = outOfScope {
+        let unanswerable = try Queries(path: path)
+        let ran = try evaluator.run(unanswerable, options: options)
+        outside = unanswerable.items.map { ran.confidences[$0.id] ?? 0 }
+        report.outOfScopeQueries = outside.count
+      }
+      report.calibration = CalibrationPoint.curve(judged: inScope, outOfScope: outside)
+      report.showCalibration = outOfScope != nil
+    }
     if mode == .prefix {
       report.mrrByPrefixLength = Evaluator.mrrByLength(output.run, queries: judged, qrels: judgments, baseID: baseID)
         .reduce(into: [:]) { $0[String($1.key)] = $1.value }
@@ -234,6 +260,11 @@ struct EvalReport: Codable {
   var latencyP99Ms: Double
   var mrrByPrefixLength: [String: Double]?
   var keystrokesToAnswer: Double?
+  /// Whole questions: the first answer's precision and the share answered at each confidence threshold.
+  var calibration: [CalibrationPoint]?
+  var outOfScopeQueries: Int?
+  /// The text report prints the calibration when out-of-scope questions were given.
+  var showCalibration: Bool? = nil
 
   var table: String {
     func f(_ value: Double) -> String { String(format: "%.4f", value) }
@@ -252,6 +283,16 @@ struct EvalReport: Codable {
     }
     if let keystrokes = keystrokesToAnswer {
       lines.append("keystrokes to answer (relevant in top 3): \(String(format: "%.2f", keystrokes))")
+    }
+    if showCalibration == true, let calibration {
+      lines.append(
+        "confidence at least: judged answered, first answer right; \(outOfScopeQueries ?? 0) out of scope refused;"
+          + " right among all answered")
+      for point in calibration where Int((point.threshold * 100).rounded()) % 10 == 0 {
+        lines.append(
+          "  \(String(format: "%.1f", point.threshold)): \(f(point.answered)), \(f(point.precision)); "
+            + "\(f(point.outOfScopeRefused ?? 0)); \(f(point.precisionWithOutOfScope ?? 0))")
+      }
     }
     return lines.joined(separator: "\n")
   }
