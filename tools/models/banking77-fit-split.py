@@ -17,7 +17,9 @@ dropping a prefix equal to another of the same question (the fit made "9,000 pre
 recorded training-split figure (typed MRR@10 0.4516 when typed-latin was fitted) better than `replykit eval
 --cut`'s rule (rounded up): the shipped typed-latin scores 0.455 on these prefixes and 0.480 on those.
 
-Usage: banking77-fit-split.py OUT [--evaldata DIR] [--seed N] [--queries N]   (the data is read in place)
+Usage: banking77-fit-split.py OUT [--evaldata DIR] [--seed N] [--queries N] [--collection clinc150]
+(the data is read in place; --collection splits another intent set, with its own corpus_exemplars.jsonl, by the
+same rule: tools/models/lodo/ splits CLINC150 so)
 """
 import argparse
 import json
@@ -38,8 +40,10 @@ def main():
     parser.add_argument("--evaldata", default=os.path.join(here, "..", "..", "..", "shared", "evaldata"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--queries", type=int, default=3000)
+    parser.add_argument("--collection", default="banking77",
+                        help="another intent set split the same way (clinc150, for tools/models/lodo)")
     args = parser.parse_args()
-    folder = os.path.join(args.evaldata, "banking77")
+    folder = os.path.join(args.evaldata, args.collection)
     os.makedirs(args.out, exist_ok=True)
 
     with open(os.path.join(folder, "corpus.jsonl"), encoding="utf-8") as f:

@@ -82,16 +82,9 @@ started=$SECONDS
 
 # step NAME COMMAND...: runs COMMAND (its output in $work/log/NAME.log) unless a kept --work has it done (a
 # fit, fit-*, always runs: its file goes to --out).
-step() {
-  local name=$1; shift
-  if [[ $name != fit-* && -e $work/done/$name ]]; then echo "  $name: done before"; return; fi
-  local began=$SECONDS
-  if ! "$@" > "$work/log/$name.log" 2>&1; then
-    echo "  $name: failed; its log:" >&2; tail -20 "$work/log/$name.log" >&2; exit 1
-  fi
-  touch "$work/done/$name"
-  echo "  $name: $((SECONDS - began)) s"
-}
+step_always="fit-*"
+# shellcheck source=tools/models/steps.sh
+. "$here/tools/models/steps.sh"
 
 # dump CORPUS DIR NAME MODE [eval arguments...]: DIR's questions (whole, or their prefixes) over CORPUS with
 # their features, in DIR/NAME.tsv.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The leave-one-domain-out study of the whole-question models (tools/models/lodo/README.md), end to end:
 #   1. the fitting splits: AFQMC train 1,400 (tools/eval/afqmc-fit-split.py), Banking77 3,000
-#      (tools/models/banking77-fit-split.py), CLINC150 3,000 (clinc150-fit-split.py here)
+#      (tools/models/banking77-fit-split.py), CLINC150 3,000 (the same script, --collection clinc150)
 #   2. their feature dumps (replykit eval --mode full --features), written with engine-std.json (AFQMC) and
 #      engine-select.json (Banking77, CLINC150): candidates in the engine's (lexical) order; and each domain's
 #      eval with the shipped models (no --weights)
@@ -48,16 +48,8 @@ work=$(cd "$work" && pwd)
 started=$SECONDS
 
 # step NAME COMMAND...: runs COMMAND (its output in $work/log/NAME.log) unless a kept --work has it done.
-step() {
-  local name=$1; shift
-  if [ -e "$work/done/$name" ]; then echo "  $name: done before"; return; fi
-  local began=$SECONDS
-  if ! "$@" > "$work/log/$name.log" 2>&1; then
-    echo "  $name: failed; its log:" >&2; tail -20 "$work/log/$name.log" >&2; exit 1
-  fi
-  touch "$work/done/$name"
-  echo "  $name: $((SECONDS - began)) s"
-}
+# shellcheck source=tools/models/steps.sh
+. "$here/tools/models/steps.sh"
 
 # evaluate DOMAIN NAME [eval arguments...]: DOMAIN's fitting queries, --mode full, the report in runs/DOMAIN-NAME.json
 evaluate() {
@@ -70,7 +62,8 @@ evaluate() {
 echo "== The fitting splits (in $work)"
 step afqmc-split "$python" tools/eval/afqmc-fit-split.py "$work/afqmc" --evaldata "$data"
 step banking77-split "$python" tools/models/banking77-fit-split.py "$work/banking77" --evaldata "$data"
-step clinc150-split "$python" "$lodo/clinc150-fit-split.py" "$work/clinc150" --evaldata "$data"
+step clinc150-split "$python" tools/models/banking77-fit-split.py "$work/clinc150" --evaldata "$data" \
+  --collection clinc150
 
 echo "== The dumps (engine order) and the shipped models' scores"
 for d in afqmc banking77 clinc150; do
