@@ -29,12 +29,16 @@ public struct Evaluator {
     public var run: Run = [:]
     public var scores: [String: [Double]] = [:]
     public var latencies: [UInt64] = []
-    /// Smart reply's confidence in its first answer, by query (`--mode full`; 0 when it had none).
+    /// Smart reply's confidence in its first answer, by query (`--mode full`; `Evaluator.noAnswer` when it had
+    /// none).
     public var confidences: [String: Double] = [:]
   }
 
   let engine: SuggestionEngine
   let tenant: String
+
+  /// The confidence recorded for a question without an answer: below every threshold, so never answered.
+  public static let noAnswer = -1.0
 
   public init(engine: SuggestionEngine, tenant: String) {
     self.engine = engine
@@ -92,7 +96,9 @@ public struct Evaluator {
     case .full:
       // The model's score, which orders the answers (the confidence does not).
       let reply = try engine.suggester.smartReply(text, tenant: tenant, options: suggestOptions)
-      return (reply.answers.map { ($0.suggestion.id, $0.suggestion.score) }, reply.answers.first?.confidence ?? 0)
+      return (
+        reply.answers.map { ($0.suggestion.id, $0.suggestion.score) }, reply.answers.first?.confidence ?? Self.noAnswer
+      )
     case .prefix:
       return (
         try engine.suggester.suggest(text, tenant: tenant, options: suggestOptions).map { ($0.id, $0.score) }, nil

@@ -130,9 +130,10 @@ package struct KnowledgeDocumentBuilder {
       learnedWords.append(tokens.map(AnalyzedWord.init))
     }
     document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }
-    document.terms += characters.sorted().map { TermPrefix.character + $0 }
+    // A character or trigram can be long too: combining marks folding keeps stay in it.
+    document.terms += characters.sorted().map { TermPrefix.character + $0 }.filter(TermPrefix.fits)
     document.terms += stems.map { TermPrefix.stem + $0 }.filter(TermPrefix.fits)
-    document.terms += trigrams.map { TermPrefix.trigram + $0 }
+    document.terms += trigrams.map { TermPrefix.trigram + $0 }.filter(TermPrefix.fits)
     _ = try addField(TermPrefix.body, texts.body, positions: false)
     for tag in item.tags { _ = try addField(TermPrefix.tag, tag, positions: false) }
     addTitlePrefixes(titleTokens, to: &document)

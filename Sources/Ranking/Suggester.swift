@@ -150,12 +150,15 @@ public final class Suggester: Sendable {
     let hits = try stages.measure(.quickTitleStarts) { () -> [IndexHit] in
       var starts: [IndexHit] = []
       if let start = titleStartQuery(plan, context: context) {
-        // Among themselves by usage and scope: their text score only says which key matched.
-        starts = byUse(try search(filter.apply(to: .filter(start, quick)), limit: wanted))
+        // Among themselves by usage and scope: their text score only says which key matched, so a window
+        // wider than `wanted` is ordered, for the most used to be among them.
+        starts = byUse(try search(filter.apply(to: .filter(start, quick)), limit: Self.quickStartWindow))
       }
-      guard starts.count < wanted, !plan.titleQueries.isEmpty else { return starts }
+      // Counted by item: an item's language versions are documents of their own.
+      guard Self.distinctItems(starts) < wanted, !plan.titleQueries.isEmpty else { return starts }
       let seen = Set(starts.map(\.docid))
-      let words = try search(filter.apply(to: .filter(.and(plan.titleQueries), quick)), limit: wanted + starts.count)
+      let words = try search(
+        filter.apply(to: .filter(.and(plan.titleQueries), quick)), limit: Self.quickStartWindow)
       return starts + rescored(words).filter { !seen.contains($0.docid) }
     }
     // Those the ranking already shows move up as they are; the others are read and highlighted.
@@ -185,6 +188,9 @@ public final class Suggester: Sendable {
     let rest = ranked.filter { !firstKeys.contains(key($0.source, $0.id)) }
     return Array((first + rest).prefix(options.limit))
   }
+
+  /// How many quick replies `quickRepliesFirst` orders by use before keeping the first few.
+  static let quickStartWindow = 30
 
   /// `hits` ordered by usage and scope alone (equal ones keep their order).
   private func byUse(_ hits: [IndexHit]) -> [IndexHit] {

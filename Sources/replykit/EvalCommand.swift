@@ -194,13 +194,14 @@ struct EvalCommand: AsyncParsableCommand {
         let relevant = qrelsForRun.relevant(item.id)
         guard !relevant.isEmpty else { continue }
         let first = output.run[item.id]?.first
-        inScope.append((output.confidences[item.id] ?? 0, first.map { relevant[$0] != nil } ?? false))
+        inScope.append(
+          (output.confidences[item.id] ?? Evaluator.noAnswer, first.map { relevant[$0] != nil } ?? false))
       }
       var outside: [Double] = []
       if let path = outOfScope {
         let unanswerable = try Queries(path: path)
         let ran = try evaluator.run(unanswerable, options: options)
-        outside = unanswerable.items.map { ran.confidences[$0.id] ?? 0 }
+        outside = unanswerable.items.map { ran.confidences[$0.id] ?? Evaluator.noAnswer }
         report.outOfScopeQueries = outside.count
       }
       report.calibration = CalibrationPoint.curve(judged: inScope, outOfScope: outside)

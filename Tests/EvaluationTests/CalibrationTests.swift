@@ -14,6 +14,14 @@ import Testing
     #expect(points.map(\.precisionWithOutOfScope) == [0.5, 0.5, 1, 1])
   }
 
+  /// A question smart reply had no answer for (`Evaluator.noAnswer`) is never answered, even at threshold 0.
+  @Test func noAnswerIsRefusedAtEveryThreshold() {
+    let points = CalibrationPoint.curve(
+      judged: [(Evaluator.noAnswer, false), (0.4, true)], outOfScope: [Evaluator.noAnswer], thresholds: [0])
+    #expect(points[0].answered == 0.5 && points[0].precision == 1)
+    #expect(points[0].outOfScopeRefused == 1)
+  }
+
   @Test func withoutOutOfScopeQuestionsThoseFiguresAreAbsent() {
     let points = CalibrationPoint.curve(judged: [(0.5, true)], outOfScope: [])
     #expect(points.count == 21)

@@ -62,18 +62,28 @@ import Testing
     #expect(!buried.prefix(3).map(\.id).contains("qr-huabei"), "the fixture no longer buries the quick reply")
   }
 
-  /// The most used of several matching quick replies comes first.
+  /// Of more matching quick replies than are lifted, the most used come first: the step itself, over a ranking
+  /// of bot questions alone (what a tenant with a large bot knowledge base shows).
   @Test func usageOrdersTheQuickRepliesPutFirst() async throws {
     let folder = try TestDataFolder()
     defer { folder.remove() }
-    let replies = [
-      KnowledgeItem(id: "qr-1", source: .quick, title: "退款说明", body: "一"),
-      KnowledgeItem(id: "qr-2", source: .quick, title: "退款到账", body: "二"),
-    ]
+    let replies = ["花呗分期", "花呗还款", "花呗额度", "花呗开通", "花呗提额"].enumerated().map { n, title in
+      KnowledgeItem(id: "qr-\(n + 1)", source: .quick, title: title, body: "回复\(n + 1)")
+    }
     let engine = try await folder.open(with: replies + Self.botQuestions(count: 200))
-    for _ in 0..<3 { try engine.store.recordUse(tenant: "acme", source: .quick, id: "qr-2") }
+    try engine.store.recordUse(tenant: "acme", source: .quick, id: "qr-5")
+    for _ in 0..<2 { try engine.store.recordUse(tenant: "acme", source: .quick, id: "qr-4") }
     try await engine.catchUp()
-    let shown = try engine.suggester.suggest("退款", tenant: "acme", options: SuggestOptions(limit: 5)).map(\.id)
-    #expect(Array(shown.prefix(2)) == ["qr-2", "qr-1"])
+    let suggester = engine.suggester
+    let options = SuggestOptions(limit: 5)
+    let bots = try suggester.suggest("花呗", tenant: "acme", options: SuggestOptions(limit: 5, sources: [.bot]))
+    #expect(bots.count == 5)
+    let context = try suggester.context("acme")
+    let analyzer = try engine.analyzer(for: "acme")
+    let plan = try #require(
+      try suggester.analysed("花呗", options: .typedQuery, analyzer: analyzer, context: context).plan)
+    let lifted = try suggester.quickRepliesFirst(bots, plan: plan, tenant: "acme", options: options, context: context)
+    #expect(lifted.map(\.id) == ["qr-4", "qr-5", lifted[2].id] + bots.prefix(2).map(\.id), "\(lifted.map(\.id))")
+    #expect(["qr-1", "qr-2", "qr-3"].contains(lifted[2].id))
   }
 }

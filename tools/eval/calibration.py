@@ -38,8 +38,11 @@ def main():
         cells, precisions = [], []
         for name in names:
             point = curves[name][threshold]
-            precisions.append(point["precision"])
             refused = point.get("outOfScopeRefused")
+            if point["answered"] == 0:  # nothing answered: no precision to speak of
+                cells.append("– (0%s)" % ("" if refused is None else ", oos %.2f" % refused))
+                continue
+            precisions.append(point["precision"])
             cells.append("%.3f (%.2f%s)" % (point["precision"], point["answered"],
                                           "" if refused is None else ", oos %.2f" % refused))
         print("| %s | %.2f | %s | %.3f |" % (chosen, threshold, " | ".join(cells), max(precisions) - min(precisions)))

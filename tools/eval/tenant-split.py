@@ -26,10 +26,13 @@ def main():
         sys.exit(__doc__)
     source, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    queries = dict(line.rstrip("\n").split("\t", 1) for line in open(os.path.join(source, "queries.tsv"), encoding="utf-8"))
+    queries = dict(line.rstrip("\r\n").split("\t", 1) for line in open(os.path.join(source, "queries.tsv"), encoding="utf-8")
+                   if line.strip())
     judged = defaultdict(list)  # entry -> qids
     grades = {}
     for line in open(os.path.join(source, "qrels.txt"), encoding="utf-8"):
+        if not line.strip():
+            continue
         qid, _, doc, grade = line.split()
         if int(grade) > 0 and qid in queries:
             judged[doc].append(qid)
@@ -39,8 +42,9 @@ def main():
         for place, qid in enumerate(sorted(set(qids))):
             if place % 2 == 1:
                 teach.add(qid)
-    # A query judged for several entries is taught when any entry teaches it; checked only if none does.
-    check = set(queries) - teach
+    # A query judged for several entries is taught when any entry teaches it; checked only if none does (and
+    # only if it is judged at all).
+    check = {qid for qids in judged.values() for qid in qids} - teach
 
     def write(name, qids, qrels_lines):
         with open(os.path.join(out, name + ".tsv"), "w", encoding="utf-8") as f:
@@ -49,9 +53,11 @@ def main():
         with open(os.path.join(out, name + ".qrels"), "w", encoding="utf-8") as f:
             f.writelines(qrels_lines)
 
-    qrels = open(os.path.join(source, "qrels.txt"), encoding="utf-8").read().splitlines(keepends=True)
+    qrels = [l for l in open(os.path.join(source, "qrels.txt"), encoding="utf-8") if l.strip()]
     write("teach", teach, [l for l in qrels if l.split()[0] in teach])
     write("check", check, [l for l in qrels if l.split()[0] in check])
+    if not os.path.exists(os.path.join(source, "queries_prefix.tsv")):
+        sys.exit("%s: no queries_prefix.tsv / qrels_prefix.txt" % source)
     with open(os.path.join(out, "check_prefix.tsv"), "w", encoding="utf-8") as f:
         for line in open(os.path.join(source, "queries_prefix.tsv"), encoding="utf-8"):
             if line.split("\t", 1)[0].split("__")[0] in check:
