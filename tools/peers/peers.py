@@ -35,6 +35,9 @@ DATASETS = {
     "oppo_dev": ("zh", []),
     "banking77": ("en", ["--similar-from-body"]),
     "clinc150": ("en", ["--similar-from-body"]),
+    # Typo-heavy copies (tools/eval/typo-queries.py writes them).
+    "banking77_typos": ("en", ["--similar-from-body"]),
+    "clinc150_typos": ("en", ["--similar-from-body"]),
     # Training splits (tools/models/make-models.sh writes them), for comparing on data a setting may be chosen on.
     "afqmc_train": ("zh", []),
     "banking77_train": ("en", ["--similar-from-body"]),
