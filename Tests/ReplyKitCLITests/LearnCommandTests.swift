@@ -114,6 +114,34 @@ import Workbench
     #expect(refused.stderr.contains("no ranking named plain (known: lexical, standard)"), "\(refused.stderr)")
   }
 
+  /// `--out-of-scope`: questions the knowledge does not answer run too; the report's calibration says, at each
+  /// threshold, how many judged questions are answered and how many unanswerable ones refused. It needs whole
+  /// questions.
+  @Test func evalReportsConfidenceWithOutOfScopeQuestions() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
+    // The first shares nothing with the knowledge (no answer at all), the second shares 花呗 (a weak one).
+    let outside = try folder.file("oos.tsv", "o1\txyzzy plugh\no2\t花呗推荐一部电影\n")
+    let files = ["--corpus", corpus, "--queries", queries, "--qrels", qrels]
+    let evaluated = try CLIProcess.run(["eval", "--json", "--out-of-scope", outside] + files)
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let report = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
+    #expect(report?["outOfScopeQueries"] as? Int == 2)
+    let points = try #require(report?["calibration"] as? [[String: Any]])
+    #expect(points.count == 21)
+    let first = try #require(points.first)
+    let last = try #require(points.last)
+    // At 0 every judged question is answered and only the question without an answer is refused; at 1 both.
+    #expect(first["answered"] as? Double == 1 && first["outOfScopeRefused"] as? Double == 0.5)
+    #expect(last["outOfScopeRefused"] as? Double == 1)
+    let refusedAlongTheWay = points.compactMap { $0["outOfScopeRefused"] as? Double }
+    #expect(refusedAlongTheWay == refusedAlongTheWay.sorted())
+    let typed = try CLIProcess.run(["eval", "--mode", "prefix", "--out-of-scope", outside] + files)
+    #expect(typed.status != 0)
+    #expect(typed.stderr.contains("--out-of-scope needs --mode full"), "\(typed.stderr)")
+  }
+
   @Test func learnsWritesTheEvidenceAndEvalReadsIt() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
