@@ -102,20 +102,24 @@ package struct KnowledgeDocumentBuilder {
       return tokens
     }
 
-    let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
-    var bigrams = AnalyzedQuestion.hanBigrams(titleTokens)
-    var characters = AnalyzedQuestion.hanCharacters(titleTokens)
-    // Stems and trigrams count every occurrence (as words do): an intent's ten example questions saying
-    // "refund" five times say more than one saying it once.
-    var stems = AnalyzedQuestion.latinStemList(titleTokens)
-    var trigrams = AnalyzedQuestion.latinTrigramList(titleTokens)
-    var questions = [titleTokens.map(AnalyzedWord.init)]
-    for question in texts.similar {
-      let tokens = try addField(TermPrefix.similar, question)
+    // A question's evidence under its words. Stems and trigrams count every occurrence (as words do): an
+    // intent's ten example questions saying "refund" five times say more than one saying it once.
+    var bigrams = Set<String>()
+    var characters = Set<String>()
+    var stems: [String] = []
+    var trigrams: [String] = []
+    func addEvidence(of tokens: [Token]) {
       bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
       characters.formUnion(AnalyzedQuestion.hanCharacters(tokens))
       stems += AnalyzedQuestion.latinStemList(tokens)
       trigrams += AnalyzedQuestion.latinTrigramList(tokens)
+    }
+    let titleTokens = try addField(TermPrefix.title, texts.title, pinyin: true)
+    addEvidence(of: titleTokens)
+    var questions = [titleTokens.map(AnalyzedWord.init)]
+    for question in texts.similar {
+      let tokens = try addField(TermPrefix.similar, question)
+      addEvidence(of: tokens)
       questions.append(tokens.map(AnalyzedWord.init))
     }
     // Learned phrasings are searched as similar questions are (typed text and smart reply find the item by
@@ -123,10 +127,7 @@ package struct KnowledgeDocumentBuilder {
     var learnedWords: [[AnalyzedWord]] = []
     for question in learned {
       let tokens = try addField(TermPrefix.similar, question)
-      bigrams.formUnion(AnalyzedQuestion.hanBigrams(tokens))
-      characters.formUnion(AnalyzedQuestion.hanCharacters(tokens))
-      stems += AnalyzedQuestion.latinStemList(tokens)
-      trigrams += AnalyzedQuestion.latinTrigramList(tokens)
+      addEvidence(of: tokens)
       learnedWords.append(tokens.map(AnalyzedWord.init))
     }
     document.terms += bigrams.sorted().map { TermPrefix.bigram + $0 }

@@ -194,10 +194,15 @@ public final class Suggester: Sendable {
 
   /// `hits` ordered by usage and scope alone (equal ones keep their order).
   private func byUse(_ hits: [IndexHit]) -> [IndexHit] {
-    func use(_ hit: IndexHit) -> Double { weights.signals.usage * hit.usage + weights.signals.scope * hit.scopeRank }
-    return hits.enumerated().sorted { a, b in
-      use(a.element) != use(b.element) ? use(a.element) > use(b.element) : a.offset < b.offset
+    hits.enumerated().sorted { a, b in
+      let (left, right) = (withSignals(a.element, text: 0), withSignals(b.element, text: 0))
+      return left != right ? left > right : a.offset < b.offset
     }.map(\.element)
+  }
+
+  /// `text` plus the hit's usage and scope, weighed by `weights.signals`: what suggest ranks hits by.
+  private func withSignals(_ hit: IndexHit, text: Double) -> Double {
+    text + weights.signals.usage * hit.usage + weights.signals.scope * hit.scopeRank
   }
 
   /// Titles that start with the typed text, or (letters typed, pinyin on) whose pinyin or initials do.
@@ -224,10 +229,9 @@ public final class Suggester: Sendable {
   /// content match).
   func rescored(_ hits: [IndexHit]) -> [IndexHit] {
     hits.enumerated().sorted { a, b in
-      let left =
-        a.element.weight + weights.signals.usage * a.element.usage + weights.signals.scope * a.element.scopeRank
-      let right =
-        b.element.weight + weights.signals.usage * b.element.usage + weights.signals.scope * b.element.scopeRank
+      let (left, right) = (
+        withSignals(a.element, text: a.element.weight), withSignals(b.element, text: b.element.weight)
+      )
       return left != right ? left > right : a.offset < b.offset
     }.map {
       var hit = $0.element

@@ -205,7 +205,6 @@ struct EvalCommand: AsyncParsableCommand {
         report.outOfScopeQueries = outside.count
       }
       report.calibration = CalibrationPoint.curve(judged: inScope, outOfScope: outside)
-      report.showCalibration = outOfScope != nil
     }
     if mode == .prefix {
       report.mrrByPrefixLength = Evaluator.mrrByLength(output.run, queries: judged, qrels: judgments, baseID: baseID)
@@ -263,9 +262,8 @@ struct EvalReport: Codable {
   var keystrokesToAnswer: Double?
   /// Whole questions: the first answer's precision and the share answered at each confidence threshold.
   var calibration: [CalibrationPoint]?
+  /// How many out-of-scope questions ran (`--out-of-scope`); the text report prints the calibration then.
   var outOfScopeQueries: Int?
-  /// The text report prints the calibration when out-of-scope questions were given.
-  var showCalibration: Bool? = nil
 
   var table: String {
     func f(_ value: Double) -> String { String(format: "%.4f", value) }
@@ -285,9 +283,9 @@ struct EvalReport: Codable {
     if let keystrokes = keystrokesToAnswer {
       lines.append("keystrokes to answer (relevant in top 3): \(String(format: "%.2f", keystrokes))")
     }
-    if showCalibration == true, let calibration {
+    if let outOfScopeQueries, let calibration {
       lines.append(
-        "confidence at least: judged answered, first answer right; \(outOfScopeQueries ?? 0) out of scope refused;"
+        "confidence at least: judged answered, first answer right; \(outOfScopeQueries) out of scope refused;"
           + " right among all answered")
       for point in calibration where Int((point.threshold * 100).rounded()) % 10 == 0 {
         lines.append(
