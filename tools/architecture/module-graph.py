@@ -36,8 +36,8 @@ DEFAULT_LAYERS = (
     " | Workbench"
     " | Ranking Sessions RequestInput"
     " | Index"
-    " | Knowledge TextAnalysis CXapian RankingModels"
-    " | CICU CStemmer"
+    " | Knowledge TextAnalysis CXapian RankingModels Embeddings"
+    " | CICU CStemmer CBLAS"
 )
 
 

@@ -1,0 +1,2 @@
+// OpenBLAS's CBLAS interface (Debian libopenblas-dev): the matrix products of the sentence encoder.
+#include <cblas.h>
