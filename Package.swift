@@ -55,6 +55,12 @@ let package = Package(
       name: "Index",
       dependencies: ["CXapian", "TextAnalysis", "Knowledge"]
     ),
+    // The vectors of the stored questions, following the store like the index (`vectors.sqlite`), searched
+    // exactly in memory: the semantic stage the ranking asks when a model is installed.
+    .target(
+      name: "QuestionVectors",
+      dependencies: ["Embeddings", "CBLAS", "Index", "Knowledge", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
     // The shipped question models, JSON files embedded in the binary (`make models` writes them).
     .target(
       name: "RankingModels",
@@ -63,7 +69,7 @@ let package = Package(
     // Ranked suggestions over the index: `#` suggest, smart reply, the question model, weights, learning.
     .target(
       name: "Ranking",
-      dependencies: ["Index", "RankingModels", "TextAnalysis", "Knowledge"]
+      dependencies: ["Index", "QuestionVectors", "RankingModels", "TextAnalysis", "Knowledge"]
     ),
     // Conversations of the agent workbench: customers, sessions, messages, summaries, the outbox.
     .target(
@@ -75,7 +81,7 @@ let package = Package(
     .target(
       name: "Workbench",
       dependencies: [
-        "Index", "Ranking", "Knowledge", "Sessions", "TextAnalysis",
+        "Index", "Ranking", "Knowledge", "Sessions", "TextAnalysis", "Embeddings", "QuestionVectors",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Metrics", package: "swift-metrics"),
       ]
@@ -87,7 +93,7 @@ let package = Package(
     .target(
       name: "ReplyServer",
       dependencies: [
-        "Workbench", "Ranking", "Index", "Knowledge", "TextAnalysis", "Sessions", "RequestInput",
+        "Workbench", "Ranking", "Index", "Knowledge", "TextAnalysis", "Sessions", "RequestInput", "QuestionVectors",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -114,7 +120,7 @@ let package = Package(
       name: "replykit",
       dependencies: [
         "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
-        "CommandLineSupport",
+        "CommandLineSupport", "Embeddings",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]
@@ -125,7 +131,7 @@ let package = Package(
       name: "replykit-bench",
       dependencies: [
         "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
-        "CommandLineSupport", "Embeddings",
+        "CommandLineSupport", "Embeddings", "QuestionVectors",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -161,7 +167,9 @@ let package = Package(
     ),
     .testTarget(
       name: "RankingTests",
-      dependencies: ["Index", "Ranking", "Workbench", "Knowledge", "TextAnalysis", "CXapian"]
+      dependencies: [
+        "Index", "Ranking", "Workbench", "Knowledge", "TextAnalysis", "CXapian", "Embeddings", "QuestionVectors",
+      ]
     ),
     .testTarget(
       name: "EmbeddingsTests",

@@ -48,6 +48,24 @@ struct SafeTensorsFile {
 
   var names: [String] { entries.keys.sorted() }
 
+  /// FNV-1a over the file's bytes, eight at a time: what tells one model's vectors from another's (a model
+  /// fine-tuned in place keeps its header, not its weights).
+  var contentHash: UInt64 {
+    bytes.withUnsafeBytes { raw in
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      let words = raw.count / 8
+      for i in 0..<words {
+        hash ^= raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)
+        hash = hash &* 0x100_0000_01b3
+      }
+      for i in (8 * words)..<raw.count {
+        hash ^= UInt64(raw[i])
+        hash = hash &* 0x100_0000_01b3
+      }
+      return hash ^ UInt64(raw.count)
+    }
+  }
+
   /// The tensor's values in row-major order, as `Float`s (F32 as stored; F16 and BF16 widened), after checking
   /// its shape.
   func floats(_ name: String, shape expected: [Int]) throws(EmbeddingModelError) -> [Float] {

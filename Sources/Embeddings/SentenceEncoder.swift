@@ -26,11 +26,42 @@ public final class SentenceEncoder: Sendable {
         path: folder + "/config.json", field: "vocab_size",
         reason: "is \(configuration.vocabularySize), below vocab.txt's \(tokenizer.vocabularySize) lines")
     }
-    weights = try EncoderWeights(
-      file: SafeTensorsFile(path: folder + "/model.safetensors"), configuration: configuration)
+    let file = try SafeTensorsFile(path: folder + "/model.safetensors")
+    weights = try EncoderWeights(file: file, configuration: configuration)
+    let digits = String(file.contentHash, radix: 16)
+    fingerprint =
+      "\((folder as NSString).lastPathComponent)-\(String(repeating: "0", count: 16 - digits.count) + digits)"
+    readsHan = tokenizer.ideographs >= 2_000
+  }
+
+  /// The model's folder name and a hash of its weights: vectors made by one model mean nothing to another.
+  public let fingerprint: String
+
+  /// Whether the vocabulary has the Han characters of everyday Chinese (a Chinese or multilingual model has
+  /// thousands; all-MiniLM-L6-v2 has 244, and reads most Chinese text as `[UNK]`).
+  public let readsHan: Bool
+
+  /// Whether the model can make sense of `text`: it has letters or digits, and, for a model that does not
+  /// read Han, no Han character (in mixed text such as 我的iPhone the Han words carry the meaning).
+  public func reads(_ text: String) -> Bool {
+    var letters = false
+    for scalar in text.unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+      if !readsHan && WordPieceTokenizer.isIdeograph(scalar) { return false }
+      letters = true
+    }
+    return letters
   }
 
   public var dimension: Int { configuration.hiddenSize }
+
+  /// Sets how many threads the matrix products use, process-wide. One suits a server: a message's encoding
+  /// runs beside its lexical search on the other core, and two threads' spinning slowed both (smart reply on
+  /// Banking77, p50 13.2 ms with one thread against 15.0 with two). `OPENBLAS_NUM_THREADS` in the environment
+  /// wins, so that a bulk encoding can take every core.
+  public static func useThreads(_ count: Int) {
+    guard ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil else { return }
+    openblas_set_num_threads(Int32(max(1, count)))
+  }
 
   /// One vector of `dimension` values a text, in the order given.
   public func encode(_ texts: [String]) -> [[Float]] {
@@ -120,26 +151,42 @@ public final class SentenceEncoder: Sendable {
       }
       first += length
     }
-    var attended = linear(context, rows: tokens, layer.attentionOutput)
-    for i in 0..<attended.count { attended[i] += hidden[i] }
+    var attended = linear(context, rows: tokens, layer.attentionOutput, adding: hidden)
     layerNorm(&attended, rows: tokens, layer.attentionNorm)
 
     var intermediate = linear(attended, rows: tokens, layer.intermediate)
-    for i in 0..<intermediate.count {
-      let x = intermediate[i]
-      intermediate[i] = 0.5 * x * (1 + erff(x * 0.707_106_77))
+    intermediate.withUnsafeMutableBufferPointer { values in
+      for i in values.indices { values[i] = Self.gelu(values[i]) }
     }
-    var output = linear(intermediate, rows: tokens, layer.output)
-    for i in 0..<output.count { output[i] += attended[i] }
+    var output = linear(intermediate, rows: tokens, layer.output, adding: attended)
     layerNorm(&output, rows: tokens, layer.outputNorm)
     hidden = output
   }
 
-  /// `input` [rows x inputs] times the layer's weight [outputs x inputs], transposed, plus its bias.
-  private func linear(_ input: [Float], rows: Int, _ dense: EncoderWeights.Dense) -> [Float] {
-    var out = [Float](repeating: 0, count: rows * dense.outputs)
-    for r in 0..<rows {
-      for j in 0..<dense.outputs { out[r * dense.outputs + j] = dense.bias[j] }
+  /// GELU, x·Φ(x), with Φ from erf by Abramowitz and Stegun's 7.1.26 (absolute error below 1.5e-7): libm's
+  /// erff took a tenth of the encoder's time.
+  @inline(__always) static func gelu(_ x: Float) -> Float {
+    let z = abs(x) * 0.707_106_77
+    let t = 1 / (1 + 0.327_591_1 * z)
+    let polynomial =
+      ((((1.061_405_429 * t - 1.453_152_027) * t + 1.421_413_741) * t - 0.284_496_736) * t + 0.254_829_592) * t
+    let erf = 1 - polynomial * expf(-z * z)
+    return 0.5 * x * (1 + (x < 0 ? -erf : erf))
+  }
+
+  /// `input` [rows x inputs] times the layer's weight [outputs x inputs], transposed, plus its bias, plus
+  /// `residual` (the same shape as the result) when given.
+  private func linear(_ input: [Float], rows: Int, _ dense: EncoderWeights.Dense, adding residual: [Float]? = nil)
+    -> [Float]
+  {
+    var out = residual ?? [Float](repeating: 0, count: rows * dense.outputs)
+    out.withUnsafeMutableBufferPointer { out in
+      dense.bias.withUnsafeBufferPointer { bias in
+        for r in 0..<rows {
+          let row = out.baseAddress! + r * dense.outputs
+          for j in 0..<dense.outputs { row[j] += bias[j] }
+        }
+      }
     }
     input.withUnsafeBufferPointer { x in
       dense.weight.withUnsafeBufferPointer { w in
@@ -158,16 +205,20 @@ public final class SentenceEncoder: Sendable {
     let width = configuration.hiddenSize
     let epsilon = configuration.layerNormEpsilon
     values.withUnsafeMutableBufferPointer { v in
-      for r in 0..<rows {
-        let row = v.baseAddress! + r * width
-        var mean: Float = 0
-        for j in 0..<width { mean += row[j] }
-        mean /= Float(width)
-        var variance: Float = 0
-        for j in 0..<width { variance += (row[j] - mean) * (row[j] - mean) }
-        variance /= Float(width)
-        let inverse = 1 / (variance + epsilon).squareRoot()
-        for j in 0..<width { row[j] = (row[j] - mean) * inverse * norm.weight[j] + norm.bias[j] }
+      norm.weight.withUnsafeBufferPointer { weight in
+        norm.bias.withUnsafeBufferPointer { bias in
+          for r in 0..<rows {
+            let row = v.baseAddress! + r * width
+            var mean: Float = 0
+            for j in 0..<width { mean += row[j] }
+            mean /= Float(width)
+            var variance: Float = 0
+            for j in 0..<width { variance += (row[j] - mean) * (row[j] - mean) }
+            variance /= Float(width)
+            let inverse = 1 / (variance + epsilon).squareRoot()
+            for j in 0..<width { row[j] = (row[j] - mean) * inverse * weight[j] + bias[j] }
+          }
+        }
       }
     }
   }

@@ -45,6 +45,13 @@ public struct WordPieceTokenizer: Sendable {
 
   public var vocabularySize: Int { vocabulary.count }
 
+  /// The single Han characters the vocabulary has.
+  public var ideographs: Int {
+    vocabulary.keys.count { word in
+      word.unicodeScalars.count == 1 && Self.isIdeograph(word.unicodeScalars.first!)
+    }
+  }
+
   /// `[CLS]`, the text's pieces, `[SEP]`: at most `maxTokens` ids, the text's end cut off when longer.
   public func ids(_ text: String, maxTokens: Int) -> [Int] {
     let room = max(0, maxTokens - 2)

@@ -39,6 +39,9 @@ public enum QuestionFeature: Int, CaseIterable, Sendable {
   /// the shared pairs and the common subsequence's length (over 10).
   case askedCharacters, questionCharacters, commonStart, unfinishedShare, sharedIDF, askedIDF, sharedPairs
   case commonCharacters
+  /// Meaning, with a sentence-embedding model (`SemanticStage`; 0 without): the cosine of the asked text with
+  /// the question, and with the item's nearest question.
+  case cosine, itemCosine
 
   /// The version of this list that models are fitted on (`featureSchema` in a model file).
   public static let schemaVersion = 1

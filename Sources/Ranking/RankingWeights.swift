@@ -127,6 +127,8 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     public var candidates = 60
     /// Subtracted from an internal article's model score.
     public var internalPenalty = 0.5
+    /// With a sentence-embedding model: how many items nearest in meaning join the index's candidates.
+    public var meaningCandidates = 20
   }
 
   /// How many of an entry's questions the question model reads.
@@ -139,9 +141,11 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   }
 
   /// The question model for text with these tokens: the Latin model when no word is Han; for a tenant with
-  /// learned word evidence (`learned`), the learned model when there is one.
-  func questionModel(for tokens: [Token], typed: Bool, learned: Bool = false) -> LinearModel {
+  /// learned word evidence (`learned`), the learned model when there is one; for whole Latin questions with the
+  /// cosines of a sentence-embedding model (`semantic`), the semantic model when there is one.
+  func questionModel(for tokens: [Token], typed: Bool, learned: Bool = false, semantic: Bool = false) -> LinearModel {
     let han = tokens.contains { $0.script == .han }
+    if semantic && !typed && !han, let model = models.wholeLatinSemantic { return model }
     if learned {
       let model =
         han
@@ -182,6 +186,8 @@ public struct QuestionModels: Codable, Hashable, Sendable {
   public var typedHanLearnedTrees: QuestionTrees?
   public var wholeHanTrees: QuestionTrees?
   public var wholeHanLearnedTrees: QuestionTrees?
+  /// Whole Latin questions when a sentence-embedding model is installed: the lexical features and the cosines.
+  public var wholeLatinSemantic: LinearModel?
 
   /// No learned model: the hand-set `lexical` model (the index's score alone) for every kind of text.
   public static let lexical: QuestionModels = {
@@ -212,7 +218,8 @@ public struct QuestionModels: Codable, Hashable, Sendable {
         typedHanTrees: try ShippedModels.model("typed-han-trees", in: trees),
         typedHanLearnedTrees: try ShippedModels.model("typed-han-learned-trees", in: trees),
         wholeHanTrees: try ShippedModels.model("whole-han-trees", in: trees),
-        wholeHanLearnedTrees: try ShippedModels.model("whole-han-learned-trees", in: trees))
+        wholeHanLearnedTrees: try ShippedModels.model("whole-han-learned-trees", in: trees),
+        wholeLatinSemantic: try ShippedModels.model("whole-latin-semantic", in: linear))
     } catch {
       preconditionFailure("\(error)")
     }

@@ -16,6 +16,8 @@ public final class SuggestStages: Sendable {
     /// then titles and questions), candidates with any word or character pair, each candidate's questions
     /// decoded, weighed and compared, and the model's ranking.
     case questionAllWords, questionAnyWord, questionWeighing, questionRanking
+    /// Smart reply's semantic stage: the message encoded, and the items nearest in meaning found.
+    case meaning
     /// The agent's quick replies whose title starts with the typed text, put first.
     case quickTitleStarts
     /// The shown items read from the store, and their titles and contents highlighted.

@@ -1,6 +1,7 @@
 import Foundation
 import Index
 import Knowledge
+import QuestionVectors
 import TextAnalysis
 
 extension Suggester {
@@ -61,13 +62,16 @@ extension Suggester {
     guard var plan = planned else { return nil }
     if !typed { plan.unfinished = nil }
     let evidence = learned && !context.evidence.isEmpty
-    let model = weights.questionModel(for: tokens, typed: typed, learned: evidence)
+    // Meaning for whole messages, when the tenant has vectors and the model reads the text: encoded on another
+    // thread while the index is searched.
+    let meaning = typed ? nil : semantic?.beginScoring(text, tenant: tenant)
+    let model = weights.questionModel(for: tokens, typed: typed, learned: evidence, semantic: meaning != nil)
     // The evidence is learned from the linear lexical model's candidates (`learned` false), as the learned
     // tree models were fitted with evidence learned that way.
     let trees = learned ? weights.questionTrees(for: tokens, typed: typed, learned: evidence) : nil
     let ranked = try questionRanked(
       text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, trees: trees,
-      partial: typed)
+      partial: typed, meaning: meaning)
     return (plan, ranked)
   }
 
@@ -154,9 +158,10 @@ extension Suggester {
 
   /// Candidates from the index (any of the words, and Han character pairs), ranked by `model` over their
   /// questions, or by `trees` when given. `partial`: the last word of `text` may be unfinished (typed text).
+  /// `meaning`: the items nearest in meaning join the candidates, and the cosines are features.
   func questionRanked(
     _ text: String, tokens: [Token], plan: QueryPlan, tenant: String, options: SuggestOptions, model: LinearModel,
-    trees: QuestionTrees? = nil, partial: Bool = false
+    trees: QuestionTrees? = nil, partial: Bool = false, meaning pending: PendingScores? = nil
   ) throws -> [QuestionRanked] {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
@@ -235,8 +240,14 @@ extension Suggester {
       partial && weights.typed.titleStartFirst ? try titleStarts(plan, filter: filter, limit: options.limit) : []
     let startKeys = Set(starts.compactMap { try? IndexedKey(data: $0.data).itemKey })
     let added = Self.candidates(hits, adding: starts)
-    let weighed = try stages.measure(.questionWeighing) {
+    // The index's candidates are weighed while the meaning is computed on another thread (`pending`).
+    var weighed = try stages.measure(.questionWeighing) {
       try self.weighed(added, match: match, candidates: candidates + added.count - hits.count)
+    }
+    if let pending, let meaning = stages.measure(.meaning, { pending.wait() }) {
+      weighed = try stages.measure(.questionWeighing) {
+        try adding(meaning, to: weighed, tenant: tenant, filter: filter, match: match)
+      }
     }
     guard let weighed else { return [] }
     let order = stages.measure(.questionRanking) {
@@ -246,6 +257,27 @@ extension Suggester {
     // shortcut's start is after that shortcut, and the model has no evidence of where in a title words stand.
     guard !startKeys.isEmpty else { return order }
     return order.filter { startKeys.contains($0.key.itemKey) } + order.filter { !startKeys.contains($0.key.itemKey) }
+  }
+
+  /// The visible items nearest in meaning (`weights.smartReply.meaningCandidates`), as index hits of weight 0:
+  /// the index's score says nothing of them.
+  private func nearest(_ meaning: VectorTable.Scores, tenant: String, filter: Visibility) throws -> [IndexHit] {
+    let near = meaning.nearest(limit: weights.smartReply.meaningCandidates)
+    let terms: [IndexQuery] = near.compactMap { neighbour in
+      let parts = neighbour.item.split(separator: "\u{1F}", maxSplits: 1)
+      guard parts.count == 2, let source = KnowledgeSource(rawValue: String(parts[0])) else { return nil }
+      return .term(KnowledgeDocumentBuilder.itemTerm(tenant: tenant, source: source, id: String(parts[1])))
+    }
+    guard !terms.isEmpty else { return [] }
+    let rank = Dictionary(near.enumerated().map { ($1.item, $0) }, uniquingKeysWith: { a, _ in a })
+    return try search(filter.apply(to: .or(terms)), limit: terms.count * 4).map { hit in
+      var hit = hit
+      hit.weight = 0
+      return hit
+    }.sorted { a, b in
+      let (keyA, keyB) = (try? IndexedKey(data: a.data).itemKey, try? IndexedKey(data: b.data).itemKey)
+      return rank[keyA ?? "", default: .max] < rank[keyB ?? "", default: .max]
+    }
   }
 
   /// The items whose title starts with the typed text (the `H` title-prefix terms; none past their length).
@@ -276,33 +308,69 @@ extension Suggester {
 
   /// One candidate per item of `hits` (best first), at most `candidates`, with its questions' features; nil
   /// when there is none or no hit has a weight.
-  private func weighed(_ hits: [IndexHit], match: QuestionMatch, candidates: Int) throws
-    -> (chosen: [Candidate], features: [CandidateFeatures])?
+  private func weighed(_ hits: [IndexHit], match: QuestionMatch, candidates: Int) throws -> Weighed? {
+    let chosen = try choose(hits, match: match, limit: candidates)
+    guard let top = chosen.first?.weight, top > 0 else { return nil }
+    // Each candidate's closest questions' features (an entry with hundreds of learned phrasings is compared on
+    // those that share the most with the text), and the entry's questions taken together.
+    return (chosen, chosen.enumerated().map { features(of: $1, rank: $0, top: top, match: match) })
+  }
+
+  typealias Weighed = (chosen: [Candidate], features: [CandidateFeatures])
+
+  /// One candidate per item of `hits` (best first), at most `limit`, leaving out the items `excluding` names.
+  private func choose(_ hits: [IndexHit], match: QuestionMatch, limit: Int, excluding: Set<String> = []) throws
+    -> [Candidate]
   {
     // One hit per item (its language versions are separate documents, with the same questions).
-    var seen = Set<String>()
+    var seen = excluding
     var chosen: [Candidate] = []
-    for hit in hits {
+    for hit in hits where chosen.count < limit {
       let (keyText, encoded) = IndexedKey.split(hit.data)
       let key = try IndexedKey(keyText: keyText)
       guard seen.insert(key.itemKey).inserted else { continue }
       guard let encoded else { throw IndexError.corrupt("a document's data has no questions; run replykit reindex") }
       chosen.append((key, hit.weight, analysedQuestions(encoded, of: keyText, match: match)))
-      if chosen.count == candidates { break }
     }
-    guard let top = chosen.first?.weight, top > 0 else { return nil }
+    return chosen
+  }
 
-    // Each candidate's closest questions' features (an entry with hundreds of learned phrasings is compared on
-    // those that share the most with the text), and the entry's questions taken together.
-    var candidatesFeatures: [CandidateFeatures] = []
-    for (rank, candidate) in chosen.enumerated() {
-      let compared = match.closest(candidate.questions, limit: weights.questions.compared)
-      let features = compared.map {
-        match.features(of: candidate.questions.questions[$0], engine: candidate.weight / top, rank: rank)
-      }
-      candidatesFeatures.append((compared, features, match.itemEvidence(candidate.questions)))
+  private func features(of candidate: Candidate, rank: Int, top: Double, match: QuestionMatch) -> CandidateFeatures {
+    let compared = match.closest(candidate.questions, limit: weights.questions.compared)
+    let engine = top > 0 ? candidate.weight / top : 0
+    let features = compared.map {
+      match.features(of: candidate.questions.questions[$0], engine: engine, rank: rank)
     }
-    return (chosen, candidatesFeatures)
+    return (compared, features, match.itemEvidence(candidate.questions))
+  }
+
+  /// `weighed` with the items nearest in meaning added (no index score: the engine features are 0), and each
+  /// candidate's cosines filled in: its nearest question joins the compared ones when the words did not pick it.
+  private func adding(
+    _ meaning: VectorTable.Scores, to weighed: Weighed?, tenant: String, filter: Visibility, match: QuestionMatch
+  ) throws -> Weighed? {
+    var (chosen, features) = weighed ?? ([], [])
+    let near = try nearest(meaning, tenant: tenant, filter: filter)
+    for candidate in try choose(near, match: match, limit: near.count, excluding: Set(chosen.map(\.key.itemKey))) {
+      features.append(self.features(of: candidate, rank: chosen.count, top: 0, match: match))
+      chosen.append(candidate)
+    }
+    guard !chosen.isEmpty else { return nil }
+    for (index, candidate) in chosen.enumerated() {
+      let cosines = meaning.cosines(item: candidate.key.itemKey)
+      guard let nearest = cosines.max(by: { $0.value < $1.value }) else { continue }
+      if !features[index].compared.contains(nearest.key), candidate.questions.questions.indices.contains(nearest.key) {
+        let engine = features[index].features.first?[.engine] ?? 0
+        features[index].compared.append(nearest.key)
+        features[index].features.append(
+          match.features(of: candidate.questions.questions[nearest.key], engine: engine, rank: index))
+      }
+      for (place, question) in features[index].compared.enumerated() {
+        features[index].features[place][.cosine] = Double(cosines[question] ?? 0)
+        features[index].features[place][.itemCosine] = Double(nearest.value)
+      }
+    }
+    return (chosen, features)
   }
 
   /// The candidates scored by `model` (or `trees`) over their questions' `features`, best first.

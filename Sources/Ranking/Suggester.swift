@@ -1,6 +1,7 @@
 import Foundation
 import Index
 import Knowledge
+import QuestionVectors
 import Synchronization
 import TextAnalysis
 
@@ -15,6 +16,8 @@ public final class Suggester: Sendable {
   let store: KnowledgeStore
   let analyzers: TenantAnalyzers
   public let weights: RankingWeights
+  /// Meaning beside words, when a sentence-embedding model is installed: smart reply's candidates and cosines.
+  public let semantic: SemanticStage?
   private let tenantCache = Mutex<[String: TenantContext]>([:])
   /// Analysed stored questions and word IDFs for smart reply's question model.
   let questionCache = QuestionMatch.Cache()
@@ -36,11 +39,15 @@ public final class Suggester: Sendable {
     var evidence: [String: WordEvidence] = [:]
   }
 
-  package init(readers: IndexReaderPool, store: KnowledgeStore, analyzers: TenantAnalyzers, weights: RankingWeights) {
+  package init(
+    readers: IndexReaderPool, store: KnowledgeStore, analyzers: TenantAnalyzers, weights: RankingWeights,
+    semantic: SemanticStage? = nil
+  ) {
     self.readers = readers
     self.store = store
     self.analyzers = analyzers
     self.weights = weights
+    self.semantic = semantic
   }
 
   /// Drops what is cached about a tenant (its settings, synonyms or agents changed).

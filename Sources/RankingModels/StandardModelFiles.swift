@@ -16,6 +16,7 @@ public enum StandardModelFiles {
     "typed-han-learned-trees": PackageResources.typed_han_learned_trees_json,
     "whole-han-trees": PackageResources.whole_han_trees_json,
     "whole-han-learned-trees": PackageResources.whole_han_learned_trees_json,
+    "whole-latin-semantic": PackageResources.whole_latin_semantic_json,
     "lexical": PackageResources.lexical_json,
   ]
 }

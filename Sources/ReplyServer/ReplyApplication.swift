@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import Knowledge
 import Logging
+import QuestionVectors
 import Ranking
 import ServiceLifecycle
 import Workbench
@@ -44,7 +45,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   let routes = RouteTable()
   router.add(middleware: ErrorMiddleware(routes: routes))
   router.add(middleware: QueryCheckMiddleware())
-  router.get("healthz") { _, _ in HealthJSON(engine.indexStatus) }
+  router.get("healthz") { _, _ in HealthJSON(engine.indexStatus, vectors: try? engine.semantic?.status()) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
   SuggestionRoutes(workbench: workbench).register(on: v1)
@@ -90,12 +91,28 @@ public func runService(_ app: some ApplicationProtocol, configuration: ServerCon
 struct HealthJSON: ResponseEncodable {
   var status = "ok"
   var index: String
+  /// With a sentence-embedding model: how far the vectors are behind the store.
+  var vectors: VectorsJSON?
 
-  init(_ index: SuggestionEngine.IndexStatus) {
+  struct VectorsJSON: Encodable {
+    var model: String
+    var caughtUp: Bool
+    var changesBehind: Int64
+    var vectors: Int
+    var bytes: Int
+    var error: String?
+  }
+
+  init(_ index: SuggestionEngine.IndexStatus, vectors: SemanticStage.Status?) {
     switch index {
     case .ready: self.index = "ready"
     case .rebuilding: self.index = "rebuilding"
     case .failed: self.index = "failed"
+    }
+    self.vectors = vectors.map {
+      VectorsJSON(
+        model: $0.model, caughtUp: $0.caughtUp, changesBehind: $0.changesBehind, vectors: $0.vectors,
+        bytes: $0.bytes, error: $0.error)
     }
   }
 }

@@ -1,6 +1,8 @@
+import Embeddings
 import Foundation
 import Index
 import Knowledge
+import QuestionVectors
 import Ranking
 import Synchronization
 import TextAnalysis
@@ -15,6 +17,9 @@ public final class SuggestionEngine: Sendable {
   let writer: IndexWriter
   let readers: IndexReaderPool
   let analyzers: TenantAnalyzers
+  /// The vectors of bot entries and articles, when a sentence-embedding model was given: they follow the
+  /// store in the background (`vectors.sqlite`), and smart reply weighs meaning beside words.
+  public let semantic: SemanticStage?
 
   /// What opening found and did, for logs and the CLI.
   public struct OpenReport: Sendable {
@@ -66,9 +71,10 @@ public final class SuggestionEngine: Sendable {
   public var indexStatus: IndexStatus { state.withLock { $0.status } }
 
   /// `reserveBytes`: the free space below which the store refuses changes (`KnowledgeStore.reserveBytes`).
+  /// `encoder`: a sentence-embedding model for smart reply (none: words alone, as without the stage).
   public init(
     dataFolder: String, weights: RankingWeights = .standard, rebuilding: Rebuilding = .beforeReturning,
-    reserveBytes: Int64 = KnowledgeStore.defaultReserveBytes
+    reserveBytes: Int64 = KnowledgeStore.defaultReserveBytes, encoder: SentenceEncoder? = nil
   ) async throws {
     try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
     store = try KnowledgeStore(
@@ -78,7 +84,12 @@ public final class SuggestionEngine: Sendable {
     let indexPath = (dataFolder as NSString).appendingPathComponent("index")
     readers = IndexReaderPool(path: indexPath)
     writer = try IndexWriter(path: indexPath, store: store, analyzers: analyzers, readers: readers)
-    suggester = Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights)
+    if let encoder {
+      semantic = try SemanticStage(dataFolder: dataFolder, store: store, encoder: encoder)
+    } else {
+      semantic = nil
+    }
+    suggester = Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights, semantic: semantic)
     self.rebuilding = rebuilding
     let damage = writer.damage
     var rebuild = await writer.needsRebuild
@@ -97,6 +108,7 @@ public final class SuggestionEngine: Sendable {
       // A long backlog caught up is a bulk load.
       try await writer.compactIfWorthIt()
     }
+    semantic?.poke()
   }
 
   /// Rebuilds the index from the store: now, or on a task of its own (`Rebuilding.inBackground`). A rebuild
@@ -137,7 +149,7 @@ public final class SuggestionEngine: Sendable {
   /// A second suggester over the same index and store, ranking with other weights (its caches its own): two
   /// rankings compared side by side in one process (`replykit-bench suggest --against`).
   public func suggester(weights: RankingWeights) -> Suggester {
-    Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights)
+    Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights, semantic: semantic)
   }
 
   /// The tenant's analyzer (with its user dictionary), for other text the service searches (conversations).
@@ -147,6 +159,8 @@ public final class SuggestionEngine: Sendable {
   /// rebuilt, nothing: the rebuild takes every change. An index found damaged is rebuilt (see `Rebuilding`).
   @discardableResult
   public func catchUp() async throws -> Int {
+    // The vectors follow the store on their own, whatever the index is doing.
+    semantic?.poke()
     switch indexStatus {
     case .rebuilding: return 0
     case .failed:

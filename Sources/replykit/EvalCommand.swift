@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Embeddings
 import Evaluation
 import Foundation
 import Histogram
@@ -59,6 +60,15 @@ struct EvalCommand: AsyncParsableCommand {
       "Questions the knowledge does not answer (qid<TAB>text), run as well in full mode: the report adds how often the first answer is right and how many are refused at each confidence threshold."
   )
   var outOfScope: String?
+  @Option(
+    help:
+      "A sentence-embedding model folder (`make model` installs models/all-MiniLM-L6-v2): smart reply weighs meaning beside words, once the vectors are made."
+  )
+  var model: String?
+  @Flag(
+    help: ArgumentHelp(
+      "Print where the queries spent their time, stage by stage, on standard error.", visibility: .hidden))
+  var stages = false
   @Flag(help: "Print JSON.") var json = false
   @Option(
     parsing: .upToNextOption,
@@ -111,7 +121,11 @@ struct EvalCommand: AsyncParsableCommand {
     let folder =
       data ?? FileManager.default.temporaryDirectory.appendingPathComponent("replykit-eval-\(UUID().uuidString)").path
     defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-    let engine = try await SuggestionEngine(dataFolder: folder, weights: RankingWeights.read(weights, over: try base))
+    let encoder = try model.map { folder in
+      do { return try SentenceEncoder(folder: folder) } catch { throw ValidationError("--model: \(error)") }
+    }
+    let engine = try await SuggestionEngine(
+      dataFolder: folder, weights: RankingWeights.read(weights, over: try base), encoder: encoder)
     var judged: Queries
     let judgments: Qrels
     let evaluationTenant: String
@@ -148,6 +162,8 @@ struct EvalCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\(path): kept \(kept) of \(phrasings.count) learned phrasings\n".utf8))
       }
     }
+    // The vectors follow the store (and the learned phrasings) in the background; the queries wait for them.
+    try await engine.semantic?.finish()
     let full = judged
     if let path = features {
       let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)
@@ -163,8 +179,17 @@ struct EvalCommand: AsyncParsableCommand {
       picks ? [.quick] : corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? Set(KnowledgeSource.allCases)
     let options = Evaluator.Options(sources: sources, mode: mode, depth: depth)
     let progress = ProgressBar(total: judged.items.count, enabled: !json && Terminal.isInteractive)
+    if stages { engine.suggester.stages.start() }
     let output = try evaluator.run(judged, options: options) { done in progress.update(bytes: done, items: done) }
     progress.finish()
+    if stages {
+      engine.suggester.stages.stop()
+      for (stage, total) in engine.suggester.stages.recorded.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        let mean = Double(total.nanoseconds) / Double(max(total.count, 1)) / 1e6
+        FileHandle.standardError.write(
+          Data("stage \(stage.rawValue): \(total.count) times, mean \(String(format: "%.3f", mean)) ms\n".utf8))
+      }
+    }
     // Prefix queries made by --cut are judged by their whole query's judgments; the shared collections'
     // prefix files judge each prefix id itself.
     let baseID: (String) -> String = { id in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Embeddings
 import Foundation
 import Hummingbird
 import Knowledge
@@ -39,20 +40,32 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Megabytes of free disk below which changes are refused with 507 disk_full.")
   var reserveMb = Int(KnowledgeStore.defaultReserveBytes >> 20)
 
+  @Option(
+    help:
+      "A sentence-embedding model folder (`make model` installs models/all-MiniLM-L6-v2): smart reply weighs meaning beside words. The data folder remembers it for the next start."
+  )
+  var model: String?
+
+  @Flag(help: "Serve without the model the data folder remembers.")
+  var noModel = false
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
     guard suggestCache >= 0 else { throw ValidationError("--suggest-cache must be 0 or more") }
     guard reserveMb >= 0 else { throw ValidationError("--reserve-mb must be 0 or more") }
+    if model != nil && noModel { throw ValidationError("--model and --no-model exclude each other") }
     guard idleTimeout > 0, shutdownTimeout >= 0 else {
       throw ValidationError("--idle-timeout must be above 0 and --shutdown-timeout 0 or more")
     }
   }
 
   func run() async throws {
+    let encoder = try ModelChoice(data: data).encoder(given: model, off: noModel)
     // A damaged or outdated index is rebuilt from the store in the background: the service answers at once.
     let engine = try await SuggestionEngine(
       dataFolder: data, weights: RankingWeights.read(weights), rebuilding: .inBackground(),
-      reserveBytes: Int64(reserveMb) << 20)
+      reserveBytes: Int64(reserveMb) << 20, encoder: encoder)
+    if let encoder { Terminal.note("smart reply weighs meaning with \(encoder.folder) (\(encoder.fingerprint))") }
     if let damage = engine.openReport.damage { Terminal.note("the index was damaged (\(damage)): rebuilding it") }
     let workbench = try Workbench(engine: engine, dataFolder: data, suggestCacheCapacity: suggestCache)
     let configuration = ServerConfiguration(
@@ -61,6 +74,38 @@ struct ServeCommand: AsyncParsableCommand {
     let app = buildApplication(workbench: workbench, configuration: configuration)
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
     try await runService(app, configuration: configuration)
+  }
+}
+
+/// Which sentence-embedding model a data folder is served with: the one `--model` names, remembered in the
+/// folder's `embedding-model` file for later starts, until `--no-model`.
+struct ModelChoice {
+  let file: String
+
+  init(data: String) { file = (data as NSString).appendingPathComponent("embedding-model") }
+
+  func encoder(given: String?, off: Bool) throws -> SentenceEncoder? {
+    if off {
+      try? FileManager.default.removeItem(atPath: file)
+      return nil
+    }
+    let remembered = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    guard let folder = given ?? remembered.flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+    let encoder: SentenceEncoder
+    do {
+      encoder = try SentenceEncoder(folder: folder)
+    } catch {
+      let origin = given != nil ? "--model" : "\(file) (remembered; --no-model forgets it)"
+      throw ValidationError("\(origin): \(error)")
+    }
+    if given != nil {
+      try FileManager.default.createDirectory(
+        atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
+      try (absolute + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    }
+    return encoder
   }
 }
 

@@ -35,6 +35,7 @@ DEFAULT_LAYERS = (
     " | ReplyServer Evaluation CommandLineSupport"
     " | Workbench"
     " | Ranking Sessions RequestInput"
+    " | QuestionVectors"
     " | Index"
     " | Knowledge TextAnalysis CXapian RankingModels Embeddings"
     " | CICU CStemmer CBLAS"

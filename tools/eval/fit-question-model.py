@@ -27,7 +27,7 @@ are the dump header's names of the columns fitted and whose "fitted" says how: `
 The linear models read the first 20 features (`--columns 20`), or 25 with learned evidence: the later ones
 are the trees'. `tools/models/make-models.sh` runs every recipe above.
 
-Usage: fit-question-model.py FEATURES.tsv [FEATURES.tsv ...] [--columns N] [--out FILE.json [--name NAME] --on TEXT]
+Usage: fit-question-model.py FEATURES.tsv [FEATURES.tsv ...] [--columns N] [--also NAME,NAME] [--out FILE.json [--name NAME] --on TEXT]
 """
 import argparse
 import json
@@ -43,6 +43,7 @@ SETTINGS = "logistic regression (L2 1e-2 per example), then coordinate search on
 
 
 def load(path, columns=None):
+    """The dump's rows: a bias column, then the features at `columns` (indexes into the features; all by default)."""
     qids, labels, rows = [], [], []
     with open(path) as f:
         for line in f:
@@ -51,7 +52,7 @@ def load(path, columns=None):
             parts = line.rstrip("\n").split("\t")
             qids.append(parts[0])
             labels.append(1.0 if int(parts[2]) > 0 else 0.0)
-            values = parts[3:] if columns is None else parts[3 : 3 + columns]
+            values = parts[3:] if columns is None else [parts[3 + c] for c in columns]
             rows.append([1.0] + [float(x) for x in values])
     x = np.array(rows)
     y = np.array(labels)
@@ -78,6 +79,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("features", nargs="+", help="dumps of replykit eval --features")
     parser.add_argument("--columns", type=int, help="fit on the dumps' first N features (default: all)")
+    parser.add_argument("--also", default="",
+                        help="comma-separated feature names fitted beside the first --columns (e.g. cosine,itemCosine)")
     parser.add_argument("--out", help="also write the model file (tools/models/modelfile.py)")
     parser.add_argument("--name", help="the model's name (default: --out's file name without .json)")
     parser.add_argument("--on", help="with --out: the data it was fitted on, for the file's \"fitted\"")
@@ -87,7 +90,14 @@ def main():
     names = modelfile.dump_features(args.features)
     if args.columns is not None and not 1 <= args.columns <= len(names):
         parser.error(f"--columns must be from 1 to {len(names)}")
-    sets = [load(p, args.columns) for p in args.features]
+    also = [n for n in args.also.split(",") if n]
+    unknown = [n for n in also if n not in names]
+    if unknown:
+        parser.error(f"--also: the dumps have no feature {', '.join(unknown)}")
+    columns = None
+    if args.columns is not None or also:
+        columns = list(range(args.columns if args.columns is not None else 0)) + [names.index(n) for n in also]
+    sets = [load(p, columns) for p in args.features]
     queries = [len(np.unique(g)) for _, _, g in sets]
     x = np.vstack([s[0] for s in sets])
     y = np.concatenate([s[1] for s in sets])
@@ -126,7 +136,7 @@ def main():
     if args.out:
         name = args.name or os.path.splitext(os.path.basename(args.out))[0]
         modelfile.write(args.out, {
-            "model": "linear", "name": name, "featureSchema": 1, "features": names[: len(weights) - 1],
+            "model": "linear", "name": name, "featureSchema": 1, "features": [names[c] for c in columns] if columns is not None else names,
             "fitted": {"by": "tools/eval/fit-question-model.py", "on": args.on, "settings": SETTINGS},
             "bias": weights[0], "weights": weights[1:],
         })

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the 12 shipped question models from the training data, by the recipes in the docstrings of
+# Regenerates the 13 shipped question models from the training data, by the recipes in the docstrings of
 # tools/eval/fit-question-model.py and fit-question-trees.py, and compares each with the shipped file
 # ("identical", or how it differs: tools/models/compare-models.py). `make models` runs it.
 #   linear (fit-question-model.py; the first 20 features, 25 with learned evidence):
@@ -7,6 +7,8 @@
 #     whole-latin, typed-latin      3,000 Banking77 training examples (banking77-fit-split.py), --mode full | prefix
 #     *-learned                     the same, dumped with --word-evidence learned (replykit learn) from the
 #                                   split's other training questions
+#     whole-latin-semantic          as whole-latin, dumped with --model (MODEL_DIR, make model): the lexical
+#                                   features and the cosines, fitted together
 #   trees (fit-question-trees.py, LightGBM; the settings are the shipped files'):
 #     typed-han-trees, whole-han-trees, and their -learned-trees: the 7 disjoint AFQMC train parts
 #     (afqmc-fit-split.py --parts 7), --mode prefix | full, each part's evidence learned from the other six's
@@ -21,7 +23,8 @@
 #   --work DIR    keep the splits, dumps and evidence there, and reuse the steps already done there
 #   --models DIR  the shipped files (default: Sources/RankingModels/Models, or Sources/Ranking/Models)
 # Environment: REPLYKIT (default .build/release/replykit), PYTHON (default .venv-models/bin/python, with
-# lightgbm and numpy: `make models` makes it), EVALDATA (default ../shared/evaldata), LGBM_THREADS (2).
+# lightgbm and numpy: `make models` makes it), EVALDATA (default ../shared/evaldata), LGBM_THREADS (2),
+# MODEL_DIR (default models/all-MiniLM-L6-v2).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 script=$here/tools/models/$(basename "$0")
@@ -77,6 +80,8 @@ else
   echo '{"models": {"typedHanLearnedTrees": null}}' > "$no_learned_typed_trees"
 fi
 fit_model="$python tools/eval/fit-question-model.py"
+model_dir=${MODEL_DIR:-models/all-MiniLM-L6-v2}
+[ -f "$model_dir/model.safetensors" ] || { echo "$model_dir: no sentence-embedding model (make model)" >&2; exit 2; }
 fit_trees="$python tools/eval/fit-question-trees.py"
 started=$SECONDS
 
@@ -145,6 +150,11 @@ fit_linear whole-latin-learned 25 "$b/whole-learned.tsv" \
   "as whole-latin, dumped with --word-evidence learned from the other Banking77 training examples"
 fit_linear typed-latin-learned 25 "$b/typed-learned.tsv" \
   "as typed-latin, dumped with --word-evidence learned from the other Banking77 training examples"
+dump "$data/banking77/corpus.jsonl" "$b" whole-semantic full --similar-from-body --model "$model_dir"
+step "fit-whole-latin-semantic" $fit_model "$b/whole-semantic.tsv" --columns 20 --also cosine,itemCosine \
+  --out "$out/whole-latin-semantic.json" \
+  --on "as whole-latin, dumped with --model all-MiniLM-L6-v2 (make model): the cosines beside the lexical features"
+grep "after coordinate search" "$work/log/fit-whole-latin-semantic.log" | sed 's/^/    /' || true
 
 echo "== The 7 disjoint AFQMC train parts: the four tree models"
 for k in 0 1 2 3 4 5 6; do

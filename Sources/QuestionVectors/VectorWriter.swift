@@ -1,0 +1,143 @@
+import Embeddings
+import Foundation
+import Index
+import Knowledge
+
+/// The one writer of the vectors. Like the index's writer it follows the store's change log: `catchUp()`
+/// encodes the questions of every bot entry and article changed since the last change it holds, and saves
+/// them with that change's number, so after a crash it goes on from there. Vectors made by another model are
+/// made again.
+///
+/// Encoding costs far more than indexing (several milliseconds a question), so it runs beside imports, never in
+/// their way: an import is done when the store and the index have it, and the vectors follow. It runs on a
+/// queue of its own (`SemanticStage`), not on the concurrency pool, which a catch-up of minutes would starve.
+final class VectorWriter {
+  private let store: KnowledgeStore
+  private let encoder: SentenceEncoder
+  private let table: VectorTable
+  private let file: VectorFile
+  /// The number of the last change the vectors hold; -1 when they must be made from the whole store.
+  private(set) var lastApplied: Int64
+  /// Questions encoded at a time: large enough that the encoder's matrix products are efficient.
+  private let batchQuestions = 64
+
+  /// Opens (or creates) the file at `path` and loads its vectors into `table`.
+  init(path: String, store: KnowledgeStore, encoder: SentenceEncoder, table: VectorTable) throws {
+    self.store = store
+    self.encoder = encoder
+    self.table = table
+    file = try VectorFile(path: path)
+    let (model, lastChange) = try file.state()
+    if model == encoder.fingerprint, let lastChange {
+      try file.forEach(dimension: encoder.dimension) { tenant, items in table.apply(tenant: tenant, items) }
+      lastApplied = lastChange
+    } else {
+      try file.reset(model: encoder.fingerprint)
+      lastApplied = -1
+    }
+  }
+
+  /// Encodes what changed since the last catch-up (everything, the first time); returns the items encoded or
+  /// removed. `progress` hears after each saved batch.
+  @discardableResult
+  func catchUp(batchSize: Int = 500, progress: (Int) -> Void = { _ in }) throws -> Int {
+    var applied = 0
+    if lastApplied < 0 {
+      let upTo = try store.lastChangeSeq()
+      try store.forEachItem(batchSize: batchSize) { batch in
+        applied += try encode(batch, removed: [], lastChange: nil)
+        progress(applied)
+      }
+      try file.save([], lastChange: upTo)
+      lastApplied = upTo
+    }
+    while true {
+      let changes = try store.changes(after: lastApplied, limit: batchSize)
+      guard let last = changes.last?.seq else { return applied }
+      // Only an item's latest state matters; usage and tenant changes leave questions as they were.
+      var touched: [String: (tenant: String, source: KnowledgeSource, id: String)] = [:]
+      for change in changes where change.kind == .upsert || change.kind == .delete {
+        guard let source = change.source, let id = change.itemId, Self.sources.contains(source) else { continue }
+        touched[Self.key(change.tenant, source, id)] = (change.tenant, source, id)
+      }
+      let current = try store.items(keys: Array(touched.values))
+      let present = Set(current.map { Self.key($0.tenant, $0.item.source, $0.item.id) })
+      let removed = touched.filter { !present.contains($0.key) }.values.map {
+        (tenant: $0.tenant, item: IndexedKey.itemKey(source: $0.source, id: $0.id))
+      }
+      applied += try encode(current, removed: removed, lastChange: last)
+      lastApplied = last
+      progress(applied)
+    }
+  }
+
+  private static func key(_ tenant: String, _ source: KnowledgeSource, _ id: String) -> String {
+    tenant + "\u{1F}" + IndexedKey.itemKey(source: source, id: id)
+  }
+
+  /// Smart reply's sources: quick replies are found as typed, by their titles.
+  static let sources: Set<KnowledgeSource> = [.bot, .internal]
+
+  /// Encodes the items whose questions changed, saves them with `lastChange` (nil: a rebuild's batch, whose
+  /// change number is saved at its end: cut off before, the rebuild starts again), and puts them in the table.
+  private func encode(_ items: [StoredKnowledge], removed: [(tenant: String, item: String)], lastChange: Int64?)
+    throws -> Int
+  {
+    var pending: [(tenant: String, item: String, hash: UInt64, questions: [Int32], texts: [String])] = []
+    var saved: [(tenant: String, item: String, vectors: VectorTable.ItemVectors?)] = removed.map {
+      ($0.tenant, $0.item, nil)
+    }
+    for stored in items where Self.sources.contains(stored.item.source) {
+      let key = IndexedKey.itemKey(source: stored.item.source, id: stored.item.id)
+      let all = StoredQuestions.questions(of: stored.item, learned: stored.learnedQuestions)
+      let chosen = all.indices.filter { encoder.reads(all[$0]) }
+      let texts = chosen.map { all[$0] }
+      let hash = Self.hash(texts, places: chosen)
+      if table.hash(tenant: stored.tenant, item: key) == hash { continue }
+      if texts.isEmpty {
+        saved.append((stored.tenant, key, nil))
+      } else {
+        pending.append((stored.tenant, key, hash, chosen.map { Int32($0) }, texts))
+      }
+    }
+    // Every question of the batch encoded together, `batchQuestions` at a time.
+    let texts = pending.flatMap(\.texts)
+    var vectors: [[Float]] = []
+    vectors.reserveCapacity(texts.count)
+    for start in stride(from: 0, to: texts.count, by: batchQuestions) {
+      vectors += encoder.encode(Array(texts[start..<min(start + batchQuestions, texts.count)]))
+    }
+    var next = 0
+    for item in pending {
+      let rows = vectors[next..<(next + item.texts.count)]
+      next += item.texts.count
+      saved.append(
+        (
+          item.tenant, item.item,
+          VectorTable.ItemVectors(hash: item.hash, questions: item.questions, values: rows.flatMap { $0 })
+        ))
+    }
+    guard !saved.isEmpty || lastChange != nil else { return 0 }
+    try file.save(saved, lastChange: lastChange)
+    for (tenant, group) in Dictionary(grouping: saved, by: \.tenant) {
+      table.apply(tenant: tenant, Dictionary(group.map { ($0.item, $0.vectors) }, uniquingKeysWith: { $1 }))
+    }
+    return saved.count
+  }
+
+  /// FNV-1a over the encoded texts and their places: unchanged questions are not encoded again.
+  static func hash(_ texts: [String], places: [Int]) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func add(_ byte: UInt8) {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    for (text, place) in zip(texts, places) {
+      for byte in String(place).utf8 { add(byte) }
+      add(0x1E)
+      for byte in text.utf8 { add(byte) }
+      add(0x1F)
+    }
+    return hash
+  }
+}

@@ -1,0 +1,130 @@
+import Embeddings
+import Foundation
+import Knowledge
+import QuestionVectors
+import Testing
+
+@testable import Ranking
+@testable import Workbench
+
+/// The semantic stage with the model `make model` installs: vectors that follow the store, and smart reply
+/// finding by meaning what shares no word with the message.
+@Suite(.serialized) struct SemanticStageTests {
+  static let encoder: SentenceEncoder? = {
+    let folder =
+      ProcessInfo.processInfo.environment["REPLYKIT_MODEL_DIR"]
+      ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("models/all-MiniLM-L6-v2").path
+    return try? SentenceEncoder(folder: folder)
+  }()
+
+  static func requireEncoder() throws -> SentenceEncoder {
+    try #require(encoder, "no model: run `make model` (or set REPLYKIT_MODEL_DIR)")
+  }
+
+  static let helpDesk: [KnowledgeItem] = [
+    KnowledgeItem(
+      id: "password", source: .bot, title: "How do I reset my password?", similar: ["forgot password"],
+      body: "Tap Forgot password on the login page.", language: "en"),
+    KnowledgeItem(
+      id: "parcel", source: .bot, title: "Where is my parcel?", similar: ["my order has not arrived"],
+      body: "Track it from the Orders page.", language: "en"),
+    KnowledgeItem(
+      id: "close", source: .bot, title: "How can I close my account?", body: "Write to support.", language: "en"),
+    KnowledgeItem(id: "refund-policy", source: .internal, title: "Refund policy", body: "Refunds take five days."),
+    KnowledgeItem(id: "greeting", source: .quick, title: "Hello", body: "Hello, how can I help?"),
+    KnowledgeItem(id: "tuikuan", source: .bot, title: "怎么申请退款？", similar: ["我要退钱"], body: "在订单详情页申请。"),
+  ]
+
+  @Test func vectorsFollowTheStoreAndOutliveTheProcess() async throws {
+    let encoder = try Self.requireEncoder()
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    var engine: SuggestionEngine? = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    try engine!.store.upsert(Self.helpDesk, tenant: "acme")
+    try await engine!.catchUp()
+    let stage = try #require(engine!.semantic)
+    try await stage.finish()
+    // Bot questions and article titles the model reads: 2 + 2 + 1 + 1; the quick reply and the Chinese entry
+    // have none.
+    var status = try stage.status()
+    #expect(status.caughtUp && status.changesBehind == 0)
+    #expect(status.vectors == 6)
+    #expect(stage.table.counts(tenant: "acme").items == 4)
+    #expect(status.bytes == 6 * encoder.dimension * 4)
+
+    // A new phrasing is encoded; a deleted entry's vectors go.
+    try engine!.store.upsert(
+      [
+        KnowledgeItem(
+          id: "password", source: .bot, title: "How do I reset my password?",
+          similar: ["forgot password", "I cannot sign in"], body: "Tap Forgot password.", language: "en")
+      ], tenant: "acme")
+    _ = try engine!.store.delete(tenant: "acme", source: .bot, id: "close")
+    try await engine!.catchUp()
+    try await stage.finish()
+    status = try stage.status()
+    #expect(status.vectors == 6)
+    #expect(stage.table.counts(tenant: "acme").items == 3)
+
+    // Opened again, the vectors are read back, not encoded again.
+    engine = nil
+    let reopened = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    let again = try #require(reopened.semantic)
+    try await again.finish()
+    status = try again.status()
+    #expect(status.vectors == 6 && status.caughtUp)
+    #expect(status.encodedSinceOpen == 0)
+  }
+
+  @Test func meaningFindsWhatSharesNoWord() async throws {
+    let encoder = try Self.requireEncoder()
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    // Entries that share the messages' words but not their meaning.
+    let sharingWords = [
+      KnowledgeItem(
+        id: "address", source: .bot, title: "Can I change the delivery address?", body: "Yes.", language: "en"),
+      KnowledgeItem(
+        id: "courier", source: .bot, title: "How do I become a courier?", body: "Apply online.", language: "en"),
+      KnowledgeItem(
+        id: "memory", source: .bot, title: "Can I remember my card on this device?", body: "Yes.", language: "en"),
+    ]
+    try engine.store.upsert(Self.helpDesk + sharingWords, tenant: "acme")
+    try await engine.catchUp()
+    try await engine.semantic?.finish()
+    let words = engine.suggester(weights: .standard)
+    let plain = Suggester(
+      readers: engine.readers, store: engine.store, analyzers: engine.analyzers, weights: .standard)
+    for (message, expected) in [
+      ("I can't remember my login credentials", "password"), ("I want to delete my profile for good", "close"),
+    ] {
+      let answer = try words.smartReply(message, tenant: "acme")
+      #expect(answer.answers.first?.suggestion.id == expected, "\(message)")
+      // Words alone miss it, or put it first with too little confidence to answer: the message shares only
+      // "my" with the entries.
+      let lexical = try plain.smartReply(message, tenant: "acme")
+      #expect(lexical.answers.first?.suggestion.id != expected || lexical.noGoodAnswer, "\(message)")
+    }
+  }
+
+  @Test func chineseTextLeavesAnEnglishModelOut() async throws {
+    let encoder = try Self.requireEncoder()
+    #expect(!encoder.readsHan)
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    try engine.store.upsert(Self.helpDesk, tenant: "acme")
+    try await engine.catchUp()
+    try await engine.semantic?.finish()
+    let plain = Suggester(
+      readers: engine.readers, store: engine.store, analyzers: engine.analyzers, weights: .standard)
+    for message in ["我想退款", "退钱怎么弄"] {
+      let withModel = try engine.suggester.smartReply(message, tenant: "acme")
+      let without = try plain.smartReply(message, tenant: "acme")
+      #expect(withModel.answers.map(\.suggestion.id) == without.answers.map(\.suggestion.id))
+      #expect(withModel.answers.map(\.confidence) == without.answers.map(\.confidence))
+    }
+  }
+}
