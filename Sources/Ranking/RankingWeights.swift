@@ -1,3 +1,4 @@
+import Foundation
 import Index
 import TextAnalysis
 
@@ -129,6 +130,27 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     public var internalPenalty = 0.5
     /// With a sentence-embedding model: how many items nearest in meaning join the index's candidates.
     public var meaningCandidates = 20
+    /// With a sentence-embedding model, the confidence is the probability that the first answer is right:
+    /// a logistic function of its best cosine and its word overlap, fitted on Banking77's training examples
+    /// (`tools/eval/fit-confidence.py`, on whole-latin-semantic's dump). Below `minimumMeaningConfidence`
+    /// there is no good answer: 0.5, more likely wrong than right, chosen on no collection's scores.
+    public var meaningConfidence = MeaningConfidence(bias: -2.204, cosine: 4.247, overlap: 1.665)
+    public var minimumMeaningConfidence = 0.5
+  }
+
+  public struct MeaningConfidence: Codable, Hashable, Sendable {
+    public var bias: Double
+    public var cosine: Double
+    public var overlap: Double
+
+    public init(bias: Double, cosine: Double, overlap: Double) {
+      (self.bias, self.cosine, self.overlap) = (bias, cosine, overlap)
+    }
+
+    func probability(cosine itemCosine: Double, overlap wordOverlap: Double) -> Double {
+      let logit: Double = bias + cosine * itemCosine + overlap * wordOverlap
+      return 1 / (1 + Foundation.exp(-logit))
+    }
   }
 
   /// How many of an entry's questions the question model reads.

@@ -8,11 +8,13 @@ extension Suggester {
   /// Answers for a whole customer message, from bot knowledge (standard and similar questions) and internal
   /// articles, each with a confidence: near 1 when the customer asked (almost) exactly a stored question,
   /// low for a weak match. `noGoodAnswer` is set when even the best is below `weights.smartReply.minimumConfidence`.
+  /// With a sentence-embedding model, the confidence is the probability that the answer is right
+  /// (`meaningConfidence`), and its minimum `minimumMeaningConfidence`.
   public func smartReply(
     _ message: String, tenant: String,
     options: SuggestOptions = SuggestOptions(sources: [.bot, .internal])
   ) throws -> SmartReplyResult {
-    guard let (plan, ranked) = try rankedQuestions(message, tenant: tenant, options: options) else {
+    guard let (plan, ranked, byMeaning) = try rankedQuestions(message, tenant: tenant, options: options) else {
       return SmartReplyResult(answers: [], noGoodAnswer: true)
     }
     let context = try context(tenant)
@@ -26,15 +28,19 @@ extension Suggester {
         highlighter: highlighter, options: options, context: context, explainSimilar: true)
       shown.score = candidate.score
       // An article answers a question less directly than a bot entry written for it.
+      let overlap = QuestionSimilarity.confidence(candidate.features)
       let confidence =
-        QuestionSimilarity.confidence(candidate.features) * (stored.item.source == .internal ? 0.8 : 1)
+        (byMeaning
+          ? weights.smartReply.meaningConfidence.probability(
+            cosine: candidate.features[.itemCosine], overlap: overlap) : overlap)
+        * (stored.item.source == .internal ? 0.8 : 1)
       let questions = StoredQuestions.questions(of: stored.item, learned: stored.learnedQuestions)
       let matched = questions.indices.contains(candidate.question) ? questions[candidate.question] : stored.item.title
       return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: matched)
     }
     // Ranked by the learned question match; the confidence alone decides "no good answer".
-    return SmartReplyResult(
-      answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < weights.smartReply.minimumConfidence)
+    let minimum = byMeaning ? weights.smartReply.minimumMeaningConfidence : weights.smartReply.minimumConfidence
+    return SmartReplyResult(answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < minimum)
   }
 
   /// Every candidate smart reply considers, best first, with the question model's features of its best
@@ -54,7 +60,7 @@ extension Suggester {
   /// evidence (false: the linear lexical model, which the evidence is learned from).
   func rankedQuestions(
     _ text: String, tenant: String, options: SuggestOptions, typed: Bool = false, learned: Bool = true
-  ) throws -> (plan: QueryPlan, ranked: [QuestionRanked])? {
+  ) throws -> (plan: QueryPlan, ranked: [QuestionRanked], byMeaning: Bool)? {
     let context = try context(tenant)
     let analyzer = try analyzers.analyzer(for: tenant)
     let (tokens, planned) = try analysed(
@@ -72,7 +78,7 @@ extension Suggester {
     let ranked = try questionRanked(
       text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: model, trees: trees,
       partial: typed, meaning: meaning)
-    return (plan, ranked)
+    return (plan, ranked, meaning != nil)
   }
 
   /// A candidate ranked by the question model: the score and features of its best question (its place in

@@ -74,7 +74,7 @@ extension Suggester {
   func comparedCandidates(_ text: String, tenant: String, options: SuggestOptions) throws
     -> (asked: Set<String>, candidates: [(id: String, words: Set<String>)])
   {
-    guard let (_, ranked) = try rankedQuestions(text, tenant: tenant, options: options, learned: false) else {
+    guard let (_, ranked, _) = try rankedQuestions(text, tenant: tenant, options: options, learned: false) else {
       return ([], [])
     }
     let asked = AnalyzedQuestion(text, analyzer: try analyzers.analyzer(for: tenant)).words

@@ -42,7 +42,7 @@ struct SmartReplyCommand: AsyncParsableCommand {
       return
     }
     if result.noGoodAnswer {
-      print("no good answer (best confidence below \(engine.suggester.weights.smartReply.minimumConfidence))")
+      print("no good answer (even the best is below the minimum confidence)")
     }
     for (rank, answer) in result.answers.enumerated() {
       SuggestionText.print(rank: rank + 1, answer.suggestion, confidence: answer.confidence)

@@ -102,11 +102,30 @@ import Testing
     ] {
       let answer = try words.smartReply(message, tenant: "acme")
       #expect(answer.answers.first?.suggestion.id == expected, "\(message)")
+      // The confidence is the cosine's and the overlap's probability that the answer is right.
+      #expect(!answer.noGoodAnswer, "\(message)")
       // Words alone miss it, or put it first with too little confidence to answer: the message shares only
       // "my" with the entries.
       let lexical = try plain.smartReply(message, tenant: "acme")
       #expect(lexical.answers.first?.suggestion.id != expected || lexical.noGoodAnswer, "\(message)")
     }
+  }
+
+  @Test func aQuestionNothingAnswersGetsNoGoodAnswer() async throws {
+    let encoder = try Self.requireEncoder()
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    try engine.store.upsert(Self.helpDesk, tenant: "acme")
+    try await engine.catchUp()
+    try await engine.semantic?.finish()
+    let unrelated = try engine.suggester.smartReply("what is the tallest mountain on mars", tenant: "acme")
+    #expect(unrelated.noGoodAnswer)
+    let confidence = try #require(unrelated.answers.first?.confidence)
+    #expect(confidence < engine.suggester.weights.smartReply.minimumMeaningConfidence)
+    let asked = try engine.suggester.smartReply("how do i reset my password", tenant: "acme")
+    #expect(asked.answers.first?.suggestion.id == "password")
+    #expect(try #require(asked.answers.first?.confidence) > 0.9)
   }
 
   @Test func chineseTextLeavesAnEnglishModelOut() async throws {
