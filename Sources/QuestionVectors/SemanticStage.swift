@@ -60,7 +60,7 @@ public final class SemanticStage: @unchecked Sendable {
     guard schedule else { return }
     queue.async { [self] in
       state.withLock { $0.queued = false }
-      catchUpOnce()
+      catchUpOnce(yielding: true)
     }
   }
 
@@ -68,16 +68,17 @@ public final class SemanticStage: @unchecked Sendable {
   public func finish() async throws {
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
       queue.async { [self] in
-        catchUpOnce()
+        catchUpOnce(yielding: false)
         done.resume()
       }
     }
     if let error = state.withLock({ $0.error }) { throw SemanticStageError.catchUpFailed(error) }
   }
 
-  private func catchUpOnce() {
+  /// `yielding`: a background catch-up lets a bulk import finish writing first (`VectorWriter.catchUp`).
+  private func catchUpOnce(yielding: Bool) {
     do {
-      let encoded = try writer.catchUp()
+      let encoded = try writer.catchUp(yielding: yielding)
       let applied = writer.lastApplied
       state.withLock { state in
         (state.applied, state.error) = (applied, nil)

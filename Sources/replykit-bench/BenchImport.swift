@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Embeddings
 import Evaluation
 import Foundation
 import Histogram
@@ -37,6 +38,12 @@ struct BenchImport: AsyncParsableCommand {
 
   @Flag(help: "With --corpus: a bot entry's body lines become similar questions (as replykit eval).")
   var similarFromBody = false
+
+  @Option(
+    help:
+      "A sentence-embedding model folder: its vectors follow the import in the background, as in `serve --model` (the import is timed as without; the vectors are not waited for)."
+  )
+  var model: String?
 
   @Flag(help: "Print one JSON object.")
   var json = false
@@ -115,7 +122,8 @@ struct BenchImport: AsyncParsableCommand {
   private func importOnce(_ items: [KnowledgeItem], into folder: String, batches: inout Histogram<UInt64>)
     async throws -> Double
   {
-    let engine = try await SuggestionEngine(dataFolder: folder)
+    let engine = try await SuggestionEngine(
+      dataFolder: folder, encoder: try model.map { try SentenceEncoder(folder: $0) })
     let started = ContinuousClock.now
     let session = ImportSession(engine: engine, tenant: "bench", batchSize: batch)
     var durations: [Duration] = []
@@ -127,6 +135,12 @@ struct BenchImport: AsyncParsableCommand {
     let indexed = try await engine.indexedDocumentCount()
     guard indexed >= items.count else {
       throw ValidationError("the index holds \(indexed) documents after importing \(items.count) items")
+    }
+    if let semantic = engine.semantic {
+      // Not timed: the next run must not share the cores with this one's encoding.
+      let encoding = ContinuousClock.now
+      try await semantic.finish()
+      print("  the vectors caught up \(BenchFormat.milliseconds(ContinuousClock.now - encoding)) after the import")
     }
     return seconds
   }

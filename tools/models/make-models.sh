@@ -155,6 +155,11 @@ step "fit-whole-latin-semantic" $fit_model "$b/whole-semantic.tsv" --columns 20 
   --out "$out/whole-latin-semantic.json" \
   --on "as whole-latin, dumped with --model all-MiniLM-L6-v2 (make model): the cosines beside the lexical features"
 grep "after coordinate search" "$work/log/fit-whole-latin-semantic.log" | sed 's/^/    /' || true
+# The confidence with the model is fitted on the same dump, ranked by the model just fitted; its three numbers
+# are RankingWeights.SmartReply.meaningConfidence's (compare them by eye: they are not a file).
+step "fit-meaning-confidence" "$python" tools/eval/fit-confidence.py "$b/whole-semantic.tsv" \
+  --model "$out/whole-latin-semantic.json"
+echo "    meaningConfidence: $(grep '^{' "$work/log/fit-meaning-confidence.log")"
 
 echo "== The 7 disjoint AFQMC train parts: the four tree models"
 for k in 0 1 2 3 4 5 6; do
