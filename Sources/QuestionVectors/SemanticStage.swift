@@ -25,8 +25,16 @@ public final class SemanticStage: @unchecked Sendable {
     var encoded = 0
   }
 
+  /// What the background catch-up waits for before encoding (the index catching up with an import).
+  private let busy: @Sendable () -> Bool
+
   /// Opens the vectors of the data folder (`vectors.sqlite`), made anew when another model made them.
-  public init(dataFolder: String, store: KnowledgeStore, encoder: SentenceEncoder) throws {
+  /// `busy`: while it says so, the background catch-up waits (at most 30 s at a time).
+  public init(
+    dataFolder: String, store: KnowledgeStore, encoder: SentenceEncoder,
+    busy: @escaping @Sendable () -> Bool = { false }
+  ) throws {
+    self.busy = busy
     self.encoder = encoder
     self.store = store
     SentenceEncoder.useThreads(1)
@@ -78,7 +86,7 @@ public final class SemanticStage: @unchecked Sendable {
   /// `yielding`: a background catch-up lets a bulk import finish writing first (`VectorWriter.catchUp`).
   private func catchUpOnce(yielding: Bool) {
     do {
-      let encoded = try writer.catchUp(yielding: yielding)
+      let encoded = try writer.catchUp(yielding: yielding, busy: busy)
       let applied = writer.lastApplied
       state.withLock { state in
         (state.applied, state.error) = (applied, nil)

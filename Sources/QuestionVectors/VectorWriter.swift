@@ -39,11 +39,13 @@ final class VectorWriter {
 
   /// Encodes what changed since the last catch-up (everything, the first time); returns the items encoded or
   /// removed. `progress` hears after each saved batch.
-  /// `yielding`: before each batch, wait while the store is being written (a bulk import), so that encoding
-  /// does not take the cores the import runs on; never more than `patience` in a row.
+  /// `yielding`: before each batch, wait while the store is being written or `busy` says so (a bulk import, the
+  /// index catching up with it), so that encoding does not take the cores the import runs on; never more than
+  /// `patience` in a row.
   @discardableResult
   func catchUp(
-    batchSize: Int = 500, yielding: Bool = false, patience: Duration = .seconds(30), progress: (Int) -> Void = { _ in }
+    batchSize: Int = 500, yielding: Bool = false, busy: () -> Bool = { false }, patience: Duration = .seconds(30),
+    progress: (Int) -> Void = { _ in }
   ) throws -> Int {
     var applied = 0
     if lastApplied < 0 {
@@ -56,7 +58,7 @@ final class VectorWriter {
       lastApplied = upTo
     }
     while true {
-      if yielding { try waitForQuiet(patience: patience) }
+      if yielding { try waitForQuiet(busy: busy, patience: patience) }
       let changes = try store.changes(after: lastApplied, limit: batchSize)
       guard let last = changes.last?.seq else { return applied }
       // Only an item's latest state matters; usage and tenant changes leave questions as they were.
@@ -76,14 +78,15 @@ final class VectorWriter {
     }
   }
 
-  /// Returns once the store's last change has stayed the same for a quarter of a second, or after `patience`.
-  private func waitForQuiet(patience: Duration) throws {
+  /// Returns once the store's last change has stayed the same for a quarter of a second and `busy` is false, or
+  /// after `patience`.
+  private func waitForQuiet(busy: () -> Bool, patience: Duration) throws {
     let started = ContinuousClock.now
     var last = try store.lastChangeSeq()
     while ContinuousClock.now - started < patience {
       Thread.sleep(forTimeInterval: 0.25)
       let now = try store.lastChangeSeq()
-      if now == last { return }
+      if now == last && !busy() { return }
       last = now
     }
   }

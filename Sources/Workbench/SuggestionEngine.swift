@@ -85,7 +85,10 @@ public final class SuggestionEngine: Sendable {
     readers = IndexReaderPool(path: indexPath)
     writer = try IndexWriter(path: indexPath, store: store, analyzers: analyzers, readers: readers)
     if let encoder {
-      semantic = try SemanticStage(dataFolder: dataFolder, store: store, encoder: encoder)
+      // Encoding waits while the index catches up with a bulk import: the import is done only then.
+      semantic = try SemanticStage(dataFolder: dataFolder, store: store, encoder: encoder) { [readers, store] in
+        readers.appliedChange >= 0 && ((try? store.lastChangeSeq()) ?? 0) > readers.appliedChange
+      }
     } else {
       semantic = nil
     }
