@@ -1,3 +1,4 @@
+import Knowledge
 import Synchronization
 
 /// Readers of the index, one per concurrent search (Xapian objects are not thread-safe). A reader that is
@@ -36,6 +37,13 @@ package final class IndexReaderPool: Sendable {
   /// without waiting for the writer.
   package var appliedChange: Int64 { applied.load(ordering: .acquiring) }
   private let applied = Atomic<Int64>(-1)
+
+  /// Whether `store` holds changes the last commit does not (false before the index holds any).
+  package func isBehind(_ store: KnowledgeStore) throws -> Bool {
+    let applied = appliedChange
+    guard applied >= 0 else { return false }
+    return try store.lastChangeSeq() > applied
+  }
 
   /// The writer opened on an index that holds the store's changes up to `change`.
   package func opened(appliedChange change: Int64) { applied.store(change, ordering: .releasing) }

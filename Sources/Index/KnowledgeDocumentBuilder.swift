@@ -221,15 +221,20 @@ package struct KnowledgeDocumentBuilder {
   }
 }
 
-/// FNV-1a, 64 bits, as hex: stable across runs and machines (Swift's Hasher is seeded per process).
+/// FNV-1a, 64 bits, as a number or as hex: stable across runs and machines (Swift's Hasher is seeded per process).
 package enum StableHash {
-  package static func hex(_ text: String) -> String {
+  /// FNV-1a over the text's UTF-8 bytes.
+  package static func value(_ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in text.utf8 {
       hash ^= UInt64(byte)
       hash = hash &* 0x100_0000_01b3
     }
-    let digits = String(hash, radix: 16)
+    return hash
+  }
+
+  package static func hex(_ text: String) -> String {
+    let digits = String(value(text), radix: 16)
     return String(repeating: "0", count: 16 - digits.count) + digits
   }
 }

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Meaning beside words: a sentence encoder, the vectors of a data folder's bot entries and articles
 /// (`vectors.sqlite`, in memory as a `VectorTable`), and the writer that keeps them up with the store in the
-/// background. The ranking asks it for a message's vector, the nearest questions, and cosines.
+/// background. The ranking asks it for a message's cosines with the tenant's vectors (`beginScoring`).
 public final class SemanticStage: @unchecked Sendable {
   public let encoder: SentenceEncoder
   public let table: VectorTable
@@ -44,11 +44,6 @@ public final class SemanticStage: @unchecked Sendable {
       table: table)
     let applied = writer.lastApplied
     state.withLock { $0.applied = applied }
-  }
-
-  /// The text's vector, or nil when the model cannot read it (Han text for a model without Chinese).
-  public func vector(_ text: String) -> [Float]? {
-    encoder.reads(text) ? encoder.encode(text) : nil
   }
 
   /// Starts encoding `text` and scoring the tenant's vectors with it on another thread, so that the caller's

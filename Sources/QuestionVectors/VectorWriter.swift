@@ -38,21 +38,19 @@ final class VectorWriter {
   }
 
   /// Encodes what changed since the last catch-up (everything, the first time); returns the items encoded or
-  /// removed. `progress` hears after each saved batch.
+  /// removed.
   /// `yielding`: before each batch, wait while the store is being written or `busy` says so (a bulk import, the
   /// index catching up with it), so that encoding does not take the cores the import runs on; never more than
   /// `patience` in a row.
   @discardableResult
   func catchUp(
-    batchSize: Int = 500, yielding: Bool = false, busy: () -> Bool = { false }, patience: Duration = .seconds(30),
-    progress: (Int) -> Void = { _ in }
+    batchSize: Int = 500, yielding: Bool = false, busy: () -> Bool = { false }, patience: Duration = .seconds(30)
   ) throws -> Int {
     var applied = 0
     if lastApplied < 0 {
       let upTo = try store.lastChangeSeq()
       try store.forEachItem(batchSize: batchSize) { batch in
         applied += try encode(batch, removed: [], lastChange: nil)
-        progress(applied)
       }
       try file.save([], lastChange: upTo)
       lastApplied = upTo
@@ -74,7 +72,6 @@ final class VectorWriter {
       }
       applied += try encode(current, removed: removed, lastChange: last)
       lastApplied = last
-      progress(applied)
     }
   }
 
@@ -145,19 +142,8 @@ final class VectorWriter {
     return saved.count
   }
 
-  /// FNV-1a over the encoded texts and their places: unchanged questions are not encoded again.
+  /// The encoded texts and their places, hashed: unchanged questions are not encoded again.
   static func hash(_ texts: [String], places: [Int]) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    func add(_ byte: UInt8) {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
-    }
-    for (text, place) in zip(texts, places) {
-      for byte in String(place).utf8 { add(byte) }
-      add(0x1E)
-      for byte in text.utf8 { add(byte) }
-      add(0x1F)
-    }
-    return hash
+    StableHash.value(zip(texts, places).map { text, place in "\(place)\u{1E}\(text)\u{1F}" }.joined())
   }
 }

@@ -276,14 +276,12 @@ extension Suggester {
     }
     guard !terms.isEmpty else { return [] }
     let rank = Dictionary(near.enumerated().map { ($1.item, $0) }, uniquingKeysWith: { a, _ in a })
-    return try search(filter.apply(to: .or(terms)), limit: terms.count * 4).map { hit in
+    let hits = try search(filter.apply(to: .or(terms)), limit: terms.count * 4).map { hit in
       var hit = hit
       hit.weight = 0
-      return hit
-    }.sorted { a, b in
-      let (keyA, keyB) = (try? IndexedKey(data: a.data).itemKey, try? IndexedKey(data: b.data).itemKey)
-      return rank[keyA ?? "", default: .max] < rank[keyB ?? "", default: .max]
+      return (place: rank[(try? IndexedKey(data: hit.data).itemKey) ?? "", default: .max], hit: hit)
     }
+    return hits.sorted { $0.place < $1.place }.map(\.hit)
   }
 
   /// The items whose title starts with the typed text (the `H` title-prefix terms; none past their length).

@@ -87,7 +87,7 @@ public final class SuggestionEngine: Sendable {
     if let encoder {
       // Encoding waits while the index catches up with a bulk import: the import is done only then.
       semantic = try SemanticStage(dataFolder: dataFolder, store: store, encoder: encoder) { [readers, store] in
-        readers.appliedChange >= 0 && ((try? store.lastChangeSeq()) ?? 0) > readers.appliedChange
+        (try? readers.isBehind(store)) ?? false
       }
     } else {
       semantic = nil
@@ -219,8 +219,8 @@ public final class SuggestionEngine: Sendable {
   /// Whether the store holds changes the index has not applied (outside a rebuild). It does not wait for the
   /// writer: it compares with the writer's last commit.
   public func indexIsBehind() throws -> Bool {
-    guard indexStatus == .ready, readers.appliedChange >= 0 else { return false }
-    return try store.lastChangeSeq() > readers.appliedChange
+    guard indexStatus == .ready else { return false }
+    return try readers.isBehind(store)
   }
 
   /// The number of the last store change the index holds.

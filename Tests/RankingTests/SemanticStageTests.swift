@@ -22,6 +22,15 @@ import Testing
     try #require(encoder, "no model: run `make model` (or set REPLYKIT_MODEL_DIR)")
   }
 
+  /// An engine with the model on `folder`, `items` stored for tenant acme, indexed and encoded.
+  static func engine(with items: [KnowledgeItem], in folder: TestDataFolder) async throws -> SuggestionEngine {
+    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: try requireEncoder())
+    try engine.store.upsert(items, tenant: "acme")
+    try await engine.catchUp()
+    try await #require(engine.semantic).finish()
+    return engine
+  }
+
   static let helpDesk: [KnowledgeItem] = [
     KnowledgeItem(
       id: "password", source: .bot, title: "How do I reset my password?", similar: ["forgot password"],
@@ -78,10 +87,8 @@ import Testing
   }
 
   @Test func meaningFindsWhatSharesNoWord() async throws {
-    let encoder = try Self.requireEncoder()
     let folder = try TestDataFolder()
     defer { folder.remove() }
-    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
     // Entries that share the messages' words but not their meaning.
     let sharingWords = [
       KnowledgeItem(
@@ -91,9 +98,7 @@ import Testing
       KnowledgeItem(
         id: "memory", source: .bot, title: "Can I remember my card on this device?", body: "Yes.", language: "en"),
     ]
-    try engine.store.upsert(Self.helpDesk + sharingWords, tenant: "acme")
-    try await engine.catchUp()
-    try await engine.semantic?.finish()
+    let engine = try await Self.engine(with: Self.helpDesk + sharingWords, in: folder)
     let words = engine.suggester(weights: .standard)
     let plain = Suggester(
       readers: engine.readers, store: engine.store, analyzers: engine.analyzers, weights: .standard)
@@ -112,13 +117,9 @@ import Testing
   }
 
   @Test func aQuestionNothingAnswersGetsNoGoodAnswer() async throws {
-    let encoder = try Self.requireEncoder()
     let folder = try TestDataFolder()
     defer { folder.remove() }
-    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
-    try engine.store.upsert(Self.helpDesk, tenant: "acme")
-    try await engine.catchUp()
-    try await engine.semantic?.finish()
+    let engine = try await Self.engine(with: Self.helpDesk, in: folder)
     let unrelated = try engine.suggester.smartReply("what is the tallest mountain on mars", tenant: "acme")
     #expect(unrelated.noGoodAnswer)
     let confidence = try #require(unrelated.answers.first?.confidence)
@@ -133,10 +134,7 @@ import Testing
     #expect(!encoder.readsHan)
     let folder = try TestDataFolder()
     defer { folder.remove() }
-    let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
-    try engine.store.upsert(Self.helpDesk, tenant: "acme")
-    try await engine.catchUp()
-    try await engine.semantic?.finish()
+    let engine = try await Self.engine(with: Self.helpDesk, in: folder)
     let plain = Suggester(
       readers: engine.readers, store: engine.store, analyzers: engine.analyzers, weights: .standard)
     for message in ["我想退款", "退钱怎么弄"] {
