@@ -120,7 +120,7 @@ let package = Package(
       name: "replykit",
       dependencies: [
         "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
-        "CommandLineSupport", "Embeddings",
+        "CommandLineSupport", "Embeddings", "QuestionVectors",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]

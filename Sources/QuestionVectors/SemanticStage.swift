@@ -3,55 +3,150 @@ import Foundation
 import Knowledge
 import Synchronization
 
-/// Meaning beside words: a sentence encoder, the vectors of a data folder's bot entries and articles
-/// (`vectors.sqlite`, in memory as a `VectorTable`), and the writer that keeps them up with the store in the
-/// background. The ranking asks it for a message's cosines with the tenant's vectors (`beginScoring`).
+/// Meaning beside words: the vectors of a data folder's bot entries and articles, kept up with the store in the
+/// background, and the sentence encoders that make them. The ranking asks it for a message's cosines with the
+/// tenant's vectors (`beginScoring`).
+///
+/// Each tenant chooses (`TenantSettings.meaning`): no model, the service's standard one (`vectors.sqlite`), or a
+/// model of its own installed in `models/<tenant>` (`vectors-own/<tenant>.sqlite`). Each model in use is a lane:
+/// an encoder, its vectors in memory (`VectorTable`) and their writer. Lanes catch up one at a time on one queue.
 public final class SemanticStage: @unchecked Sendable {
-  public let encoder: SentenceEncoder
-  public let table: VectorTable
+  /// The service's model, if it runs with one.
+  public let standardEncoder: SentenceEncoder?
+  private let dataFolder: String
   private let store: KnowledgeStore
-  // Used on `queue` only: every catch-up runs there, one at a time (hence @unchecked Sendable).
-  private let writer: VectorWriter
   private let queue = DispatchQueue(label: "replykit.vectors", qos: .utility)
   private let state = Mutex(State())
 
+  /// A model in use, and its vectors. The writer is used on `queue` only (hence @unchecked Sendable).
+  final class Lane: @unchecked Sendable {
+    let encoder: SentenceEncoder
+    let table: VectorTable
+    let writer: VectorWriter
+    /// The size and date of the own model's weights file it was loaded from: a model installed again is loaded
+    /// again.
+    let weightsStamp: String?
+    var applied: Int64
+    var error: String?
+    var encoded = 0
+
+    init(_ lane: VectorLane, encoder: SentenceEncoder, path: String, store: KnowledgeStore, stamp: String?) throws {
+      self.encoder = encoder
+      weightsStamp = stamp
+      table = VectorTable(dimension: encoder.dimension)
+      writer = try VectorWriter(path: path, store: store, encoder: encoder, table: table, lane: lane)
+      applied = writer.lastApplied
+    }
+  }
+
   private struct State {
+    var lanes: [VectorLane: Lane] = [:]
+    /// Own models that could not be opened, by tenant.
+    var failures: [String: String] = [:]
     /// A catch-up is queued and has not started: a poke meanwhile needs no other.
     var queued = false
-    /// The last change the vectors hold (the writer's, kept here for readers).
-    var applied: Int64 = -1
-    var error: String?
-    /// Items encoded (or removed) since the stage opened.
-    var encoded = 0
   }
 
   /// What the background catch-up waits for before encoding (the index catching up with an import).
   private let busy: @Sendable () -> Bool
 
-  /// Opens the vectors of the data folder (`vectors.sqlite`), made anew when another model made them.
+  /// Opens the vectors of the data folder's lanes: the standard model's (`vectors.sqlite`, when `encoder` is
+  /// given) and those of the tenants with a model of their own. Vectors another model made are made anew.
   /// `busy`: while it says so, the background catch-up waits (at most 30 s at a time).
   public init(
-    dataFolder: String, store: KnowledgeStore, encoder: SentenceEncoder,
+    dataFolder: String, store: KnowledgeStore, standard encoder: SentenceEncoder?,
     busy: @escaping @Sendable () -> Bool = { false }
   ) throws {
     self.busy = busy
-    self.encoder = encoder
+    self.dataFolder = dataFolder
     self.store = store
-    SentenceEncoder.useThreads(1)
-    table = VectorTable(dimension: encoder.dimension)
-    writer = try VectorWriter(
-      path: (dataFolder as NSString).appendingPathComponent("vectors.sqlite"), store: store, encoder: encoder,
-      table: table)
-    let applied = writer.lastApplied
-    state.withLock { $0.applied = applied }
+    standardEncoder = encoder
+    if let encoder {
+      SentenceEncoder.useThreads(1)
+      let lane = try Lane(
+        .standard, encoder: encoder, path: (dataFolder as NSString).appendingPathComponent("vectors.sqlite"),
+        store: store, stamp: nil)
+      state.withLock { $0.lanes[.standard] = lane }
+    }
+    try openOwnLanes()
+  }
+
+  /// Where a tenant's own model is installed.
+  public static func ownModelFolder(dataFolder: String, tenant: String) -> String {
+    (dataFolder as NSString).appendingPathComponent("models/\(tenant)")
+  }
+
+  private func vectorPath(_ lane: VectorLane) -> String {
+    switch lane {
+    case .standard: (dataFolder as NSString).appendingPathComponent("vectors.sqlite")
+    case .own(let tenant): (dataFolder as NSString).appendingPathComponent("vectors-own/\(tenant).sqlite")
+    }
+  }
+
+  private static func stamp(_ folder: String) -> String? {
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: folder + "/model.safetensors") else {
+      return nil
+    }
+    let date = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    return "\(attributes[.size] ?? 0)@\(date)"
+  }
+
+  /// Opens a lane for every tenant that chose a model of its own and has none open (or had its model installed
+  /// again); closes those of tenants that chose otherwise once their vectors are gone.
+  private func openOwnLanes() throws {
+    let own = try store.meaningChoices().filter { $0.value == .own }.map(\.key)
+    for tenant in own {
+      let folder = Self.ownModelFolder(dataFolder: dataFolder, tenant: tenant)
+      let stamp = Self.stamp(folder)
+      if let open = state.withLock({ $0.lanes[.own(tenant: tenant)] }), open.weightsStamp == stamp { continue }
+      do {
+        let encoder = try SentenceEncoder(folder: folder)
+        SentenceEncoder.useThreads(1)
+        try FileManager.default.createDirectory(
+          atPath: (dataFolder as NSString).appendingPathComponent("vectors-own"), withIntermediateDirectories: true)
+        let lane = try Lane(
+          .own(tenant: tenant), encoder: encoder, path: vectorPath(.own(tenant: tenant)), store: store, stamp: stamp)
+        state.withLock { state in
+          state.lanes[.own(tenant: tenant)] = lane
+          state.failures[tenant] = nil
+        }
+      } catch {
+        state.withLock { $0.failures[tenant] = String(describing: error) }
+      }
+    }
+    let ended = state.withLock { state in
+      state.lanes.filter { key, lane in
+        key.tenant.map { !own.contains($0) } ?? false && lane.writer.covered.isEmpty
+      }.keys
+    }
+    for lane in ended {
+      state.withLock { _ = $0.lanes.removeValue(forKey: lane) }
+      for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: vectorPath(lane) + suffix) }
+    }
+    state.withLock { state in
+      state.failures = state.failures.filter { own.contains($0.key) }
+    }
+  }
+
+  /// The lane whose vectors serve the tenant, given its choice.
+  private func lane(tenant: String, choice: MeaningChoice) -> Lane? {
+    switch choice {
+    case .none: nil
+    case .standard: state.withLock { $0.lanes[.standard] }
+    case .own: state.withLock { $0.lanes[.own(tenant: tenant)] }
+    }
   }
 
   /// Starts encoding `text` and scoring the tenant's vectors with it on another thread, so that the caller's
   /// lexical search runs meanwhile (the encoder takes a few milliseconds, about as long as the rest of smart
-  /// reply). Nil when the model cannot read the text or the tenant has no vectors.
-  public func beginScoring(_ text: String, tenant: String) -> PendingScores? {
-    guard table.counts(tenant: tenant).items > 0, encoder.reads(text) else { return nil }
-    return PendingScores { [encoder, table] in table.scores(tenant: tenant, query: encoder.encode(text)) }
+  /// reply). Nil when the tenant has no model or no vectors, or its model cannot read the text.
+  public func beginScoring(_ text: String, tenant: String, choice: MeaningChoice) -> PendingScores? {
+    guard let lane = lane(tenant: tenant, choice: choice), lane.table.counts(tenant: tenant).items > 0,
+      lane.encoder.reads(text)
+    else { return nil }
+    return PendingScores { [encoder = lane.encoder, table = lane.table] in
+      table.scores(tenant: tenant, query: encoder.encode(text))
+    }
   }
 
   /// Something was written to the store: the vectors should follow, in the background.
@@ -75,24 +170,38 @@ public final class SemanticStage: @unchecked Sendable {
         done.resume()
       }
     }
-    if let error = state.withLock({ $0.error }) { throw SemanticStageError.catchUpFailed(error) }
+    let errors = state.withLock { state in
+      state.lanes.compactMap { key, lane in lane.error.map { "\(key): \($0)" } }
+        + state.failures.map { "own model of \($0.key): \($0.value)" }
+    }
+    if let error = errors.sorted().first { throw SemanticStageError.catchUpFailed(error) }
   }
 
   /// `yielding`: a background catch-up lets a bulk import finish writing first (`VectorWriter.catchUp`).
   private func catchUpOnce(yielding: Bool) {
-    do {
-      let encoded = try writer.catchUp(yielding: yielding, busy: busy)
-      let applied = writer.lastApplied
-      state.withLock { state in
-        (state.applied, state.error) = (applied, nil)
-        state.encoded += encoded
+    try? openOwnLanes()
+    catchUpLanes(yielding: yielding)
+    // A lane whose tenant chose another model has dropped its vectors by now, and closes.
+    try? openOwnLanes()
+  }
+
+  private func catchUpLanes(yielding: Bool) {
+    let lanes = state.withLock { $0.lanes.sorted { $0.key.description < $1.key.description }.map(\.value) }
+    for lane in lanes {
+      do {
+        let encoded = try lane.writer.catchUp(yielding: yielding, busy: busy)
+        let applied = lane.writer.lastApplied
+        state.withLock { _ in
+          (lane.applied, lane.error) = (applied, nil)
+          lane.encoded += encoded
+        }
+      } catch {
+        state.withLock { _ in lane.error = String(describing: error) }
       }
-    } catch {
-      state.withLock { $0.error = String(describing: error) }
     }
   }
 
-  /// How far the vectors are: what health routes and import status report.
+  /// How far a lane's vectors are: what health routes, tenant settings and import status report.
   public struct Status: Sendable, Equatable {
     /// The model's folder name and weights hash (`SentenceEncoder.fingerprint`).
     public var model: String
@@ -100,6 +209,8 @@ public final class SemanticStage: @unchecked Sendable {
     public var caughtUp: Bool
     /// Store changes not encoded yet.
     public var changesBehind: Int64
+    /// Entries with vectors, and their vectors (questions).
+    public var items: Int
     public var vectors: Int
     /// Items encoded or removed since the stage opened (vectors read back from `vectors.sqlite` are not).
     public var encodedSinceOpen: Int
@@ -109,14 +220,46 @@ public final class SemanticStage: @unchecked Sendable {
     public var error: String?
   }
 
-  public func status() throws -> Status {
+  /// The standard lane's status; nil when the service runs without a model.
+  public func status() throws -> Status? {
+    try status(of: state.withLock { $0.lanes[.standard] })
+  }
+
+  /// The status of the lane that serves the tenant, for its choice; nil when it has none. A tenant whose own
+  /// model failed to open gets the failure.
+  public func status(tenant: String, choice: MeaningChoice) throws -> Status? {
+    if choice == .own, let failure = state.withLock({ $0.failures[tenant] }) {
+      return Status(
+        model: "", caughtUp: false, changesBehind: 0, items: 0, vectors: 0, encodedSinceOpen: 0, bytes: 0,
+        error: failure)
+    }
+    guard let lane = lane(tenant: tenant, choice: choice) else { return nil }
+    var status = try status(of: lane)
+    let counts = lane.table.counts(tenant: tenant)
+    status?.items = counts.items
+    status?.vectors = counts.vectors
+    status?.bytes = counts.vectors * lane.encoder.dimension * MemoryLayout<Float>.size
+    return status
+  }
+
+  private func status(of lane: Lane?) throws -> Status? {
+    guard let lane else { return nil }
     let last = try store.lastChangeSeq()
-    let (applied, error, encoded) = state.withLock { ($0.applied, $0.error, $0.encoded) }
+    let (applied, error, encoded) = state.withLock { _ in (lane.applied, lane.error, lane.encoded) }
     let behind = applied < 0 ? max(last, 1) : max(0, last - applied)
-    let totals = table.totals
+    let totals = lane.table.totals
     return Status(
-      model: encoder.fingerprint, caughtUp: behind == 0, changesBehind: behind, vectors: totals.vectors,
-      encodedSinceOpen: encoded, bytes: totals.bytes, error: error)
+      model: lane.encoder.fingerprint, caughtUp: behind == 0, changesBehind: behind, items: totals.items,
+      vectors: totals.vectors, encodedSinceOpen: encoded, bytes: totals.bytes, error: error)
+  }
+
+  /// Whether the tenant can choose a model of its own: one is installed for it and opens. Throws why not.
+  public func checkOwnModel(tenant: String) throws {
+    do {
+      _ = try SentenceEncoder(folder: Self.ownModelFolder(dataFolder: dataFolder, tenant: tenant))
+    } catch {
+      throw SemanticStageError.noOwnModel(tenant: tenant, String(describing: error))
+    }
   }
 }
 
@@ -142,10 +285,14 @@ public final class PendingScores: @unchecked Sendable {
 
 public enum SemanticStageError: Error, Equatable, CustomStringConvertible {
   case catchUpFailed(String)
+  /// The tenant chose a model of its own, and none is installed that opens.
+  case noOwnModel(tenant: String, String)
 
   public var description: String {
     switch self {
     case .catchUpFailed(let reason): "the vectors could not catch up with the store: \(reason)"
+    case .noOwnModel(let tenant, let reason):
+      "tenant \(tenant) has no model of its own that opens (replykit model install --tenant \(tenant) DIR): \(reason)"
     }
   }
 }

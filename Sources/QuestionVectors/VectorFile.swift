@@ -24,7 +24,33 @@ struct VectorFile: Sendable {
           CREATE TABLE vector_meta (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
           """)
     }
+    migrator.registerMigration("vectors-2-covered-tenants") { db in
+      // The tenants the vectors follow: a tenant's choice of model changing is seen against it.
+      try db.execute(
+        sql: """
+          CREATE TABLE covered_tenant (tenant TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+          INSERT INTO covered_tenant SELECT DISTINCT tenant FROM item_vectors;
+          """)
+    }
     database = try RecordDatabase.open(path: path, migrator: migrator)
+  }
+
+  /// The tenants whose items the vectors follow.
+  func coveredTenants() throws(RecordDatabase.Failure) -> Set<String> {
+    try run { db in Set(try String.fetchAll(db, sql: "SELECT tenant FROM covered_tenant")) }
+  }
+
+  /// Records that the vectors follow the tenant (`covered`), or removes the tenant's vectors and stops following
+  /// it.
+  func setCovered(_ tenant: String, _ covered: Bool) throws(RecordDatabase.Failure) {
+    try write { db in
+      if covered {
+        try db.execute(sql: "INSERT OR IGNORE INTO covered_tenant (tenant) VALUES (?)", arguments: [tenant])
+      } else {
+        try db.execute(sql: "DELETE FROM item_vectors WHERE tenant = ?", arguments: [tenant])
+        try db.execute(sql: "DELETE FROM covered_tenant WHERE tenant = ?", arguments: [tenant])
+      }
+    }
   }
 
   /// The model the vectors were made with, and the last change they hold (nil: never written).
@@ -41,6 +67,7 @@ struct VectorFile: Sendable {
   func reset(model: String) throws(RecordDatabase.Failure) {
     try write { db in
       try db.execute(sql: "DELETE FROM item_vectors")
+      try db.execute(sql: "DELETE FROM covered_tenant")
       try db.execute(sql: "DELETE FROM vector_meta")
       try db.execute(
         sql: "INSERT INTO vector_meta (name, value) VALUES (?, ?)", arguments: [Meta.model, model])

@@ -84,6 +84,11 @@ public final class VectorTable: Sendable {
     matrix = kept
   }
 
+  /// Removes every vector of the tenant.
+  public func remove(tenant: String) {
+    _ = tenants.withLock { $0.removeValue(forKey: tenant) }
+  }
+
   /// The content hash the item's vectors were made from, if it has any.
   public func hash(tenant: String, item: String) -> UInt64? {
     tenants.withLock { $0[tenant]?.hashes[item] }
@@ -97,11 +102,14 @@ public final class VectorTable: Sendable {
     }
   }
 
-  /// Vectors held in all, and the bytes their values take.
-  public var totals: (vectors: Int, bytes: Int) {
+  /// Items and vectors held in all, and the bytes their values take.
+  public var totals: (items: Int, vectors: Int, bytes: Int) {
     tenants.withLock { tenants in
-      tenants.values.reduce((0, 0)) { sum, matrix in
-        (sum.0 + matrix.owners.count - matrix.unowned, sum.1 + matrix.values.count * MemoryLayout<Float>.size)
+      tenants.values.reduce((0, 0, 0)) { sum, matrix in
+        (
+          sum.0 + matrix.rows.count, sum.1 + matrix.owners.count - matrix.unowned,
+          sum.2 + matrix.values.count * MemoryLayout<Float>.size
+        )
       }
     }
   }

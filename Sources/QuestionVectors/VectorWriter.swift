@@ -3,7 +3,34 @@ import Foundation
 import Index
 import Knowledge
 
-/// The one writer of the vectors. Like the index's writer it follows the store's change log: `catchUp()`
+/// Whose items a set of vectors follows: the tenants on the service's model, or one tenant on a model of its own.
+public enum VectorLane: Hashable, Sendable, CustomStringConvertible {
+  case standard
+  case own(tenant: String)
+
+  /// The one tenant the lane follows, if it follows one.
+  var tenant: String? {
+    if case .own(let tenant) = self { tenant } else { nil }
+  }
+
+  /// Whether the tenant's items belong to the lane, given the tenants' choices (`KnowledgeStore.meaningChoices`,
+  /// which leaves the standard ones out).
+  func covers(_ tenant: String, choices: [String: MeaningChoice]) -> Bool {
+    switch self {
+    case .standard: choices[tenant, default: .standard] == .standard
+    case .own(let own): tenant == own && choices[tenant] == .own
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .standard: "standard"
+    case .own(let tenant): "own:\(tenant)"
+    }
+  }
+}
+
+/// The one writer of a lane's vectors. Like the index's writer it follows the store's change log: `catchUp()`
 /// encodes the questions of every bot entry and article changed since the last change it holds, and saves
 /// them with that change's number, so after a crash it goes on from there. Vectors made by another model are
 /// made again.
@@ -16,24 +43,30 @@ final class VectorWriter {
   private let encoder: SentenceEncoder
   private let table: VectorTable
   private let file: VectorFile
+  let lane: VectorLane
   /// The number of the last change the vectors hold; -1 when they must be made from the whole store.
   private(set) var lastApplied: Int64
+  /// The tenants whose items the vectors hold: those the lane covered when the writer last looked.
+  private(set) var covered: Set<String>
   /// Questions encoded at a time: large enough that the encoder's matrix products are efficient.
   private let batchQuestions = 64
 
   /// Opens (or creates) the file at `path` and loads its vectors into `table`.
-  init(path: String, store: KnowledgeStore, encoder: SentenceEncoder, table: VectorTable) throws {
+  init(path: String, store: KnowledgeStore, encoder: SentenceEncoder, table: VectorTable, lane: VectorLane) throws {
     self.store = store
     self.encoder = encoder
     self.table = table
+    self.lane = lane
     file = try VectorFile(path: path)
     let (model, lastChange) = try file.state()
     if model == encoder.fingerprint, let lastChange {
       try file.forEach(dimension: encoder.dimension) { tenant, items in table.apply(tenant: tenant, items) }
       lastApplied = lastChange
+      covered = try file.coveredTenants()
     } else {
       try file.reset(model: encoder.fingerprint)
       lastApplied = -1
+      covered = []
     }
   }
 
@@ -49,9 +82,15 @@ final class VectorWriter {
     var applied = 0
     if lastApplied < 0 {
       let upTo = try store.lastChangeSeq()
-      try store.forEachItem(batchSize: batchSize) { batch in
-        applied += try encode(batch, removed: [], lastChange: nil)
+      let choices = try store.meaningChoices()
+      var seen = Set<String>()
+      try store.forEachItem(tenant: lane.tenant, batchSize: batchSize) { batch in
+        let chosen = batch.filter { lane.covers($0.tenant, choices: choices) }
+        seen.formUnion(chosen.map(\.tenant))
+        applied += try encode(chosen, removed: [], lastChange: nil)
       }
+      for tenant in seen { try file.setCovered(tenant, true) }
+      covered = seen
       try file.save([], lastChange: upTo)
       lastApplied = upTo
     }
@@ -59,20 +98,59 @@ final class VectorWriter {
       if yielding { try waitForQuiet(busy: busy, patience: patience) }
       let changes = try store.changes(after: lastApplied, limit: batchSize)
       guard let last = changes.last?.seq else { return applied }
-      // Only an item's latest state matters; usage and tenant changes leave questions as they were.
+      // Read after the changes: at least as new as each of them.
+      let choices = try store.meaningChoices()
+      // Only an item's latest state matters; usage changes leave questions as they were.
       var touched: [String: (tenant: String, source: KnowledgeSource, id: String)] = [:]
-      for change in changes where change.kind == .upsert || change.kind == .delete {
-        guard let source = change.source, let id = change.itemId, Self.sources.contains(source) else { continue }
-        touched[Self.key(change.tenant, source, id)] = (change.tenant, source, id)
+      var tenants = Set<String>()
+      for change in changes {
+        switch change.kind {
+        case .upsert, .delete:
+          guard let source = change.source, let id = change.itemId, Self.sources.contains(source) else { continue }
+          touched[Self.key(change.tenant, source, id)] = (change.tenant, source, id)
+          tenants.insert(change.tenant)
+        case .tenant:
+          tenants.insert(change.tenant)
+        case .usage:
+          continue
+        }
       }
-      let current = try store.items(keys: Array(touched.values))
+      // A tenant the lane starts covering (a new tenant, or one whose choice of model changed) is encoded whole;
+      // one it stops covering loses its vectors.
+      var synced = Set<String>()
+      for tenant in tenants.sorted() {
+        let now = lane.covers(tenant, choices: choices)
+        if now && !covered.contains(tenant) {
+          applied += try encodeWhole(tenant)
+          synced.insert(tenant)
+        } else if !now && covered.contains(tenant) {
+          try file.setCovered(tenant, false)
+          table.remove(tenant: tenant)
+          covered.remove(tenant)
+          applied += 1
+        }
+      }
+      let keys = touched.values.filter { covered.contains($0.tenant) && !synced.contains($0.tenant) }
+      let current = try store.items(keys: keys)
       let present = Set(current.map { Self.key($0.tenant, $0.item.source, $0.item.id) })
-      let removed = touched.filter { !present.contains($0.key) }.values.map {
+      let removed = keys.filter { !present.contains(Self.key($0.tenant, $0.source, $0.id)) }.map {
         (tenant: $0.tenant, item: IndexedKey.itemKey(source: $0.source, id: $0.id))
       }
       applied += try encode(current, removed: removed, lastChange: last)
       lastApplied = last
     }
+  }
+
+  /// Encodes every item of a tenant the lane starts covering, then records it covered (cut off before, the
+  /// next catch-up starts it again, its finished items kept by their hashes).
+  private func encodeWhole(_ tenant: String) throws -> Int {
+    var applied = 0
+    try store.forEachItem(tenant: tenant, batchSize: 500) { batch in
+      applied += try encode(batch, removed: [], lastChange: nil)
+    }
+    try file.setCovered(tenant, true)
+    covered.insert(tenant)
+    return applied
   }
 
   /// Returns once the store's last change has stayed the same for a quarter of a second and `busy` is false, or

@@ -166,8 +166,8 @@ public struct RankingWeights: Codable, Hashable, Sendable {
   /// learned word evidence (`learned`), the learned model when there is one; for whole Latin questions with the
   /// cosines of a sentence-embedding model (`semantic`), the semantic model when there is one.
   func questionModel(for tokens: [Token], typed: Bool, learned: Bool = false, semantic: Bool = false) -> LinearModel {
+    if semantic && weighsMeaning(tokens, typed: typed), let model = models.wholeLatinSemantic { return model }
     let han = tokens.contains { $0.script == .han }
-    if semantic && !typed && !han, let model = models.wholeLatinSemantic { return model }
     if learned {
       let model =
         han
@@ -176,6 +176,12 @@ public struct RankingWeights: Codable, Hashable, Sendable {
       if let model { return model }
     }
     return typed ? (han ? models.typedHan : models.typedLatin) : (han ? models.wholeHan : models.wholeLatin)
+  }
+
+  /// Whether a question model weighs cosines for text with these tokens: whole Latin questions only, until a
+  /// model is fitted with the cosines of a model that reads Chinese (docs/semantic.md).
+  func weighsMeaning(_ tokens: [Token], typed: Bool) -> Bool {
+    !typed && models.wholeLatinSemantic != nil && !tokens.contains { $0.script == .han }
   }
 
   /// The tree model for text with these tokens, or nil when the linear model (`questionModel(for:typed:learned:)`)

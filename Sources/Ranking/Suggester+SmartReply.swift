@@ -68,9 +68,11 @@ extension Suggester {
     guard var plan = planned else { return nil }
     if !typed { plan.unfinished = nil }
     let evidence = learned && !context.evidence.isEmpty
-    // Meaning for whole messages, when the tenant has vectors and the model reads the text: encoded on another
-    // thread while the index is searched.
-    let meaning = typed ? nil : semantic?.beginScoring(text, tenant: tenant)
+    // Meaning for whole messages, when the tenant has vectors, its model reads the text and a question model
+    // weighs the cosines: encoded on another thread while the index is searched.
+    let meaning =
+      weights.weighsMeaning(tokens, typed: typed)
+      ? semantic?.beginScoring(text, tenant: tenant, choice: context.settings.meaning) : nil
     let model = weights.questionModel(for: tokens, typed: typed, learned: evidence, semantic: meaning != nil)
     // The evidence is learned from the linear lexical model's candidates (`learned` false), as the learned
     // tree models were fitted with evidence learned that way.

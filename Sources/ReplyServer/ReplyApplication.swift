@@ -45,7 +45,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   let routes = RouteTable()
   router.add(middleware: ErrorMiddleware(routes: routes))
   router.add(middleware: QueryCheckMiddleware())
-  router.get("healthz") { _, _ in HealthJSON(engine.indexStatus, vectors: try? engine.semantic?.status()) }
+  router.get("healthz") { _, _ in HealthJSON(engine.indexStatus, vectors: (try? engine.semantic.status()) ?? nil) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
   SuggestionRoutes(workbench: workbench).register(on: v1)

@@ -1,16 +1,19 @@
 import Foundation
 import Hummingbird
 import Knowledge
+import QuestionVectors
 import Ranking
 import Workbench
 
-/// A tenant's user dictionary, synonyms and quick-reply folders. Changing the first two needs the tenant's
-/// administrator key.
+/// A tenant's settings, user dictionary, synonyms and quick-reply folders. Changing the first three needs the
+/// tenant's administrator key.
 struct TenantRoutes {
   let workbench: Workbench
   var engine: SuggestionEngine { workbench.engine }
 
   func register(on group: RouterGroup<ReplyRequestContext>) {
+    group.get("settings", use: settings)
+    group.put("settings", use: putSettings)
     group.get("dictionary", use: words)
     group.post("dictionary", use: addWords)
     group.get("synonyms", use: synonyms)
@@ -19,6 +22,30 @@ struct TenantRoutes {
     group.get("learn", use: learned)
     group.post("learn", use: learn)
     group.delete("learn", use: forget)
+  }
+
+  /// The tenant's suggestion settings, and how far the vectors of its meaning model are.
+  struct SettingsJSON: ResponseEncodable {
+    var defaultLanguage: String
+    var pinyin: Bool
+    var meaning: MeaningChoice
+    /// The vectors of the model that serves the tenant; nil when none does (`none`, or `standard` on a service
+    /// run without a model).
+    var vectors: VectorsJSON?
+  }
+  struct VectorsJSON: Encodable {
+    var model: String
+    var caughtUp: Bool
+    var changesBehind: Int64
+    var vectors: Int
+    var bytes: Int
+    var error: String?
+  }
+  /// Any field left out keeps its value.
+  struct SettingsRequest: Decodable {
+    var defaultLanguage: String?
+    var pinyin: Bool?
+    var meaning: String?
   }
 
   struct WordsJSON: ResponseEncodable, Decodable { var words: [String] }
@@ -67,6 +94,53 @@ struct TenantRoutes {
 
   private static func requireAdmin(_ caller: Caller) throws {
     guard caller.isAdmin else { throw APIError.forbidden("this needs the tenant's administrator key") }
+  }
+
+  private func settingsJSON(tenant: String) throws -> SettingsJSON {
+    let settings = try engine.store.settings(tenant: tenant)
+    let status = try engine.semantic.status(tenant: tenant, choice: settings.meaning)
+    return SettingsJSON(
+      defaultLanguage: settings.defaultLanguage, pinyin: settings.pinyinEnabled, meaning: settings.meaning,
+      vectors: status.map {
+        VectorsJSON(
+          model: $0.model, caughtUp: $0.caughtUp, changesBehind: $0.changesBehind, vectors: $0.vectors,
+          bytes: $0.bytes, error: $0.error)
+      })
+  }
+
+  @Sendable func settings(_ request: Request, context: ReplyRequestContext) async throws -> SettingsJSON {
+    try settingsJSON(tenant: try context.caller().tenant)
+  }
+
+  /// Changes the fields given. `meaning: own` needs a model installed for the tenant (`replykit model install`);
+  /// without one it is refused with 422 `no_model` and nothing changes.
+  @Sendable func putSettings(_ request: Request, context: ReplyRequestContext) async throws -> SettingsJSON {
+    let caller = try context.caller()
+    try Self.requireAdmin(caller)
+    let body = try await RequestBody.decode(SettingsRequest.self, request, context: context)
+    var settings = try engine.store.settings(tenant: caller.tenant)
+    if let language = body.defaultLanguage {
+      guard LanguageTag.isWellFormed(language) else {
+        throw APIError.invalid("field \"defaultLanguage\" must be a BCP 47 language tag such as zh-Hans or en")
+      }
+      settings.defaultLanguage = language
+    }
+    if let pinyin = body.pinyin { settings.pinyinEnabled = pinyin }
+    if let meaning = body.meaning {
+      guard let choice = MeaningChoice(rawValue: meaning) else {
+        throw APIError.invalid("field \"meaning\" must be none, standard or own")
+      }
+      settings.meaning = choice
+    }
+    do {
+      try await engine.setSettings(settings)
+    } catch SemanticStageError.noOwnModel {
+      throw APIError.unprocessable(
+        .noModel,
+        "field \"meaning\": no model of the tenant's own is installed that opens (replykit model install --tenant \(caller.tenant) DIR)"
+      )
+    }
+    return try settingsJSON(tenant: caller.tenant)
   }
 
   @Sendable func words(_ request: Request, context: ReplyRequestContext) async throws -> WordsJSON {

@@ -17,9 +17,10 @@ public final class SuggestionEngine: Sendable {
   let writer: IndexWriter
   let readers: IndexReaderPool
   let analyzers: TenantAnalyzers
-  /// The vectors of bot entries and articles, when a sentence-embedding model was given: they follow the
-  /// store in the background (`vectors.sqlite`), and smart reply weighs meaning beside words.
-  public let semantic: SemanticStage?
+  /// The vectors of bot entries and articles, for the tenants with a sentence-embedding model (the service's,
+  /// given to `init`, or their own): they follow the store in the background, and smart reply weighs meaning
+  /// beside words.
+  public let semantic: SemanticStage
 
   /// What opening found and did, for logs and the CLI.
   public struct OpenReport: Sendable {
@@ -84,13 +85,9 @@ public final class SuggestionEngine: Sendable {
     let indexPath = (dataFolder as NSString).appendingPathComponent("index")
     readers = IndexReaderPool(path: indexPath)
     writer = try IndexWriter(path: indexPath, store: store, analyzers: analyzers, readers: readers)
-    if let encoder {
-      // Encoding waits while the index catches up with a bulk import: the import is done only then.
-      semantic = try SemanticStage(dataFolder: dataFolder, store: store, encoder: encoder) { [readers, store] in
-        (try? readers.isBehind(store)) ?? false
-      }
-    } else {
-      semantic = nil
+    // Encoding waits while the index catches up with a bulk import: the import is done only then.
+    semantic = try SemanticStage(dataFolder: dataFolder, store: store, standard: encoder) { [readers, store] in
+      (try? readers.isBehind(store)) ?? false
     }
     suggester = Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights, semantic: semantic)
     self.rebuilding = rebuilding
@@ -111,7 +108,7 @@ public final class SuggestionEngine: Sendable {
       // A long backlog caught up is a bulk load.
       try await writer.compactIfWorthIt()
     }
-    semantic?.poke()
+    semantic.poke()
   }
 
   /// Rebuilds the index from the store: now, or on a task of its own (`Rebuilding.inBackground`). A rebuild
@@ -163,7 +160,7 @@ public final class SuggestionEngine: Sendable {
   @discardableResult
   public func catchUp() async throws -> Int {
     // The vectors follow the store on their own, whatever the index is doing.
-    semantic?.poke()
+    semantic.poke()
     switch indexStatus {
     case .rebuilding: return 0
     case .failed:
@@ -267,7 +264,10 @@ public final class SuggestionEngine: Sendable {
     tenantState.add(1, ordering: .releasing)
   }
 
+  /// Throws `SemanticStageError.noOwnModel` (and changes nothing) when the tenant chooses a model of its own and
+  /// none is installed that opens.
   public func setSettings(_ settings: TenantSettings) async throws {
+    if settings.meaning == .own { try semantic.checkOwnModel(tenant: settings.tenant) }
     try store.setSettings(settings)
     suggester.forget(tenant: settings.tenant)
     tenantState.add(1, ordering: .releasing)

@@ -136,10 +136,10 @@ struct BenchImport: AsyncParsableCommand {
     guard indexed >= items.count else {
       throw ValidationError("the index holds \(indexed) documents after importing \(items.count) items")
     }
-    if let semantic = engine.semantic {
+    if engine.semantic.standardEncoder != nil {
       // Not timed: the next run must not share the cores with this one's encoding.
       let encoding = ContinuousClock.now
-      try await semantic.finish()
+      try await engine.semantic.finish()
       print("  the vectors caught up \(BenchFormat.milliseconds(ContinuousClock.now - encoding)) after the import")
     }
     return seconds

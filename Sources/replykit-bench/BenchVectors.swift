@@ -69,11 +69,11 @@ struct BenchVectors: AsyncParsableCommand {
     }
     try await engine.catchUp()
     let indexed = ContinuousClock.now - imported
-    guard let stage = engine.semantic else { throw ValidationError("the engine opened without its model") }
+    let stage = engine.semantic
     let encoding = ContinuousClock.now
     try await stage.finish()
     let seconds = BenchFormat.seconds(ContinuousClock.now - encoding)
-    let status = try stage.status()
+    guard let status = try stage.status() else { throw ValidationError("the engine opened without its model") }
     print(
       "catch-up: \(entries) entries (\(status.vectors) questions) stored and indexed in "
         + "\(BenchFormat.milliseconds(indexed)), their vectors in \(String(format: "%.1f", seconds)) s after that: "

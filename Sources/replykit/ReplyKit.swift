@@ -9,7 +9,7 @@ struct ReplyKit: AsyncParsableCommand {
       ImportCommand.self, SuggestCommand.self, SmartReplyCommand.self, AgentsCommand.self, SynonymsCommand.self,
       DictionaryCommand.self,
       ReindexCommand.self, CompactCommand.self, LearnCommand.self, ServeCommand.self, EvalCommand.self,
-      KeysCommand.self, Analyze.self,
+      KeysCommand.self, SettingsCommand.self, ModelCommand.self, Analyze.self,
     ]
   )
 }

@@ -27,7 +27,7 @@ import Testing
     let engine = try await SuggestionEngine(dataFolder: folder.path, encoder: try requireEncoder())
     try engine.store.upsert(items, tenant: "acme")
     try await engine.catchUp()
-    try await #require(engine.semantic).finish()
+    try await engine.semantic.finish()
     return engine
   }
 
@@ -52,14 +52,14 @@ import Testing
     var engine: SuggestionEngine? = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
     try engine!.store.upsert(Self.helpDesk, tenant: "acme")
     try await engine!.catchUp()
-    let stage = try #require(engine!.semantic)
+    let stage = engine!.semantic
     try await stage.finish()
     // Bot questions and article titles the model reads: 2 + 2 + 1 + 1; the quick reply and the Chinese entry
     // have none.
-    var status = try stage.status()
+    var status = try #require(try stage.status())
     #expect(status.caughtUp && status.changesBehind == 0)
     #expect(status.vectors == 6)
-    #expect(stage.table.counts(tenant: "acme").items == 4)
+    #expect(status.items == 4)
     #expect(status.bytes == 6 * encoder.dimension * 4)
 
     // A new phrasing is encoded; a deleted entry's vectors go.
@@ -72,16 +72,16 @@ import Testing
     _ = try engine!.store.delete(tenant: "acme", source: .bot, id: "close")
     try await engine!.catchUp()
     try await stage.finish()
-    status = try stage.status()
+    status = try #require(try stage.status())
     #expect(status.vectors == 6)
-    #expect(stage.table.counts(tenant: "acme").items == 3)
+    #expect(status.items == 3)
 
     // Opened again, the vectors are read back, not encoded again.
     engine = nil
     let reopened = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
-    let again = try #require(reopened.semantic)
+    let again = reopened.semantic
     try await again.finish()
-    status = try again.status()
+    status = try #require(try again.status())
     #expect(status.vectors == 6 && status.caughtUp)
     #expect(status.encodedSinceOpen == 0)
   }
@@ -143,5 +143,94 @@ import Testing
       #expect(withModel.answers.map(\.suggestion.id) == without.answers.map(\.suggestion.id))
       #expect(withModel.answers.map(\.confidence) == without.answers.map(\.confidence))
     }
+  }
+
+  /// Entries with vectors in the lane that serves the tenant as it chose.
+  static func items(_ engine: SuggestionEngine, _ tenant: String, _ choice: MeaningChoice) throws -> Int? {
+    try engine.semantic.status(tenant: tenant, choice: choice)?.items
+  }
+
+  static let message = "I can't remember my login credentials"
+
+  @Test func eachTenantChoosesWhetherMeaningCounts() async throws {
+    let encoder = try Self.requireEncoder()
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    var engine: SuggestionEngine? = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    try await engine!.setSettings(TenantSettings(tenant: "words", meaning: .none))
+    try engine!.store.upsert(Self.helpDesk, tenant: "acme")
+    try engine!.store.upsert(Self.helpDesk, tenant: "words")
+    try await engine!.catchUp()
+    try await engine!.semantic.finish()
+    #expect(try Self.items(engine!, "acme", .standard) == 4)
+    #expect(try Self.items(engine!, "words", .none) == nil)
+    #expect(try Self.items(engine!, "words", .standard) == 0)
+    func plain(_ engine: SuggestionEngine) -> Suggester {
+      Suggester(readers: engine.readers, store: engine.store, analyzers: engine.analyzers, weights: .standard)
+    }
+    func answers(_ suggester: Suggester, _ tenant: String) throws -> [String] {
+      try suggester.smartReply(Self.message, tenant: tenant).answers.map { "\($0.suggestion.id) \($0.confidence)" }
+    }
+    // Without a model the tenant is answered exactly as words alone answer it.
+    #expect(try answers(engine!.suggester, "words") == answers(plain(engine!), "words"))
+    #expect(try answers(engine!.suggester, "acme") != answers(plain(engine!), "acme"))
+
+    // The choices swapped: one tenant's vectors are made, the other's dropped.
+    try await engine!.setSettings(TenantSettings(tenant: "words", meaning: .standard))
+    try await engine!.setSettings(TenantSettings(tenant: "acme", meaning: .none))
+    try await engine!.semantic.finish()
+    #expect(try Self.items(engine!, "words", .standard) == 4)
+    #expect(try Self.items(engine!, "acme", .standard) == 0)
+    #expect(try answers(engine!.suggester, "acme") == answers(plain(engine!), "acme"))
+    #expect(try engine!.suggester.smartReply(Self.message, tenant: "words").answers.first?.suggestion.id == "password")
+
+    // Opened again, each tenant's vectors are as it chose, none encoded again.
+    engine = nil
+    let reopened = try await SuggestionEngine(dataFolder: folder.path, encoder: encoder)
+    try await reopened.semantic.finish()
+    #expect(try Self.items(reopened, "words", .standard) == 4)
+    #expect(try Self.items(reopened, "acme", .standard) == 0)
+    #expect(try reopened.semantic.status()?.encodedSinceOpen == 0)
+  }
+
+  @Test func aTenantsOwnModelServesItAlone() async throws {
+    let encoder = try Self.requireEncoder()
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    // A service without a model: the tenant's own is the only one.
+    let engine = try await SuggestionEngine(dataFolder: folder.path)
+    try engine.store.upsert(Self.helpDesk, tenant: "acme")
+    try engine.store.upsert(Self.helpDesk, tenant: "own")
+    try await engine.catchUp()
+
+    // Chosen before one is installed: refused, and nothing changes.
+    await #expect(throws: SemanticStageError.self) {
+      try await engine.setSettings(TenantSettings(tenant: "own", meaning: .own))
+    }
+    #expect(try engine.store.settings(tenant: "own").meaning == .standard)
+
+    // Installed (the standard model's files, linked) and chosen: vectors of its own, for it alone.
+    let installed = SemanticStage.ownModelFolder(dataFolder: folder.path, tenant: "own")
+    try FileManager.default.createDirectory(atPath: installed, withIntermediateDirectories: true)
+    for file in ["config.json", "vocab.txt", "model.safetensors"] {
+      try FileManager.default.createSymbolicLink(
+        atPath: installed + "/" + file, withDestinationPath: encoder.folder + "/" + file)
+    }
+    try await engine.setSettings(TenantSettings(tenant: "own", meaning: .own))
+    try await engine.semantic.finish()
+    let own = try #require(try engine.semantic.status(tenant: "own", choice: .own))
+    #expect(own.items == 4 && own.caughtUp)
+    #expect(own.model.hasPrefix("own-"))
+    #expect(try engine.semantic.status() == nil)
+    #expect(try Self.items(engine, "acme", .standard) == nil)
+    #expect(try engine.suggester.smartReply(Self.message, tenant: "own").answers.first?.suggestion.id == "password")
+    let vectorFile = folder.path + "/vectors-own/own.sqlite"
+    #expect(FileManager.default.fileExists(atPath: vectorFile))
+
+    // Back to the standard model, which this service does not have: words alone, and the own vectors gone.
+    try await engine.setSettings(TenantSettings(tenant: "own", meaning: .standard))
+    try await engine.semantic.finish()
+    #expect(try engine.semantic.status(tenant: "own", choice: .own) == nil)
+    #expect(!FileManager.default.fileExists(atPath: vectorFile))
   }
 }

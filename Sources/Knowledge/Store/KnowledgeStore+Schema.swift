@@ -122,6 +122,12 @@ extension KnowledgeStore {
       try db.execute(
         sql: "CREATE UNIQUE INDEX pick_log_message ON pick_log (tenant, message) WHERE message IS NOT NULL")
     }
+    migrator.registerMigration("v8-meaning-choice") { db in
+      // none, standard or own (`MeaningChoice`).
+      try db.alter(table: "tenant_settings") { t in
+        t.add(column: "meaning", .text).notNull().defaults(to: "standard")
+      }
+    }
     return migrator
   }
 }

@@ -25,15 +25,29 @@ public struct TenantSettings: Codable, Hashable, Sendable, FetchableRecord, Pers
   public var defaultLanguage: String
   /// Match pinyin and initials keys (`tk` finds 退款); some tenants turn it off.
   public var pinyinEnabled: Bool
+  /// Which sentence-embedding model smart reply weighs meaning with for this tenant.
+  public var meaning: MeaningChoice
 
-  public init(tenant: String, defaultLanguage: String = "zh-Hans", pinyinEnabled: Bool = true) {
+  public init(
+    tenant: String, defaultLanguage: String = "zh-Hans", pinyinEnabled: Bool = true,
+    meaning: MeaningChoice = .standard
+  ) {
     self.tenant = tenant
     self.defaultLanguage = defaultLanguage
     self.pinyinEnabled = pinyinEnabled
+    self.meaning = meaning
   }
 
   public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
   public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+/// A tenant's sentence-embedding model: none (words alone), the service's (`replykit serve --model`), or one of
+/// its own installed in the data folder (`replykit model install`).
+public enum MeaningChoice: String, Codable, Hashable, Sendable, CaseIterable, DatabaseValueConvertible {
+  case none
+  case standard
+  case own
 }
 
 extension KnowledgeStore {
@@ -57,6 +71,16 @@ extension KnowledgeStore {
 
   public func settings(tenant: String) throws(KnowledgeStoreError) -> TenantSettings {
     try read { db in try TenantSettings.fetchOne(db, key: tenant) } ?? TenantSettings(tenant: tenant)
+  }
+
+  /// The tenants whose meaning model is not the standard one.
+  public func meaningChoices() throws(KnowledgeStoreError) -> [String: MeaningChoice] {
+    try read { db in
+      let rows = try Row.fetchAll(db, sql: "SELECT tenant, meaning FROM tenant_settings WHERE meaning != 'standard'")
+      return Dictionary(
+        rows.compactMap { row in MeaningChoice(rawValue: row["meaning"]).map { (row["tenant"] as String, $0) } },
+        uniquingKeysWith: { $1 })
+    }
   }
 
   public func setSettings(_ settings: TenantSettings) throws(KnowledgeStoreError) {
