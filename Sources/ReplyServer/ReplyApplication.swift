@@ -94,25 +94,27 @@ struct HealthJSON: ResponseEncodable {
   /// With a sentence-embedding model: how far the vectors are behind the store.
   var vectors: VectorsJSON?
 
-  struct VectorsJSON: Encodable {
-    var model: String
-    var caughtUp: Bool
-    var changesBehind: Int64
-    var vectors: Int
-    var bytes: Int
-    var error: String?
-  }
-
   init(_ index: SuggestionEngine.IndexStatus, vectors: SemanticStage.Status?) {
     switch index {
     case .ready: self.index = "ready"
     case .rebuilding: self.index = "rebuilding"
     case .failed: self.index = "failed"
     }
-    self.vectors = vectors.map {
-      VectorsJSON(
-        model: $0.model, caughtUp: $0.caughtUp, changesBehind: $0.changesBehind, vectors: $0.vectors,
-        bytes: $0.bytes, error: $0.error)
-    }
+    self.vectors = vectors.map(VectorsJSON.init)
+  }
+}
+
+/// How far a model's vectors are (`/healthz` for the service's model, `/v1/settings` for the tenant's).
+struct VectorsJSON: Encodable {
+  var model: String
+  var caughtUp: Bool
+  var changesBehind: Int64
+  var vectors: Int
+  var bytes: Int
+  var error: String?
+
+  init(_ status: SemanticStage.Status) {
+    (model, caughtUp, changesBehind) = (status.model, status.caughtUp, status.changesBehind)
+    (vectors, bytes, error) = (status.vectors, status.bytes, status.error)
   }
 }

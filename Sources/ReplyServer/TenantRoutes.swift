@@ -33,14 +33,6 @@ struct TenantRoutes {
     /// run without a model).
     var vectors: VectorsJSON?
   }
-  struct VectorsJSON: Encodable {
-    var model: String
-    var caughtUp: Bool
-    var changesBehind: Int64
-    var vectors: Int
-    var bytes: Int
-    var error: String?
-  }
   /// Any field left out keeps its value.
   struct SettingsRequest: Decodable {
     var defaultLanguage: String?
@@ -101,11 +93,7 @@ struct TenantRoutes {
     let status = try engine.semantic.status(tenant: tenant, choice: settings.meaning)
     return SettingsJSON(
       defaultLanguage: settings.defaultLanguage, pinyin: settings.pinyinEnabled, meaning: settings.meaning,
-      vectors: status.map {
-        VectorsJSON(
-          model: $0.model, caughtUp: $0.caughtUp, changesBehind: $0.changesBehind, vectors: $0.vectors,
-          bytes: $0.bytes, error: $0.error)
-      })
+      vectors: status.map(VectorsJSON.init))
   }
 
   @Sendable func settings(_ request: Request, context: ReplyRequestContext) async throws -> SettingsJSON {
