@@ -6,6 +6,8 @@ import TextAnalysis
 struct Highlighter {
   let analyzer: Analyzer
   let plan: QueryPlan
+  /// Where the tokens of texts shown before are kept, for this tenant and index generation.
+  var kept: (items: ShownItems, tenant: String, generation: Int)? = nil
 
   func highlights(in text: String) -> [Highlight] { matches(in: text).highlights }
 
@@ -13,8 +15,7 @@ struct Highlighter {
   /// only field whose pinyin is indexed.
   func matches(in text: String, pinyin: Bool = true) -> (highlights: [Highlight], kinds: Set<MatchKind>) {
     let typedPinyin = pinyin ? plan.pinyinPrefix : nil
-    guard let tokens = try? analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: typedPinyin != nil))
-    else { return ([], []) }
+    guard let tokens = try? tokens(of: text, pinyinKeys: typedPinyin != nil) else { return ([], []) }
     var marked = [Bool](repeating: false, count: tokens.count)
     var kinds = Set<MatchKind>()
     for (index, token) in tokens.enumerated() {
@@ -32,6 +33,13 @@ struct Highlighter {
       kinds.insert(kind)
     }
     return (merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range }), kinds)
+  }
+
+  private func tokens(of text: String, pinyinKeys: Bool) throws -> [Token] {
+    let analyze = { try analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: pinyinKeys)) }
+    guard let kept else { return try analyze() }
+    return try kept.items.tokens(
+      of: text, tenant: kept.tenant, pinyinKeys: pinyinKeys, generation: kept.generation, analyze: analyze)
   }
 
   /// Pinyin typed across words (`tuikuanliu` over 退款 / 流程): from each Han word, follow the words whose keys

@@ -32,19 +32,19 @@ extension Suggester {
   /// The store's items for `keys`, by `IndexedKey.itemKey`, read in one go (an item deleted since the index
   /// last caught up is missing).
   func storedItems(_ keys: [IndexedKey]) throws -> [String: StoredKnowledge] {
-    var byKey: [String: StoredKnowledge] = [:]
-    let items = try stages.measure(.storeRead) { try store.items(keys: keys.map { ($0.tenant, $0.source, $0.id) }) }
-    for stored in items {
-      byKey[IndexedKey.itemKey(source: stored.item.source, id: stored.item.id)] = stored
+    let generation = readers.currentTermsGeneration
+    return try stages.measure(.storeRead) {
+      try shownItems.items(keys, generation: generation) { missing in
+        try store.items(keys: missing.map { ($0.tenant, $0.source, $0.id) })
+      }
     }
-    return byKey
   }
 
   /// Turns hits into suggestions in the version the agent reads, explained and highlighted.
   func present(
     _ hits: [IndexHit], plan: QueryPlan, analyzer: Analyzer, options: SuggestOptions, context: TenantContext
   ) throws -> [Suggestion] {
-    let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+    let highlighter = highlighter(analyzer, plan, tenant: context.tenant)
     return try resolve(hits, limit: options.limit).map { hit in
       suggestion(
         from: hit.stored, matchedLanguage: hit.key.language, score: hit.weight, highlighter: highlighter,

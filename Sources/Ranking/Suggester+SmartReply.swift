@@ -21,7 +21,7 @@ extension Suggester {
     let analyzer = try analyzers.analyzer(for: tenant)
     // Only the answers shown are read from the store, highlighted and explained (the candidates are several
     // times more).
-    let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+    let highlighter = highlighter(analyzer, plan, tenant: tenant)
     let answers = try read(ranked, limit: options.limit).map { candidate, stored in
       var shown = suggestion(
         from: stored, matchedLanguage: candidate.key.language, score: candidate.score,

@@ -21,6 +21,8 @@ public final class Suggester: Sendable {
   private let tenantCache = Mutex<[String: TenantContext]>([:])
   /// Analysed stored questions and word IDFs for smart reply's question model.
   let questionCache = QuestionMatch.Cache()
+  /// Shown items and the tokens of their texts.
+  let shownItems = ShownItems()
   /// The frequencies behind the question model's IDFs, for the current terms generation.
   let termStatistics = TermStatistics.Cache()
   /// Each tenant's Latin words, for typo corrections.
@@ -102,7 +104,7 @@ public final class Suggester: Sendable {
       let ranked = try questionRanked(
         text, tokens: tokens, plan: plan, tenant: tenant, options: options, model: typedModel, trees: typedTrees,
         partial: true)
-      let highlighter = Highlighter(analyzer: analyzer, plan: plan)
+      let highlighter = highlighter(analyzer, plan, tenant: tenant)
       return try read(ranked, limit: options.limit).map { candidate, stored in
         suggestion(
           from: stored, matchedLanguage: candidate.key.language, score: candidate.score,
@@ -135,6 +137,12 @@ public final class Suggester: Sendable {
       }
     }
     return try present(rescored(hits), plan: plan, analyzer: analyzer, options: options, context: context)
+  }
+
+  /// A highlighter for the tenant's shown texts, whose tokens are kept while the index's terms stay the same.
+  func highlighter(_ analyzer: Analyzer, _ plan: QueryPlan, tenant: String) -> Highlighter {
+    Highlighter(
+      analyzer: analyzer, plan: plan, kept: (shownItems, tenant, readers.currentTermsGeneration))
   }
 
   /// `ranked` with the agent's quick replies whose title matches the typed text put first, at most
