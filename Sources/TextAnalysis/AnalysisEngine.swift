@@ -162,13 +162,13 @@ final class AnalysisEngine: Sendable {
   }
 
   private func script(of units: UnsafeBufferPointer<UInt16>) -> Script {
-    var classes: [ScriptClass] = []
+    var classes = ScriptClass.Mask()
     var i = 0
     while i < units.count {
       let (cp, length) = CharacterFolding.codePoint(in: units, at: i)
-      classes.append(folding.scriptClass(of: cp))
+      classes.insert(folding.scriptClass(of: cp))
       i += length
     }
-    return Script(classes: classes)
+    return Script(classes)
   }
 }
