@@ -69,7 +69,7 @@ final class AnalysisEngine: Sendable {
       tokens.reserveCapacity(words.count)
       for (index, (word, parts)) in words.enumerated() {
         let units = UnsafeBufferPointer(rebasing: text[word.start..<word.end])
-        let term = String(decoding: units, as: UTF16.self)
+        let term = String(utf16Units: units)
         let script = script(of: units)
         var keys: PinyinKeys?
         if options.pinyinKeys && script == .han { keys = try pinyin.keys(for: term) }
@@ -82,7 +82,7 @@ final class AnalysisEngine: Sendable {
             pinyin: keys,
             isUnfinished: options.partial && index == words.count - 1 && word.end == text.count,
             parts: parts.map {
-              String(decoding: UnsafeBufferPointer(rebasing: text[$0.start..<$0.end]), as: UTF16.self)
+              String(utf16Units: UnsafeBufferPointer(rebasing: text[$0.start..<$0.end]))
             }
           ))
       }
