@@ -23,6 +23,9 @@ struct QueryPlan {
   var pinyinPrefix: String?
   /// The whole typed text, folded and without spaces (the exact title prefix).
   var whole = ""
+  /// The queries weigh the exact title prefix already (one character typed alone), so the tiers need not
+  /// add it again.
+  var exactTitlePrefixWeighed = false
 
   mutating func match(_ term: String, as kind: MatchKind) {
     if let existing = termKinds[term], existing <= kind { return }

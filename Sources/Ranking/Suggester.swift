@@ -260,7 +260,9 @@ public final class Suggester: Sendable {
   }
 
   private func withExactTitleBoost(_ query: IndexQuery, _ plan: QueryPlan) -> IndexQuery {
-    guard !plan.whole.isEmpty && plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength else { return query }
+    guard !plan.exactTitlePrefixWeighed, !plan.whole.isEmpty,
+      plan.whole.count <= KnowledgeDocumentBuilder.titlePrefixLength
+    else { return query }
     return .andMaybe(query, .scaled(.term(TermPrefix.titlePrefix + plan.whole), by: weights.matching.exactTitlePrefix))
   }
 
@@ -438,8 +440,14 @@ public final class Suggester: Sendable {
     var queries = TokenQueries()
     if alone && term.count == 1 && token.script != .latin {
       // One character typed alone: titles that start with it (half the posting list of "any title word
-      // starts with it", and what an agent typing one character is after).
-      queries.fields.append(.scaled(.term(TermPrefix.titlePrefix + term), by: weights.matching.titleWordPrefix))
+      // starts with it", and what an agent typing one character is after). The term is also the tiers'
+      // exact-title boost (`withExactTitleBoost`): weighed here with both weights, its posting list is walked
+      // once instead of twice.
+      queries.fields.append(
+        .scaled(
+          .term(TermPrefix.titlePrefix + term),
+          by: weights.matching.titleWordPrefix + weights.matching.exactTitlePrefix))
+      plan.exactTitlePrefixWeighed = true
     } else if term.count <= KnowledgeDocumentBuilder.wordPrefixLength {
       queries.fields.append(.scaled(.term(TermPrefix.titleWordPrefix + term), by: weights.matching.titleWordPrefix))
     } else {
