@@ -150,6 +150,8 @@ final class AnalysisEngine: Sendable {
     from segments: ArraySlice<Segment>, in text: UnsafeBufferPointer<UInt16>, limit: Int, userDictionary: Lexicon
   ) -> (Segment, Int) {
     let first = segments.first!
+    // Only a word longer than ICU's counts: none fits before a gap (a space after a Latin word).
+    guard limit > first.end else { return (first, 1) }
     var end = builtinLexicon.longestMatch(in: text, from: first.start, limit: limit) ?? 0
     if let user = userDictionary.longestMatch(in: text, from: first.start, limit: limit) { end = max(end, user) }
     guard end > first.end else { return (first, 1) }
