@@ -42,7 +42,9 @@ public final class SemanticStage: @unchecked Sendable {
   private struct State {
     var lanes: [VectorLane: Lane] = [:]
     /// Own models that could not be opened, by tenant.
-    var failures: [String: String] = [:]
+    /// Own models that could not be opened, by tenant: why, and the weights file's stamp then (tried again
+    /// only when the model is installed again).
+    var failures: [String: (reason: String, stamp: String?)] = [:]
     /// A catch-up is queued and has not started: a poke meanwhile needs no other.
     var queued = false
   }
@@ -71,6 +73,12 @@ public final class SemanticStage: @unchecked Sendable {
     try openOwnLanes()
   }
 
+  /// Whether a tenant's name can name its folders (`models/<tenant>`, `vectors-own/<tenant>.sqlite`): not
+  /// empty, no `/`, not starting with a dot (`..` would name another folder).
+  public static func isFolderName(_ tenant: String) -> Bool {
+    !tenant.isEmpty && !tenant.contains("/") && !tenant.hasPrefix(".")
+  }
+
   /// Where a tenant's own model is installed.
   public static func ownModelFolder(dataFolder: String, tenant: String) -> String {
     (dataFolder as NSString).appendingPathComponent("models/\(tenant)")
@@ -94,11 +102,13 @@ public final class SemanticStage: @unchecked Sendable {
   /// Opens a lane for every tenant that chose a model of its own and has none open (or had its model installed
   /// again); closes those of tenants that chose otherwise once their vectors are gone.
   private func openOwnLanes() throws {
-    let own = try store.meaningChoices().filter { $0.value == .own }.map(\.key)
+    let own = try store.meaningChoices().filter { $0.value == .own && Self.isFolderName($0.key) }.map(\.key)
     for tenant in own {
       let folder = Self.ownModelFolder(dataFolder: dataFolder, tenant: tenant)
       let stamp = Self.stamp(folder)
-      if let open = state.withLock({ $0.lanes[.own(tenant: tenant)] }), open.weightsStamp == stamp { continue }
+      let (open, failed) = state.withLock { ($0.lanes[.own(tenant: tenant)], $0.failures[tenant]) }
+      if let open, open.weightsStamp == stamp { continue }
+      if let failed, failed.stamp == stamp { continue }
       do {
         let encoder = try SentenceEncoder(folder: folder)
         SentenceEncoder.useThreads(1)
@@ -111,7 +121,7 @@ public final class SemanticStage: @unchecked Sendable {
           state.failures[tenant] = nil
         }
       } catch {
-        state.withLock { $0.failures[tenant] = String(describing: error) }
+        state.withLock { $0.failures[tenant] = (String(describing: error), stamp) }
       }
     }
     let ended = state.withLock { state in
@@ -119,9 +129,11 @@ public final class SemanticStage: @unchecked Sendable {
         key.tenant.map { !own.contains($0) } ?? false && lane.writer.covered.isEmpty
       }.keys
     }
-    for lane in ended {
-      state.withLock { _ = $0.lanes.removeValue(forKey: lane) }
-      for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: vectorPath(lane) + suffix) }
+    for key in ended {
+      guard let lane = state.withLock({ $0.lanes.removeValue(forKey: key) }) else { continue }
+      // Closed first: a pool closed after its files are gone could remove a new lane's journal at the path.
+      try? lane.writer.close()
+      for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: vectorPath(key) + suffix) }
     }
     state.withLock { state in
       state.failures = state.failures.filter { own.contains($0.key) }
@@ -162,8 +174,9 @@ public final class SemanticStage: @unchecked Sendable {
     }
   }
 
-  /// Waits until the vectors hold everything written before this call; throws what the catch-up met.
-  public func finish() async throws {
+  /// Waits until the vectors hold everything written before this call; throws what the catch-up met: in any
+  /// lane, or (`tenant`) in the lanes that serve that tenant.
+  public func finish(tenant: String? = nil) async throws {
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
       queue.async { [self] in
         catchUpOnce(yielding: false)
@@ -171,8 +184,13 @@ public final class SemanticStage: @unchecked Sendable {
       }
     }
     let errors = state.withLock { state in
-      state.lanes.compactMap { key, lane in lane.error.map { "\(key): \($0)" } }
-        + state.failures.map { "own model of \($0.key): \($0.value)" }
+      state.lanes.compactMap { key, lane -> String? in
+        guard tenant == nil || key == .standard || key == .own(tenant: tenant!) else { return nil }
+        return lane.error.map { "\(key): \($0)" }
+      }
+        + state.failures.filter { tenant == nil || $0.key == tenant }.map {
+          "own model of \($0.key): \($0.value.reason)"
+        }
     }
     if let error = errors.sorted().first { throw SemanticStageError.catchUpFailed(error) }
   }
@@ -231,7 +249,7 @@ public final class SemanticStage: @unchecked Sendable {
     if choice == .own, let failure = state.withLock({ $0.failures[tenant] }) {
       return Status(
         model: "", caughtUp: false, changesBehind: 0, items: 0, vectors: 0, encodedSinceOpen: 0, bytes: 0,
-        error: failure)
+        error: failure.reason)
     }
     guard let lane = lane(tenant: tenant, choice: choice) else { return nil }
     var status = try status(of: lane)
@@ -255,6 +273,9 @@ public final class SemanticStage: @unchecked Sendable {
 
   /// Whether the tenant can choose a model of its own: one is installed for it and opens. Throws why not.
   public func checkOwnModel(tenant: String) throws {
+    guard Self.isFolderName(tenant) else {
+      throw SemanticStageError.noOwnModel(tenant: tenant, "the tenant's name cannot name a folder")
+    }
     do {
       _ = try SentenceEncoder(folder: Self.ownModelFolder(dataFolder: dataFolder, tenant: tenant))
     } catch {

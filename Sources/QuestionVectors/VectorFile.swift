@@ -35,6 +35,15 @@ struct VectorFile: Sendable {
     database = try RecordDatabase.open(path: path, migrator: migrator)
   }
 
+  /// The items of a tenant that have rows.
+  func itemKeys(tenant: String) throws(RecordDatabase.Failure) -> Set<String> {
+    try run { db in
+      Set(try String.fetchAll(db, sql: "SELECT item FROM item_vectors WHERE tenant = ?", arguments: [tenant]))
+    }
+  }
+
+  func close() throws { try database.writer.close() }
+
   /// The tenants whose items the vectors follow.
   func coveredTenants() throws(RecordDatabase.Failure) -> Set<String> {
     try run { db in Set(try String.fetchAll(db, sql: "SELECT tenant FROM covered_tenant")) }

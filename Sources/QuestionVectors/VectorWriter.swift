@@ -60,9 +60,14 @@ final class VectorWriter {
     file = try VectorFile(path: path)
     let (model, lastChange) = try file.state()
     if model == encoder.fingerprint, let lastChange {
-      try file.forEach(dimension: encoder.dimension) { tenant, items in table.apply(tenant: tenant, items) }
+      let covered = try file.coveredTenants()
+      // A tenant's rows without its cover are what an interrupted `encodeWhole` left: not loaded, and made
+      // again or dropped when the tenant's choice is next seen.
+      try file.forEach(dimension: encoder.dimension) { tenant, items in
+        if covered.contains(tenant) { table.apply(tenant: tenant, items) }
+      }
       lastApplied = lastChange
-      covered = try file.coveredTenants()
+      self.covered = covered
     } else {
       try file.reset(model: encoder.fingerprint)
       lastApplied = -1
@@ -145,13 +150,22 @@ final class VectorWriter {
   /// next catch-up starts it again, its finished items kept by their hashes).
   private func encodeWhole(_ tenant: String) throws -> Int {
     var applied = 0
+    // Rows an interrupted run left (of items gone since) go first; the others are kept by their hashes.
+    var left = try file.itemKeys(tenant: tenant)
     try store.forEachItem(tenant: tenant, batchSize: 500) { batch in
+      for stored in batch { left.remove(IndexedKey.itemKey(source: stored.item.source, id: stored.item.id)) }
       applied += try encode(batch, removed: [], lastChange: nil)
+    }
+    if !left.isEmpty {
+      applied += try encode([], removed: left.map { (tenant: tenant, item: $0) }, lastChange: nil)
     }
     try file.setCovered(tenant, true)
     covered.insert(tenant)
     return applied
   }
+
+  /// Closes the file (a lane closing, before its file is removed).
+  func close() throws { try file.close() }
 
   /// Returns once the store's last change has stayed the same for a quarter of a second and `busy` is false, or
   /// after `patience`.

@@ -39,7 +39,8 @@ struct Highlighter {
     let analyze = { try analyzer.analyze(text, options: AnalysisOptions(pinyinKeys: pinyinKeys)) }
     guard let kept else { return try analyze() }
     return try kept.items.tokens(
-      of: text, tenant: kept.tenant, pinyinKeys: pinyinKeys, generation: kept.generation, analyze: analyze)
+      of: text, tenant: kept.tenant, dictionary: analyzer.userDictionary.digest, pinyinKeys: pinyinKeys,
+      generation: kept.generation, analyze: analyze)
   }
 
   /// Pinyin typed across words (`tuikuanliu` over 退款 / 流程): from each Han word, follow the words whose keys

@@ -20,8 +20,10 @@ final class ShownItems: Sendable {
   }
 
   private struct TextKey: Hashable {
-    /// The tenant's analyzer splits it (its user dictionary).
+    /// The tenant's analyzer splits it, with its user dictionary (the digest: an analyzer fetched before a
+    /// dictionary change and used after the commit that follows it must not keep its tokens as the new ones).
     var tenant: String
+    var dictionary: UInt64
     var text: String
     var pinyinKeys: Bool
   }
@@ -64,9 +66,10 @@ final class ShownItems: Sendable {
 
   /// The tokens of a shown text, as `analyze` gives them.
   func tokens(
-    of text: String, tenant: String, pinyinKeys: Bool, generation: Int, analyze: () throws -> [Token]
+    of text: String, tenant: String, dictionary: UInt64, pinyinKeys: Bool, generation: Int,
+    analyze: () throws -> [Token]
   ) rethrows -> [Token] {
-    let key = TextKey(tenant: tenant, text: text, pinyinKeys: pinyinKeys)
+    let key = TextKey(tenant: tenant, dictionary: dictionary, text: text, pinyinKeys: pinyinKeys)
     if let kept = state.withLock({ $0.generation == generation ? $0.tokens[key] : nil }) { return kept }
     let tokens = try analyze()
     state.withLock { state in

@@ -106,22 +106,22 @@ struct TenantRoutes {
     let caller = try context.caller()
     try Self.requireAdmin(caller)
     let body = try await RequestBody.decode(SettingsRequest.self, request, context: context)
-    var settings = try engine.store.settings(tenant: caller.tenant)
-    if let language = body.defaultLanguage {
-      guard LanguageTag.isWellFormed(language) else {
-        throw APIError.invalid("field \"defaultLanguage\" must be a BCP 47 language tag such as zh-Hans or en")
-      }
-      settings.defaultLanguage = language
+    if let language = body.defaultLanguage, !LanguageTag.isWellFormed(language) {
+      throw APIError.invalid("field \"defaultLanguage\" must be a BCP 47 language tag such as zh-Hans or en")
     }
-    if let pinyin = body.pinyin { settings.pinyinEnabled = pinyin }
-    if let meaning = body.meaning {
+    let choice = try body.meaning.map { meaning in
       guard let choice = MeaningChoice(rawValue: meaning) else {
         throw APIError.invalid("field \"meaning\" must be none, standard or own")
       }
-      settings.meaning = choice
+      return choice
     }
     do {
-      try await engine.setSettings(settings)
+      // Only the fields given change, applied to the settings as stored.
+      _ = try await engine.updateSettings(tenant: caller.tenant) { settings in
+        if let language = body.defaultLanguage { settings.defaultLanguage = language }
+        if let pinyin = body.pinyin { settings.pinyinEnabled = pinyin }
+        if let choice { settings.meaning = choice }
+      }
     } catch SemanticStageError.noOwnModel {
       throw APIError.unprocessable(
         .noModel,

@@ -264,6 +264,22 @@ public final class SuggestionEngine: Sendable {
     tenantState.add(1, ordering: .releasing)
   }
 
+  /// Applies `change` to the tenant's settings as stored (one transaction) and returns them. Throws
+  /// `SemanticStageError.noOwnModel` (and changes nothing) when they would choose a model of the tenant's own
+  /// and none is installed that opens.
+  public func updateSettings(tenant: String, _ change: (inout TenantSettings) -> Void) async throws
+    -> TenantSettings
+  {
+    var chosen = try store.settings(tenant: tenant)
+    change(&chosen)
+    if chosen.meaning == .own { try semantic.checkOwnModel(tenant: tenant) }
+    let settings = try store.updateSettings(tenant: tenant, change)
+    suggester.forget(tenant: tenant)
+    tenantState.add(1, ordering: .releasing)
+    try await catchUp()
+    return settings
+  }
+
   /// Throws `SemanticStageError.noOwnModel` (and changes nothing) when the tenant chooses a model of its own and
   /// none is installed that opens.
   public func setSettings(_ settings: TenantSettings) async throws {

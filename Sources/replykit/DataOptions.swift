@@ -12,8 +12,10 @@ struct DataOptions: ParsableArguments {
   var tenant = "default"
 
   func validate() throws {
-    guard Self.isValidName(tenant) else {
-      throw ValidationError("--tenant must be 1 to 64 letters, digits, '.', '_' or '-'")
+    // Not starting with a dot: a tenant's name becomes a folder's (`models/<tenant>`), and `.` or `..` would
+    // name others.
+    guard Self.isValidName(tenant), !tenant.hasPrefix(".") else {
+      throw ValidationError("--tenant must be 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")
     }
   }
 

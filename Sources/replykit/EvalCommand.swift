@@ -163,7 +163,7 @@ struct EvalCommand: AsyncParsableCommand {
       }
     }
     // The vectors follow the store (and the learned phrasings) in the background; the queries wait for them.
-    try await engine.semantic.finish()
+    try await engine.semantic.finish(tenant: evaluationTenant)
     let full = judged
     if let path = features {
       let evaluator = Evaluator(engine: engine, tenant: evaluationTenant)

@@ -65,12 +65,12 @@ struct SettingsCommand: AsyncParsableCommand {
 
     func run() async throws {
       let engine = try await options.openEngine()
-      var settings = try engine.store.settings(tenant: options.tenant)
-      if let defaultLanguage { settings.defaultLanguage = defaultLanguage }
-      if let pinyin { settings.pinyinEnabled = pinyin == .on }
-      if let meaning { settings.meaning = meaning }
-      try await engine.setSettings(settings)
-      try await engine.semantic.finish()
+      let settings = try await engine.updateSettings(tenant: options.tenant) { settings in
+        if let defaultLanguage { settings.defaultLanguage = defaultLanguage }
+        if let pinyin { settings.pinyinEnabled = pinyin == .on }
+        if let meaning { settings.meaning = meaning }
+      }
+      try await engine.semantic.finish(tenant: options.tenant)
       print(describe(settings, try engine.semantic.status(tenant: options.tenant, choice: settings.meaning)))
     }
   }

@@ -43,6 +43,14 @@ import Testing
     let refused = try CLIProcess.run(["model", "install", "--data", folder.data, "--tenant", "acme", broken])
     #expect(refused.status != 0 && refused.stderr.contains("config.json"), "\(refused.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.data + "/models/acme"))
+    // A tenant named as a folder elsewhere is refused before anything is touched.
+    let file = try folder.file("knowledge.jsonl", Self.knowledge)
+    #expect(try CLIProcess.run(["import", "--data", folder.data, file]).status == 0)
+    for tenant in ["..", "."] {
+      let outside = try CLIProcess.run(["model", "install", "--data", folder.data, "--tenant", tenant, broken])
+      #expect(outside.status != 0 && outside.stderr.contains("--tenant"), "\(outside.stderr)")
+    }
+    #expect(FileManager.default.fileExists(atPath: folder.data + "/replykit.sqlite"))
   }
 
   @Test func aTenantsOwnModelIsInstalledChosenAndEncoded() throws {

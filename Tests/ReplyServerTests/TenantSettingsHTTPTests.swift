@@ -36,6 +36,23 @@ import Testing
     }
   }
 
+  @Test func changesOfDifferentFieldsAtOnceBothHold() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    try await fixture.withServer { client in
+      for round in 0..<10 {
+        let (pinyin, meaning) = (round % 2 == 0, round % 2 == 0 ? "none" : "standard")
+        async let first = client.call(.put, "/v1/settings", key: fixture.admin, json: #"{"pinyin": \#(pinyin)}"#)
+        async let second = client.call(
+          .put, "/v1/settings", key: fixture.admin, json: #"{"meaning": "\#(meaning)"}"#)
+        let (a, b) = try await (first, second)
+        #expect(a.status == .ok && b.status == .ok)
+        let now = try await client.call(.get, "/v1/settings", key: fixture.admin)
+        #expect(now.body["pinyin"] as? Bool == pinyin && now.body["meaning"] as? String == meaning, "round \(round)")
+      }
+    }
+  }
+
   @Test func aBadValueNamesItsFieldAndChangesNothing() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

@@ -83,6 +83,20 @@ extension KnowledgeStore {
     }
   }
 
+  /// Applies `change` to the tenant's settings as stored, in one transaction (two changes of different fields
+  /// at once both hold); returns the settings written.
+  public func updateSettings(tenant: String, _ change: (inout TenantSettings) -> Void) throws(KnowledgeStoreError)
+    -> TenantSettings
+  {
+    try write { db in
+      var settings = try TenantSettings.fetchOne(db, key: tenant) ?? TenantSettings(tenant: tenant)
+      change(&settings)
+      try settings.save(db)
+      try Self.log(db, tenant: tenant, source: nil, id: nil, kind: .tenant, at: Date())
+      return settings
+    }
+  }
+
   public func setSettings(_ settings: TenantSettings) throws(KnowledgeStoreError) {
     try write { db in
       try settings.save(db)
