@@ -43,6 +43,10 @@ import random
 import sys
 import time
 
+# The query and judgment files are read as tools/peers reads them: one reader for every engine measured.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
+import peers  # noqa: E402
+
 DEFAULT_COLLECTIONS = ["banking77", "clinc150", "afqmc_dev", "lcqmc_dev", "oppo_dev"]
 INTENT_SETS = {"banking77", "clinc150"}          # title + each body line; every other set: title only
 OOS_THRESHOLDS = [0.35, 0.40, 0.45, 0.50, 0.55]
@@ -70,26 +74,9 @@ def read_corpus(path, with_body):
     return ids, texts, owner
 
 
-def read_queries(path):
-    queries = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.strip():
-                qid, _, text = line.partition("\t")
-                queries.append((qid, text))
-    return queries
-
-
 def read_qrels(path):
-    relevant = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                qid, _, doc, grade = line.split()
-                if int(grade) > 0:
-                    relevant.setdefault(qid, set()).add(doc)
-    return relevant
+    """The relevant entries of each judged query: peers.py's judgments, as sets."""
+    return {qid: set(docs) for qid, docs in peers.read_qrels(path).items()}
 
 
 def encode(model, texts, batch_size):
@@ -205,7 +192,7 @@ def main():
         timing = {"collection": name, "entries": len(ids), "questions": len(texts), "corpus": corpus_seconds}
         for mode, qfile, rfile in (("full", "queries.tsv", "qrels.txt"),
                                    ("prefix", "queries_prefix.tsv", "qrels_prefix.txt")):
-            queries = read_queries(os.path.join(folder, qfile))
+            queries = peers.read_tsv(os.path.join(folder, qfile))
             relevant = read_qrels(os.path.join(folder, rfile))
             if len(queries) > SAMPLE_ABOVE:
                 queries = sorted(random.Random(args.seed).sample(queries, SAMPLE_SIZE))
@@ -225,7 +212,7 @@ def main():
                 oos_path = os.path.join(folder, "queries_oos.tsv")
                 if os.path.exists(oos_path):
                     oos = oos_table(np, model, args, ids, question_vectors, starts, result, relevant,
-                                    read_queries(oos_path))
+                                    peers.read_tsv(oos_path))
         timings.append(timing)
         if args.unk and not with_body:
             sample = random.Random(args.seed).sample(texts, min(args.unk, len(texts)))
