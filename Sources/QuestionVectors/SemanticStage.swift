@@ -31,6 +31,8 @@ public final class SemanticStage: @unchecked Sendable {
     var encoded = 0
 
     init(_ lane: VectorLane, encoder: SentenceEncoder, path: String, store: KnowledgeStore, stamp: String?) throws {
+      // Encoding runs beside the lexical search on the other core: two BLAS threads spinning slowed both.
+      SentenceEncoder.useThreads(1)
       self.encoder = encoder
       weightsStamp = stamp
       table = VectorTable(dimension: encoder.dimension)
@@ -41,7 +43,6 @@ public final class SemanticStage: @unchecked Sendable {
 
   private struct State {
     var lanes: [VectorLane: Lane] = [:]
-    /// Own models that could not be opened, by tenant.
     /// Own models that could not be opened, by tenant: why, and the weights file's stamp then (tried again
     /// only when the model is installed again).
     var failures: [String: (reason: String, stamp: String?)] = [:]
@@ -64,10 +65,7 @@ public final class SemanticStage: @unchecked Sendable {
     self.store = store
     standardEncoder = encoder
     if let encoder {
-      SentenceEncoder.useThreads(1)
-      let lane = try Lane(
-        .standard, encoder: encoder, path: (dataFolder as NSString).appendingPathComponent("vectors.sqlite"),
-        store: store, stamp: nil)
+      let lane = try Lane(.standard, encoder: encoder, path: vectorPath(.standard), store: store, stamp: nil)
       state.withLock { $0.lanes[.standard] = lane }
     }
     try openOwnLanes()
@@ -111,7 +109,6 @@ public final class SemanticStage: @unchecked Sendable {
       if let failed, failed.stamp == stamp { continue }
       do {
         let encoder = try SentenceEncoder(folder: folder)
-        SentenceEncoder.useThreads(1)
         try FileManager.default.createDirectory(
           atPath: (dataFolder as NSString).appendingPathComponent("vectors-own"), withIntermediateDirectories: true)
         let lane = try Lane(
@@ -240,7 +237,7 @@ public final class SemanticStage: @unchecked Sendable {
 
   /// The standard lane's status; nil when the service runs without a model.
   public func status() throws -> Status? {
-    try status(of: state.withLock { $0.lanes[.standard] })
+    try state.withLock({ $0.lanes[.standard] }).map { try status(of: $0, tenant: nil) }
   }
 
   /// The status of the lane that serves the tenant, for its choice; nil when it has none. A tenant whose own
@@ -251,24 +248,24 @@ public final class SemanticStage: @unchecked Sendable {
         model: "", caughtUp: false, changesBehind: 0, items: 0, vectors: 0, encodedSinceOpen: 0, bytes: 0,
         error: failure.reason)
     }
-    guard let lane = lane(tenant: tenant, choice: choice) else { return nil }
-    var status = try status(of: lane)
-    let counts = lane.table.counts(tenant: tenant)
-    status?.items = counts.items
-    status?.vectors = counts.vectors
-    status?.bytes = counts.vectors * lane.encoder.dimension * MemoryLayout<Float>.size
-    return status
+    return try lane(tenant: tenant, choice: choice).map { try status(of: $0, tenant: tenant) }
   }
 
-  private func status(of lane: Lane?) throws -> Status? {
-    guard let lane else { return nil }
+  /// A lane's status, its vectors counted for `tenant` (all of them when nil).
+  private func status(of lane: Lane, tenant: String?) throws -> Status {
     let last = try store.lastChangeSeq()
     let (applied, error, encoded) = state.withLock { _ in (lane.applied, lane.error, lane.encoded) }
     let behind = applied < 0 ? max(last, 1) : max(0, last - applied)
-    let totals = lane.table.totals
+    let held: (items: Int, vectors: Int, bytes: Int)
+    if let tenant {
+      let counts = lane.table.counts(tenant: tenant)
+      held = (counts.items, counts.vectors, counts.vectors * lane.encoder.dimension * MemoryLayout<Float>.size)
+    } else {
+      held = lane.table.totals
+    }
     return Status(
-      model: lane.encoder.fingerprint, caughtUp: behind == 0, changesBehind: behind, items: totals.items,
-      vectors: totals.vectors, encodedSinceOpen: encoded, bytes: totals.bytes, error: error)
+      model: lane.encoder.fingerprint, caughtUp: behind == 0, changesBehind: behind, items: held.items,
+      vectors: held.vectors, encodedSinceOpen: encoded, bytes: held.bytes, error: error)
   }
 
   /// Whether the tenant can choose a model of its own: one is installed for it and opens. Throws why not.

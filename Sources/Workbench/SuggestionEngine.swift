@@ -280,14 +280,9 @@ public final class SuggestionEngine: Sendable {
     return settings
   }
 
-  /// Throws `SemanticStageError.noOwnModel` (and changes nothing) when the tenant chooses a model of its own and
-  /// none is installed that opens.
+  /// Replaces the tenant's settings (`updateSettings`, which says what it throws).
   public func setSettings(_ settings: TenantSettings) async throws {
-    if settings.meaning == .own { try semantic.checkOwnModel(tenant: settings.tenant) }
-    try store.setSettings(settings)
-    suggester.forget(tenant: settings.tenant)
-    tenantState.add(1, ordering: .releasing)
-    try await catchUp()
+    _ = try await updateSettings(tenant: settings.tenant) { $0 = settings }
   }
 
   /// An agent picked a suggestion: usage goes up and the ranking follows.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuestionVectors
 import Ranking
 import Workbench
 
@@ -12,9 +13,8 @@ struct DataOptions: ParsableArguments {
   var tenant = "default"
 
   func validate() throws {
-    // Not starting with a dot: a tenant's name becomes a folder's (`models/<tenant>`), and `.` or `..` would
-    // name others.
-    guard Self.isValidName(tenant), !tenant.hasPrefix(".") else {
+    // A tenant's name also names its folders (`models/<tenant>`): `.` or `..` would name others.
+    guard Self.isValidName(tenant), SemanticStage.isFolderName(tenant) else {
       throw ValidationError("--tenant must be 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")
     }
   }

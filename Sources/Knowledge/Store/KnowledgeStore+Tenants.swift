@@ -98,10 +98,7 @@ extension KnowledgeStore {
   }
 
   public func setSettings(_ settings: TenantSettings) throws(KnowledgeStoreError) {
-    try write { db in
-      try settings.save(db)
-      try Self.log(db, tenant: settings.tenant, source: nil, id: nil, kind: .tenant, at: Date())
-    }
+    _ = try updateSettings(tenant: settings.tenant) { $0 = settings }
   }
 
   // MARK: Synonyms
