@@ -94,7 +94,7 @@ let package = Package(
       name: "ReplyServer",
       dependencies: [
         "Workbench", "Ranking", "Index", "Knowledge", "TextAnalysis", "Sessions", "RequestInput", "QuestionVectors",
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        "Evaluation", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Knowledge
 import TextAnalysis
 
 /// Every setting of the ranking in one value, grouped by what it tunes, so that evaluation can compare settings
@@ -28,6 +29,15 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     weights.models = .lexical
     return weights
   }()
+
+  /// These weights with the question models `choice` names: their own (`standard`), or none (`lexical`, the
+  /// index's order), as a tenant chose (`TenantSettings.wholeRanking`, `typedRanking`).
+  public func choosing(_ choice: RankingChoice) -> RankingWeights {
+    guard choice == .lexical else { return self }
+    var weights = self
+    weights.models = .lexical
+    return weights
+  }
 
   /// The named rankings `--ranking` takes.
   public static let named: [String: RankingWeights] = ["standard": .standard, "lexical": .lexical]

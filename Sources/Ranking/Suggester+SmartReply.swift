@@ -67,7 +67,8 @@ extension Suggester {
       text, options: typed ? .typedQuery : .document, analyzer: analyzer, context: context)
     guard var plan = planned else { return nil }
     if !typed { plan.unfinished = nil }
-    let evidence = learned && !context.evidence.isEmpty
+    let evidence = learned && !(options.wordEvidence ?? context.evidence).isEmpty
+    let weights = self.weights.choosing(options.ranking ?? context.settings.ranking(typed: typed))
     // Meaning for whole messages, when the tenant has vectors, its model reads the text and a question model
     // weighs the cosines: encoded on another thread while the index is searched.
     let meaning =
@@ -183,7 +184,7 @@ extension Suggester {
     let candidates = max(options.limit, partial ? typedCandidates : weights.smartReply.candidates)
     let b = partial && han ? weights.bm25.typedQuestionB : weights.bm25.b
     let asked = AnalyzedQuestion(text, analyzer: analyzer, partial: partial)
-    let match = questionMatch(asked, tenant: tenant, context: context)
+    let match = questionMatch(asked, tenant: tenant, context: context, evidence: options.wordEvidence)
     // Typed text's candidates come from titles and questions, not bodies: bodies' posting lists are the
     // longest on a large index, and the model compares questions.
     var queries = partial ? plan.questionQueries : plan.fullQueries
@@ -439,7 +440,9 @@ extension Suggester {
 
   /// The question matcher for `asked`, with word IDFs from the index's title and question fields and pair IDFs
   /// from its character pairs (`TermStatistics`, read once until a commit changes terms).
-  func questionMatch(_ asked: AnalyzedQuestion, tenant: String, context: TenantContext) -> QuestionMatch {
+  func questionMatch(
+    _ asked: AnalyzedQuestion, tenant: String, context: TenantContext, evidence: [String: WordEvidence]? = nil
+  ) -> QuestionMatch {
     let generation = readers.currentTermsGeneration
     let statistics = termStatistics.statistics(generation: generation) { [readers] in
       try readers.withReader { try TermStatistics.read(from: $0, generation: generation) }
@@ -469,7 +472,7 @@ extension Suggester {
     }
     return QuestionMatch(
       asked: asked, idf: idf, pairIDF: pairIDF, synonyms: context.synonyms, synonymWeight: weights.matching.synonym,
-      evidence: context.evidence)
+      evidence: evidence ?? context.evidence)
   }
 
   /// A document's questions as the index stores them (`StoredQuestions`), weighed with `match`'s IDFs; cached

@@ -94,8 +94,10 @@ public final class Suggester: Sendable {
     context: TenantContext
   ) throws -> [Suggestion] {
     let analyzer = try analyzers.analyzer(for: tenant)
-    let typedModel = weights.questionModel(for: tokens, typed: true, learned: !context.evidence.isEmpty)
-    let typedTrees = weights.questionTrees(for: tokens, typed: true, learned: !context.evidence.isEmpty)
+    let weights = self.weights.choosing(options.ranking ?? context.settings.typedRanking)
+    let evidence = !(options.wordEvidence ?? context.evidence).isEmpty
+    let typedModel = weights.questionModel(for: tokens, typed: true, learned: evidence)
+    let typedTrees = weights.questionTrees(for: tokens, typed: true, learned: evidence)
     let questionWords =
       tokens.contains { $0.script == .han } ? weights.typed.questionWords : weights.typed.latinQuestionWords
     if tokens.count >= questionWords && !typedModel.weights.isEmpty {

@@ -28,12 +28,13 @@ public struct WordEvidenceLearner {
 
   public init() {}
 
-  /// Compares `text` with its best candidates in `tenant`'s knowledge; `answers` are the judged item ids.
+  /// Compares `text` with its best candidates in `tenant`'s knowledge; `answers` are the judged item ids. The
+  /// candidates are the shipped linear model's whatever the tenant's ranking, as the learned models were fitted.
   public mutating func add(
     _ text: String, answers: Set<String>, suggester: Suggester, tenant: String, sources: Set<KnowledgeSource>
   ) throws {
     let (asked, candidates) = try suggester.comparedCandidates(
-      text, tenant: tenant, options: SuggestOptions(limit: Self.shown, sources: sources))
+      text, tenant: tenant, options: SuggestOptions(limit: Self.shown, sources: sources, ranking: .standard))
     questions += 1
     if candidates.contains(where: { answers.contains($0.id) }) { answered += 1 }
     for candidate in candidates {

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Hummingbird
 import Knowledge
@@ -29,6 +30,10 @@ struct TenantRoutes {
     var defaultLanguage: String
     var pinyin: Bool
     var meaning: MeaningChoice
+    /// The question models that rank whole questions (smart reply) and typed text (suggest): `standard` (the
+    /// shipped ones) or `lexical` (the index's BM25 order), as `POST /v1/learn` or an administrator chose.
+    var wholeRanking: RankingChoice
+    var typedRanking: RankingChoice
     /// The vectors of the model that serves the tenant; nil when none does (`none`, or `standard` on a service
     /// run without a model).
     var vectors: VectorsJSON?
@@ -38,6 +43,8 @@ struct TenantRoutes {
     var defaultLanguage: String?
     var pinyin: Bool?
     var meaning: String?
+    var wholeRanking: String?
+    var typedRanking: String?
   }
 
   struct WordsJSON: ResponseEncodable, Decodable { var words: [String] }
@@ -56,6 +63,10 @@ struct TenantRoutes {
   struct LearnRequest: Decodable {
     /// The most recent picks to learn from.
     var limit: Int?
+    /// Compare the rankings on the picks but leave the tenant's typed ranking as it is.
+    var keepRanking: Bool?
+    /// `validated` (the default: word evidence is kept only if it wins its cross-fitted check) or `always`.
+    var evidence: String?
   }
   struct DecisiveWordJSON: Encodable {
     var word: String
@@ -69,6 +80,12 @@ struct TenantRoutes {
     var decisive: [DecisiveWordJSON]
     /// Phrasings kept: texts picked at least twice for the same item, which the index now holds beside it.
     var phrasings: Int
+    /// The picks' typed texts ranked by the shipped models and by the lexical base before anything was
+    /// learned, and the typed ranking chosen (`typedRanking` in the settings).
+    var typedRanking: RankingSelection.Verdict?
+    /// The evidence learned from one half of the picks ranking the other, and whether it is kept (`words` is 0
+    /// when it is not).
+    var evidence: RankingSelection.EvidenceVerdict?
   }
   struct EvidenceJSON: ResponseEncodable {
     /// Words with learned evidence (0: the lexical model ranks).
@@ -93,7 +110,7 @@ struct TenantRoutes {
     let status = try engine.semantic.status(tenant: tenant, choice: settings.meaning)
     return SettingsJSON(
       defaultLanguage: settings.defaultLanguage, pinyin: settings.pinyinEnabled, meaning: settings.meaning,
-      vectors: status.map(VectorsJSON.init))
+      wholeRanking: settings.wholeRanking, typedRanking: settings.typedRanking, vectors: status.map(VectorsJSON.init))
   }
 
   @Sendable func settings(_ request: Request, context: ReplyRequestContext) async throws -> SettingsJSON {
@@ -115,12 +132,22 @@ struct TenantRoutes {
       }
       return choice
     }
+    let rankings = try [("wholeRanking", body.wholeRanking), ("typedRanking", body.typedRanking)].map { field, value in
+      try value.map { value in
+        guard let choice = RankingChoice(rawValue: value) else {
+          throw APIError.invalid("field \"\(field)\" must be standard or lexical")
+        }
+        return choice
+      }
+    }
     do {
       // Only the fields given change, applied to the settings as stored.
       _ = try await engine.updateSettings(tenant: caller.tenant) { settings in
         if let language = body.defaultLanguage { settings.defaultLanguage = language }
         if let pinyin = body.pinyin { settings.pinyinEnabled = pinyin }
         if let choice { settings.meaning = choice }
+        if let whole = rankings[0] { settings.wholeRanking = whole }
+        if let typed = rankings[1] { settings.typedRanking = typed }
       }
     } catch SemanticStageError.noOwnModel {
       throw APIError.unprocessable(
@@ -182,18 +209,26 @@ struct TenantRoutes {
     guard !picks.isEmpty else {
       throw APIError(.unprocessableContent, .noPicks, "the tenant has no picks to learn from")
     }
-    let report = try await engine.learn(
-      tenant: caller.tenant, from: picks.map { ($0.input, [$0.itemId]) }, sources: Set(KnowledgeSource.allCases),
-      minimumCount: 2)
-    guard !report.evidence.isEmpty || report.phrasingsKept > 0 else {
+    let policy = try (body?.evidence).map { value in
+      guard let policy = RankingSelection.EvidencePolicy(rawValue: value) else {
+        throw APIError.invalid("field \"evidence\" must be validated or always")
+      }
+      return policy
+    }
+    let (report, ranking, changed) = try await RankingSelection.learn(
+      engine: engine, tenant: caller.tenant, judged: picks.map { ($0.input, [$0.itemId]) },
+      sources: Set(KnowledgeSource.allCases), minimumCount: 2, alreadyTyped: true,
+      keepRanking: body?.keepRanking ?? false, evidence: policy ?? .validated)
+    guard !report.evidence.isEmpty || report.phrasingsKept > 0 || changed else {
       throw APIError(
         .unprocessableContent, .nothingLearned,
         "nothing to learn: the picked items were never, or always, among the candidates compared, and no text was picked twice for the same item"
       )
     }
     return LearnedJSON(
-      picks: report.questions, answered: report.answered, words: report.evidence.count,
-      decisive: Self.decisive(report.evidence), phrasings: report.phrasingsKept)
+      picks: report.questions, answered: report.answered, words: report.evidenceKept ? report.evidence.count : 0,
+      decisive: Self.decisive(report.evidenceKept ? report.evidence : [:]), phrasings: report.phrasingsKept,
+      typedRanking: ranking.typed, evidence: ranking.evidence)
   }
 
   /// What the tenant's ranking has learned: how many words, and the most decisive. Any key may read it.

@@ -5,7 +5,9 @@ import Ranking
 
 /// What `SuggestionEngine.learn` learned: the word evidence (with the learner's counts) and the phrasings kept.
 public struct LearningReport: Sendable {
+  /// The evidence learned, and whether the tenant keeps it (the caller's validation can turn it down).
   public var evidence: [String: WordEvidence]
+  public var evidenceKept: Bool
   /// Judged questions looked at, and those whose answer was among the candidates compared.
   public var questions: Int
   public var answered: Int
@@ -24,22 +26,28 @@ extension SuggestionEngine {
   ///
   /// The tenant's old phrasings are dropped first: the evidence is learned from the knowledge's own questions
   /// (a judged text found as its own phrasing would teach that every word is shared), as the learned models
-  /// were fitted. Suggestions go without phrasings until the new ones are indexed, at the end.
+  /// were fitted. Suggestions go without phrasings until the new ones are indexed, at the end. `validating` runs
+  /// once the old phrasings are gone and before anything is learned (the judged questions are then still new to
+  /// the index): where the caller compares rankings on them; it says whether the word evidence learned is kept
+  /// (without it, the tenant's evidence is dropped and `LearningReport.evidenceKept` is false).
   public func learn(
     tenant: String, from judged: [(text: String, answers: Set<String>)], sources: Set<KnowledgeSource>,
-    minimumCount: Int = 1, progress: @escaping @Sendable (Int) -> Void = { _ in }
+    minimumCount: Int = 1, validating: (@Sendable () throws -> Bool)? = nil,
+    progress: @escaping @Sendable (Int) -> Void = { _ in }
   ) async throws -> LearningReport {
     let old = try store.learnedQuestions(tenant: tenant)
     try await setLearnedQuestions(tenant: tenant, [])
     // Seconds of work (about 2.5 ms a judged question): on a thread of its own, not a cooperative one.
     let learner: WordEvidenceLearner
     let phrasings: [LearnedQuestion]
+    let keepsEvidence: Bool
     do {
-      (learner, phrasings) = try await withCheckedThrowingContinuation { continuation in
+      (keepsEvidence, learner, phrasings) = try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
           continuation.resume(
             with: Result {
               (
+                try validating?() ?? true,
                 try self.learnWordEvidence(tenant: tenant, from: judged, sources: sources, progress: progress),
                 try self.phrasings(tenant: tenant, from: judged, sources: sources, minimumCount: minimumCount)
               )
@@ -52,12 +60,17 @@ extension SuggestionEngine {
       throw error
     }
     let evidence = learner.evidence()
-    // Nothing learned: what the tenant had stays as it was.
-    if !evidence.isEmpty { try setWordEvidence(tenant: tenant, evidence) }
+    // Nothing learned: what the tenant had stays as it was. Evidence the validation turned down goes, with
+    // the tenant's old evidence.
+    if !keepsEvidence {
+      try setWordEvidence(tenant: tenant, [:])
+    } else if !evidence.isEmpty {
+      try setWordEvidence(tenant: tenant, evidence)
+    }
     let kept = try await setLearnedQuestions(tenant: tenant, evidence.isEmpty && phrasings.isEmpty ? old : phrasings)
     return LearningReport(
-      evidence: evidence, questions: learner.questions, answered: learner.answered, phrasings: phrasings,
-      phrasingsKept: phrasings.isEmpty ? 0 : kept)
+      evidence: evidence, evidenceKept: keepsEvidence && !evidence.isEmpty, questions: learner.questions,
+      answered: learner.answered, phrasings: phrasings, phrasingsKept: phrasings.isEmpty ? 0 : kept)
   }
 
   /// The judged texts as phrasings of the items that answer them (each answer id looked up among `sources`),

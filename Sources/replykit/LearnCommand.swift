@@ -20,6 +20,10 @@ struct LearnCommand: AsyncParsableCommand {
       answer, indexed beside the item's questions (at most 100 an item), kept for the tenant and/or written to \
       --out-questions (source<TAB>id<TAB>count<TAB>text), which `replykit eval --learned-questions` reads. With \
       --corpus, the corpus is imported into a fresh data folder first, as `replykit eval` does.
+
+      First, before anything is learned, the judged questions are ranked by the shipped question models and by       the lexical base (the index's BM25 order), whole and cut as typed (30, 50, 70 %); where the lexical base       ranks the answers higher by a paired randomization test (p < 0.05), the tenant's ranking for that kind of       text becomes `lexical` (kept with --data unless --keep-ranking; --out-ranking writes the verdicts). Where \
+      the models keep ranking, word evidence learned from one half of the questions ranks the other half; the \
+      tenant keeps the evidence only if it ranks them higher beyond chance (--out writes it in any case).
       """)
 
   @Option(help: "Corpus: {\"id\", \"title\", \"body\"} per line.") var corpus: String?
@@ -37,11 +41,16 @@ struct LearnCommand: AsyncParsableCommand {
   @Option(help: "Also write the evidence: word<TAB>differs<TAB>shares per line.") var out: String?
   @Option(help: "Also write the learned phrasings: source<TAB>id<TAB>count<TAB>text per line.")
   var outQuestions: String?
+  @Option(help: "Also write the rankings' comparison and the choices (JSON: whole, typed).") var outRanking: String?
+  @Flag(help: "Compare the rankings but leave the tenant's choice as it is.") var keepRanking = false
+  @Option(help: "The word evidence the tenant keeps: validated (only if it wins its cross-fitted check) or always.")
+  var evidence: RankingSelection.EvidencePolicy = .validated
 
   func validate() throws {
-    guard data != nil || out != nil || outQuestions != nil else {
+    guard data != nil || out != nil || outQuestions != nil || outRanking != nil else {
       throw ValidationError(
-        "give --data (to keep what is learned for the tenant), or --out and/or --out-questions (to write it)")
+        "give --data (to keep what is learned for the tenant), or --out, --out-questions and/or --out-ranking (to write it)"
+      )
     }
     if picks {
       guard data != nil, corpus == nil else { throw ValidationError("--picks learns from the pick log of --data") }
@@ -78,22 +87,33 @@ struct LearnCommand: AsyncParsableCommand {
       corpus != nil ? [source ?? .bot] : source.map { [$0] } ?? Set(KnowledgeSource.allCases)
     let progress = ProgressBar(total: judged.count, enabled: Terminal.isInteractive)
     // A pick log's text becomes a phrasing once picked twice for the same item; a judged set's at once.
-    let report = try await engine.learn(tenant: tenant, from: judged, sources: sources, minimumCount: picks ? 2 : 1) {
-      done in
+    let (report, ranking, _) = try await RankingSelection.learn(
+      engine: engine, tenant: tenant, judged: judged, sources: sources, minimumCount: picks ? 2 : 1,
+      alreadyTyped: picks, keepRanking: keepRanking, evidence: evidence
+    ) { done in
       if done % 100 == 0 { progress.update(bytes: done, items: done) }
     }
     progress.finish()
-    let evidence = report.evidence
-    guard !evidence.isEmpty || !report.phrasings.isEmpty else {
+    for (kind, verdict) in [("whole questions", ranking.whole), ("typed text", ranking.typed)] {
+      if let verdict { print("ranking for \(kind): \(verdict.summary)") }
+    }
+    if let verdict = ranking.evidence { print("word evidence: \(verdict.summary)") }
+    if let outRanking {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      try encoder.encode(ranking).write(to: URL(fileURLWithPath: outRanking))
+    }
+    let learnedEvidence = report.evidence
+    guard !learnedEvidence.isEmpty || !report.phrasings.isEmpty || ranking.whole != nil || ranking.typed != nil else {
       throw ValidationError(
         "nothing learned: the \(judged.count) questions' candidates held \(report.answered == 0 ? "no answer" : "only answers"), and no answer is in the knowledge"
       )
     }
-    if let out { try WordEvidenceFile.write(evidence, to: out) }
+    if let out { try WordEvidenceFile.write(learnedEvidence, to: out) }
     if let outQuestions { try LearnedQuestionFile.write(report.phrasings, to: outQuestions) }
-    let decisive = evidence.sorted { $0.value.differs > $1.value.differs }.prefix(8)
+    let decisive = learnedEvidence.sorted { $0.value.differs > $1.value.differs }.prefix(8)
     print(
-      "learned \(evidence.count) words from \(report.questions) judged questions"
+      "learned \(learnedEvidence.count) words from \(report.questions) judged questions"
         + " (answer among the \(WordEvidenceLearner.shown) compared candidates for \(report.answered))")
     if !decisive.isEmpty {
       print(
@@ -108,6 +128,7 @@ struct LearnCommand: AsyncParsableCommand {
     if data != nil { print("kept for tenant \(tenant) in \(folder)") }
     if let out { print("wrote \(out)") }
     if let outQuestions { print("wrote \(outQuestions)") }
+    if let outRanking { print("wrote \(outRanking)") }
   }
 }
 
@@ -163,3 +184,4 @@ enum LearnedQuestionFile {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
   }
 }
+extension RankingSelection.EvidencePolicy: ExpressibleByArgument {}

@@ -8,13 +8,14 @@ import Workbench
 /// `replykit settings`: a tenant's suggestion settings.
 struct SettingsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "settings", abstract: "A tenant's settings: default language, pinyin keys, meaning model.",
+    commandName: "settings", abstract: "A tenant's settings: default language, pinyin keys, meaning model, ranking.",
     subcommands: [Show.self, Set.self], defaultSubcommand: Show.self)
 
   static func describe(_ settings: TenantSettings, _ status: SemanticStage.Status?) -> String {
     var lines = [
       "default language: \(settings.defaultLanguage)", "pinyin keys: \(settings.pinyinEnabled ? "on" : "off")",
       "meaning: \(settings.meaning.rawValue)",
+      "ranking: whole questions \(settings.wholeRanking.rawValue), typed text \(settings.typedRanking.rawValue)",
     ]
     if let status {
       lines.append(
@@ -51,6 +52,13 @@ struct SettingsCommand: AsyncParsableCommand {
         "Smart reply's sentence-embedding model for this tenant: none, standard (the one `replykit serve --model` runs with) or own (`replykit model install`)."
     )
     var meaning: MeaningChoice?
+    @Option(
+      help:
+        "The question models for whole questions (smart reply): standard (the shipped ones) or lexical (the index's BM25 order). `replykit learn` chooses by the tenant's judged questions."
+    )
+    var wholeRanking: RankingChoice?
+    @Option(help: "The question models for typed text (suggest): standard or lexical.")
+    var typedRanking: RankingChoice?
 
     enum Switch: String, ExpressibleByArgument { case on, off }
 
@@ -58,8 +66,10 @@ struct SettingsCommand: AsyncParsableCommand {
       if let defaultLanguage, !LanguageTag.isWellFormed(defaultLanguage) {
         throw ValidationError("--default-language must be a BCP 47 language tag such as zh-Hans or en")
       }
-      guard defaultLanguage != nil || pinyin != nil || meaning != nil else {
-        throw ValidationError("name a setting to change: --default-language, --pinyin or --meaning")
+      guard defaultLanguage != nil || pinyin != nil || meaning != nil || wholeRanking != nil || typedRanking != nil
+      else {
+        throw ValidationError(
+          "name a setting to change: --default-language, --pinyin, --meaning, --whole-ranking or --typed-ranking")
       }
     }
 
@@ -69,6 +79,8 @@ struct SettingsCommand: AsyncParsableCommand {
         if let defaultLanguage { settings.defaultLanguage = defaultLanguage }
         if let pinyin { settings.pinyinEnabled = pinyin == .on }
         if let meaning { settings.meaning = meaning }
+        if let wholeRanking { settings.wholeRanking = wholeRanking }
+        if let typedRanking { settings.typedRanking = typedRanking }
       }
       try await engine.semantic.finish(tenant: options.tenant)
       print(describe(settings, try engine.semantic.status(tenant: options.tenant, choice: settings.meaning)))
@@ -77,6 +89,7 @@ struct SettingsCommand: AsyncParsableCommand {
 }
 
 extension MeaningChoice: ExpressibleByArgument {}
+extension RankingChoice: ExpressibleByArgument {}
 
 /// `replykit model`: sentence-embedding models a tenant supplies.
 struct ModelCommand: AsyncParsableCommand {

@@ -519,9 +519,24 @@ import Testing
       #expect(try await client.call(.post, "/v1/learn", key: fixture.agentA).status == .forbidden)
       #expect(
         try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"limit":0}"#).status == .badRequest)
-      let learned = try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"limit":100}"#)
+      let badPolicy = try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"evidence":"sometimes"}"#)
+      #expect(badPolicy.status == .badRequest && badPolicy.errorMessage?.contains(#"field "evidence""#) == true)
+      // Six picks cannot show that evidence learned from three ranks the other three better: not kept.
+      let validated = try await client.call(.post, "/v1/learn", key: fixture.admin, json: #"{"limit":100}"#)
+      #expect(validated.status == .ok)
+      #expect((validated.body["evidence"] as? [String: Any])?["kept"] as? Bool == false)
+      #expect(validated.body["words"] as? Int == 0)
+      #expect(try fixture.engine.store.wordEvidence(tenant: "acme").isEmpty)
+      let learned = try await client.call(
+        .post, "/v1/learn", key: fixture.admin, json: #"{"limit":100, "evidence":"always"}"#)
       #expect(learned.status == .ok)
       #expect(learned.body["picks"] as? Int == 6)
+      // The picks' typed texts ranked both ways before anything was learned; the verdict is the tenant's choice.
+      let verdict = try #require(learned.body["typedRanking"] as? [String: Any])
+      #expect(verdict["questions"] as? Int == 6)
+      let settings = try await client.call(.get, "/v1/settings", key: fixture.agentA)
+      #expect(settings.body["typedRanking"] as? String == verdict["choice"] as? String)
+      #expect(settings.body["wholeRanking"] as? String == "standard")
       let words = try #require(learned.body["words"] as? Int)
       #expect(words > 0)
       // Any key of the tenant sees what was learned; another tenant's sees nothing.

@@ -33,6 +33,16 @@ import Testing
       // Another tenant's settings are its own.
       let other = try await client.call(.get, "/v1/settings", key: fixture.otherAdmin)
       #expect(other.body["pinyin"] as? Bool == true)
+
+      // The ranking of whole questions and of typed text, chosen apart.
+      #expect(initial.body["wholeRanking"] as? String == "standard")
+      #expect(initial.body["typedRanking"] as? String == "standard")
+      let lexical = try await client.call(
+        .put, "/v1/settings", key: fixture.admin, json: #"{"wholeRanking": "lexical"}"#)
+      #expect(lexical.status == .ok)
+      #expect(
+        lexical.body["wholeRanking"] as? String == "lexical" && lexical.body["typedRanking"] as? String == "standard")
+      #expect(lexical.body["pinyin"] as? Bool == false)
     }
   }
 
@@ -62,6 +72,9 @@ import Testing
       let language = try await client.call(
         .put, "/v1/settings", key: fixture.admin, json: #"{"defaultLanguage": "not a tag", "pinyin": false}"#)
       #expect(language.status == .badRequest && language.errorMessage?.contains(#"field "defaultLanguage""#) == true)
+      let ranking = try await client.call(
+        .put, "/v1/settings", key: fixture.admin, json: #"{"typedRanking": "bm25", "pinyin": false}"#)
+      #expect(ranking.status == .badRequest && ranking.errorMessage?.contains(#"field "typedRanking""#) == true)
       // A model of its own that is not installed: 422, and nothing changes.
       let own = try await client.call(
         .put, "/v1/settings", key: fixture.admin, json: #"{"meaning": "own", "pinyin": false}"#)
@@ -70,6 +83,7 @@ import Testing
       #expect(own.errorMessage?.contains(fixture.folder.path) == false)
       let after = try await client.call(.get, "/v1/settings", key: fixture.admin)
       #expect(after.body["pinyin"] as? Bool == true && after.body["meaning"] as? String == "standard")
+      #expect(after.body["typedRanking"] as? String == "standard")
     }
   }
 }

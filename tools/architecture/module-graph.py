@@ -32,7 +32,8 @@ import sys
 # does not have is ignored, so a target can be placed here before it lands.
 DEFAULT_LAYERS = (
     "replykit replykit-bench"
-    " | ReplyServer Evaluation CommandLineSupport"
+    " | ReplyServer CommandLineSupport"
+    " | Evaluation"
     " | Workbench"
     " | Ranking Sessions RequestInput"
     " | QuestionVectors"

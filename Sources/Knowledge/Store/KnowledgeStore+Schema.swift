@@ -128,6 +128,13 @@ extension KnowledgeStore {
         t.add(column: "meaning", .text).notNull().defaults(to: "standard")
       }
     }
+    migrator.registerMigration("v9-ranking-choice") { db in
+      // standard or lexical (`RankingChoice`), for whole questions and for typed text.
+      try db.alter(table: "tenant_settings") { t in
+        t.add(column: "whole_ranking", .text).notNull().defaults(to: "standard")
+        t.add(column: "typed_ranking", .text).notNull().defaults(to: "standard")
+      }
+    }
     return migrator
   }
 }

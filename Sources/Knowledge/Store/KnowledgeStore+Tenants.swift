@@ -27,19 +27,36 @@ public struct TenantSettings: Codable, Hashable, Sendable, FetchableRecord, Pers
   public var pinyinEnabled: Bool
   /// Which sentence-embedding model smart reply weighs meaning with for this tenant.
   public var meaning: MeaningChoice
+  /// Which ranking orders whole questions (smart reply) and typed text (suggest) for this tenant: the shipped
+  /// models, or the lexical base where the tenant's own judged questions showed it ranks them better
+  /// (`replykit learn` chooses; docs/relevance.md).
+  public var wholeRanking: RankingChoice
+  public var typedRanking: RankingChoice
 
   public init(
     tenant: String, defaultLanguage: String = "zh-Hans", pinyinEnabled: Bool = true,
-    meaning: MeaningChoice = .standard
+    meaning: MeaningChoice = .standard, wholeRanking: RankingChoice = .standard, typedRanking: RankingChoice = .standard
   ) {
     self.tenant = tenant
     self.defaultLanguage = defaultLanguage
     self.pinyinEnabled = pinyinEnabled
     self.meaning = meaning
+    self.wholeRanking = wholeRanking
+    self.typedRanking = typedRanking
   }
+
+  /// The ranking for typed text or for whole questions.
+  public func ranking(typed: Bool) -> RankingChoice { typed ? typedRanking : wholeRanking }
 
   public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
   public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+/// The question models a tenant's text is ranked by: the shipped ones (fitted on AFQMC's and Banking77's
+/// training data), or none, the index's BM25 order (the lexical base).
+public enum RankingChoice: String, Codable, Hashable, Sendable, CaseIterable, DatabaseValueConvertible {
+  case standard
+  case lexical
 }
 
 /// A tenant's sentence-embedding model: none (words alone), the service's (`replykit serve --model`), or one of
