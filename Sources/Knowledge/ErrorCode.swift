@@ -35,6 +35,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
   case tooFewTerms = "too_few_terms"
   case noPicks = "no_picks"
   case nothingLearned = "nothing_learned"
+  /// The agent already has as many sessions as its limit allows (the administrator may override it).
+  case atCapacity = "at_capacity"
   /// The tenant chose a sentence-embedding model of its own, and none is installed that opens.
   case noModel = "no_model"
   // The HTTP exchange itself (405, 413, 414, 431, other statuses).

@@ -23,6 +23,7 @@ enum EventFrame {
     case .smartReplies(let session, let message, let smartReplies):
       encode(SmartRepliesPayload(session: session, message: message, smartReplies: smartReplies))
     case .recalled(let message): encode(MessageJSON(message))
+    case .agent(let presence): encode(AgentPresenceJSON(presence))
     }
   }
 

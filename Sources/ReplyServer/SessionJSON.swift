@@ -46,6 +46,7 @@ struct SessionEventJSON: Codable {
   var toAgent: String?
   var toGroup: String?
   var at: String?
+  var note: String?
 
   init(_ event: SessionEvent) {
     kind = event.kind
@@ -54,6 +55,7 @@ struct SessionEventJSON: Codable {
     toAgent = event.toAgent
     toGroup = event.toGroup
     at = APITime.string(event.at)
+    note = event.note
   }
 }
 
@@ -115,6 +117,8 @@ struct SessionJSON: Codable {
   /// With `GET /v1/sessions/{id}`: its messages and the history of its actions.
   var messages: [MessageJSON]?
   var events: [SessionEventJSON]?
+  /// A queued session's place in its group's queue (1: next), in the order routing serves it.
+  var queuePosition: Int?
 
   init(_ session: Session, customer: Customer?, alarm: Bool) {
     id = session.id

@@ -160,8 +160,15 @@ struct SessionRoutes {
     let result = try sessions.list(
       view, caller: caller, groups: try workbench.groups(of: caller), channel: channel,
       group: parameters.get("group"), sort: sort ?? .lastMessage, limit: perPage, offset: (page - 1) * perPage)
+    let positions =
+      result.sessions.contains { $0.session.state == .queued }
+      ? try sessions.queuePositions(tenant: caller.tenant) : [:]
     return SessionPageJSON(
-      sessions: result.sessions.map { SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm) },
+      sessions: result.sessions.map {
+        var json = SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm)
+        json.queuePosition = positions[$0.session.id]
+        return json
+      },
       total: result.total, page: page, perPage: perPage)
   }
 
@@ -181,12 +188,15 @@ struct SessionRoutes {
     var agent: String?
     var group: String?
     var reason: EndReason?
+    /// The administrator assigns past the agent's limit (recorded in the session's history).
+    var override: Bool?
   }
 
   @Sendable func assign(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
-    let session = try workbench.assign(try session(context), to: body?.agent, by: caller)
+    let session = try workbench.assign(
+      try session(context), to: body?.agent, by: caller, override: body?.override ?? false)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -194,7 +204,8 @@ struct SessionRoutes {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
     guard body?.agent != nil || body?.group != nil else { throw APIError.missing("agent") }
-    let session = try workbench.transfer(try session(context), toAgent: body?.agent, toGroup: body?.group, by: caller)
+    let session = try workbench.transfer(
+      try session(context), toAgent: body?.agent, toGroup: body?.group, by: caller, override: body?.override ?? false)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -506,9 +517,11 @@ struct SessionRoutes {
 
   func json(_ session: Session, tenant: String) throws -> SessionJSON {
     let settings = try sessions.settings(tenant: tenant)
-    return SessionJSON(
+    var json = SessionJSON(
       session, customer: try sessions.customer(tenant: tenant, id: session.customerId),
       alarm: session.hasAlarm(limit: Double(settings.alarmAfterSeconds), now: sessions.clock.now))
+    if session.state == .queued { json.queuePosition = try sessions.queuePosition(tenant: tenant, session: session.id) }
+    return json
   }
 
   static func admin(_ context: ReplyRequestContext, _ why: String) throws -> Caller {

@@ -209,6 +209,8 @@ public struct SessionEvent: Codable, Hashable, Sendable {
   public var toAgent: String?
   public var toGroup: String?
   public var at: Date
+  /// Why, beyond the kind: `over capacity` for an administrator's assignment past the agent's limit.
+  public var note: String?
 }
 
 /// A message on its way to the customer's channel.

@@ -65,6 +65,6 @@ enum SessionRows {
   static func event(_ row: Row) throws -> SessionEvent {
     SessionEvent(
       kind: try row.strict(SessionEvent.Kind.self, "kind"), actor: row["actor"], fromAgent: row["from_agent"],
-      toAgent: row["to_agent"], toGroup: row["to_group"], at: try requiredDate(row, "at"))
+      toAgent: row["to_agent"], toGroup: row["to_group"], at: try requiredDate(row, "at"), note: row["note"])
   }
 }

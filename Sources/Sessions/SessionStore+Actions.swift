@@ -95,8 +95,11 @@ extension SessionStore {
     try read { db in try Self.fetchSession(db, tenant: tenant, id: id) }
   }
 
-  /// A queued session goes to an agent and becomes active.
-  public func assign(session id: Int64, to agent: String, by caller: Caller) throws(SessionStoreError) -> Session {
+  /// A queued session goes to an agent and becomes active, if the agent has room for it (`override`: the
+  /// administrator assigns past the agent's limit, and the event says so).
+  public func assign(session id: Int64, to agent: String, by caller: Caller, override: Bool = false)
+    throws(SessionStoreError) -> Session
+  {
     try change(session: id, caller: caller) { db, session in
       guard session.state == .queued else {
         throw SessionStoreError.conflict(
@@ -105,18 +108,22 @@ extension SessionStore {
       guard caller.isAdmin || caller.agent == agent else {
         throw SessionStoreError.forbidden("an agent can only take a session for itself")
       }
+      let note = try Self.checkRoom(db, tenant: caller.tenant, agent: agent, override: override, caller: caller)
       let at = now.timeIntervalSince1970
       try db.execute(
         sql: "UPDATE session SET agent_id = ?, state = 'active', assigned_at = ? WHERE id = ?",
         arguments: [agent, at, id])
-      try logEvent(db, tenant: caller.tenant, session: id, kind: .assigned, actor: caller.name, toAgent: agent)
+      try logEvent(
+        db, tenant: caller.tenant, session: id, kind: .assigned, actor: caller.name, toAgent: agent, note: note)
+      try Self.noteAssigned(db, tenant: caller.tenant, agent: agent, at: now)
     }
   }
 
-  /// Hands a session to another agent (it stays active), or back to a group's queue (no agent).
-  public func transfer(session id: Int64, toAgent: String?, toGroup: String?, by caller: Caller)
-    throws(SessionStoreError) -> Session
-  {
+  /// Hands a session to another agent (it stays active) if that agent has room (`override` as for `assign`),
+  /// or back to a group's queue (no agent).
+  public func transfer(
+    session id: Int64, toAgent: String?, toGroup: String?, by caller: Caller, override: Bool = false
+  ) throws(SessionStoreError) -> Session {
     guard toAgent != nil || toGroup != nil else {
       throw .invalid(field: "agent", message: "name an agent or a group to transfer to")
     }
@@ -126,6 +133,11 @@ extension SessionStore {
       }
       try Self.requireOwner(session, caller)
       let at = now.timeIntervalSince1970
+      var note: String?
+      if let toAgent, toAgent != session.agent {
+        note = try Self.checkRoom(db, tenant: caller.tenant, agent: toAgent, override: override, caller: caller)
+        try Self.noteAssigned(db, tenant: caller.tenant, agent: toAgent, at: now)
+      }
       if let toAgent {
         try db.execute(
           sql: """
@@ -139,7 +151,7 @@ extension SessionStore {
       }
       try logEvent(
         db, tenant: caller.tenant, session: id, kind: .transferred, actor: caller.name, fromAgent: session.agent,
-        toAgent: toAgent, toGroup: toGroup)
+        toAgent: toAgent, toGroup: toGroup, note: note)
     }
   }
 
@@ -243,16 +255,16 @@ extension SessionStore {
 
   func logEvent(
     _ db: Database, tenant: String, session: Int64, kind: SessionEvent.Kind, actor: String, fromAgent: String? = nil,
-    toAgent: String? = nil, toGroup: String? = nil, at: Date? = nil
+    toAgent: String? = nil, toGroup: String? = nil, at: Date? = nil, note: String? = nil
   ) throws {
     try db.execute(
       sql: """
-        INSERT INTO session_event (tenant, session_id, kind, actor, from_agent, to_agent, to_group, at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO session_event (tenant, session_id, kind, actor, from_agent, to_agent, to_group, at, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         tenant, session, kind.rawValue, actor, fromAgent, toAgent, toGroup,
-        (at ?? now).timeIntervalSince1970,
+        (at ?? now).timeIntervalSince1970, note,
       ])
   }
 }

@@ -102,6 +102,34 @@ extension SessionStore {
         t.column("idle_timeout_seconds", .integer).notNull()
       }
     }
+    migrator.registerMigration("v2-routing") { db in
+      try db.create(table: "agent_status") { t in
+        t.column("tenant", .text).notNull()
+        t.column("agent", .text).notNull()
+        t.column("status", .text).notNull()
+        t.column("since", .double).notNull()
+        t.column("max_sessions", .integer)
+        t.column("last_assigned_at", .double)
+        t.primaryKey(["tenant", "agent"])
+      }
+      try db.create(table: "agent_status_change") { t in
+        t.autoIncrementedPrimaryKey("seq")
+        t.column("tenant", .text).notNull()
+        t.column("agent", .text).notNull()
+        t.column("status", .text).notNull()
+        t.column("actor", .text).notNull()
+        t.column("at", .double).notNull()
+      }
+      try db.create(index: "agent_status_change_at", on: "agent_status_change", columns: ["tenant", "at"])
+      try db.create(table: "routing_settings") { t in
+        t.primaryKey("tenant", .text)
+        t.column("max_sessions", .integer).notNull()
+        t.column("offline_after_seconds", .integer).notNull()
+        t.column("priority_levels", .jsonText).notNull()
+      }
+      // Why an event happened beyond its kind: an administrator's assignment over the agent's limit.
+      try db.alter(table: "session_event") { t in t.add(column: "note", .text) }
+    }
     return migrator
   }
 }

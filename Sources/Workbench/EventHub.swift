@@ -83,4 +83,9 @@ public final class EventHub: Sendable {
   }
 
   public var readerCount: Int { subscribers.withLock { $0.count } }
+
+  /// Whether `agent` of `tenant` has a live stream open.
+  public func hasStream(tenant: String, agent: String) -> Bool {
+    subscribers.withLock { $0.values.contains { $0.reader.tenant == tenant && $0.reader.agent == agent } }
+  }
 }

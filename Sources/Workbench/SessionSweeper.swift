@@ -1,7 +1,7 @@
 import Logging
 import ServiceLifecycle
 
-/// Raises alarms and ends idle sessions once a second, and closes the live streams when the service stops
+/// Raises alarms, ends idle sessions, sets agents without a live stream offline and routes the queues once a second, and closes the live streams when the service stops
 /// (an open stream would otherwise keep the graceful shutdown waiting).
 public struct SessionSweeper: Service {
   let workbench: Workbench
@@ -26,6 +26,11 @@ public struct SessionSweeper: Service {
           for session in result.timedOut { workbench.events.publish(.session(.sessionEnded, session)) }
         } catch {
           logger.error("session sweep failed: \(error)")
+        }
+        do {
+          try workbench.sweepRouting()
+        } catch {
+          logger.error("routing sweep failed: \(error)")
         }
         // An index left behind the store (its writer met a full disk) follows once there is room again.
         if (try? workbench.engine.indexIsBehind()) == true {

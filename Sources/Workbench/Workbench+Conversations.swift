@@ -82,12 +82,15 @@ extension Workbench {
     }
     let session = try sessions.createSession(customer: customerId, channel: channel, group: group, by: caller)
     events.publish(.session(.sessionQueued, session))
-    return session
+    // An online agent with room takes it at once.
+    return try route(tenant: caller.tenant).first { $0.id == session.id } ?? session
   }
 
   /// Gives a session to an agent: the one an administrator names, or the calling agent itself (which must be
-  /// in the group the session waits in).
-  public func assign(_ current: Session, to named: String?, by caller: Caller) throws -> Session {
+  /// in the group the session waits in), if it has room (`override`: the administrator past the limit).
+  public func assign(_ current: Session, to named: String?, by caller: Caller, override: Bool = false) throws
+    -> Session
+  {
     let agent: String
     if caller.isAdmin {
       guard let named else {
@@ -103,25 +106,29 @@ extension Workbench {
       }
       agent = own
     }
-    let session = try sessions.assign(session: current.id, to: agent, by: caller)
+    let session = try sessions.assign(session: current.id, to: agent, by: caller, override: override)
     events.publish(.session(.sessionAssigned, session))
     return session
   }
 
-  /// Passes a session to another agent, or back to a group's queue.
-  public func transfer(_ current: Session, toAgent agent: String?, toGroup group: String?, by caller: Caller) throws
-    -> Session
-  {
+  /// Passes a session to another agent (if it has room; `override` as for `assign`), or back to a group's
+  /// queue, where routing may give it to an agent at once.
+  public func transfer(
+    _ current: Session, toAgent agent: String?, toGroup group: String?, by caller: Caller, override: Bool = false
+  ) throws -> Session {
     guard agent != nil || group != nil else { throw WorkbenchError.missingField("agent") }
     if let agent { try checkAgent(agent, tenant: caller.tenant) }
     if let group { try checkGroup(group, tenant: caller.tenant) }
-    let session = try sessions.transfer(session: current.id, toAgent: agent, toGroup: group, by: caller)
+    let session = try sessions.transfer(
+      session: current.id, toAgent: agent, toGroup: group, by: caller, override: override)
     // The agent it leaves hears of it as well as the one (or the group) it goes to.
     if let previous = current.agent, previous != session.agent {
       events.publish(.session(.sessionTransferred, session, to: previous))
     }
     events.publish(.session(session.state == .queued ? .sessionQueued : .sessionTransferred, session))
-    return session
+    // Back in the queue, or room freed by the agent it left.
+    let routed = try route(tenant: caller.tenant)
+    return routed.first { $0.id == session.id } ?? session
   }
 
   /// Ends a session; without a reason, the channel's key ends it for the customer and an agent's for itself.
@@ -129,6 +136,8 @@ extension Workbench {
     let reason = reason ?? (caller.isAdmin && caller.agent == nil ? .customer : .agent)
     let session = try sessions.end(session: current.id, reason: reason, by: caller)
     events.publish(.session(.sessionEnded, session))
+    // The agent has room for a queued session.
+    try route(tenant: caller.tenant)
     return session
   }
 

@@ -3,6 +3,7 @@ import Index
 import Knowledge
 import Ranking
 import Sessions
+import Synchronization
 import TextAnalysis
 
 /// The application: everything the service serves from one data folder, the knowledge and its index
@@ -17,6 +18,10 @@ public final class Workbench: Sendable {
   let usage: BackgroundCatchUp
   /// How many `#` completions of the current index commit the service keeps (0: none).
   public let suggestCacheCapacity: Int
+  /// When each agent (tenant, U+001F, agent) was last seen with a live stream open, and when the service
+  /// started: an agent without a stream for its tenant's `offlineAfterSeconds` is set offline.
+  let streamSeen = Mutex<[String: Date]>([:])
+  let startedAt: Date
 
   public init(engine: SuggestionEngine, sessions: SessionStore, suggestCacheCapacity: Int = 20_000) {
     self.engine = engine
@@ -24,6 +29,7 @@ public final class Workbench: Sendable {
     self.suggestCacheCapacity = suggestCacheCapacity
     events = EventHub()
     usage = engine.backgroundCatchUp()
+    startedAt = sessions.clock.now
   }
 
   /// Opens the conversations beside the engine's store, in `dataFolder/sessions.sqlite`.

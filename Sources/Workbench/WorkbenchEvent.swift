@@ -14,6 +14,7 @@ public struct WorkbenchEvent: Sendable {
     case sessionEnded = "session.ended"
     case sessionOffline = "session.offline"
     case alarm
+    case agentStatus = "agent.status"
   }
 
   /// What the event carries; which payload goes with which kind is fixed by the initialisers below.
@@ -26,6 +27,8 @@ public struct WorkbenchEvent: Sendable {
     case smartReplies(session: Int64, message: Int64, SmartReplyResult)
     /// A message taken back (`message.recalled`).
     case recalled(Message)
+    /// An agent's status and load as they now are (`agent.status`).
+    case agent(AgentPresence)
   }
 
   public let kind: Kind
@@ -58,6 +61,11 @@ public struct WorkbenchEvent: Sendable {
           payload: .smartReplies(session: session.id, message: message.id, smartReplies)))
     }
     return events
+  }
+
+  /// An agent's status changed: the whole team hears of it.
+  static func agentStatus(_ presence: AgentPresence, tenant: String) -> WorkbenchEvent {
+    WorkbenchEvent(kind: .agentStatus, tenant: tenant, agent: nil, group: nil, payload: .agent(presence))
   }
 
   static func recalled(_ message: Message, in session: Session) -> WorkbenchEvent {

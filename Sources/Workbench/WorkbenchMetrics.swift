@@ -10,4 +10,5 @@ public enum WorkbenchMetrics {
 
   /// Customers who waited past their tenant's limit (alarms raised by the sweeper).
   static func alarmRaised() { Counter(label: "replykit_session_alarms_total").increment() }
+  static func sessionRouted() { Counter(label: "replykit_sessions_routed_total").increment() }
 }
