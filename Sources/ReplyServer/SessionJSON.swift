@@ -117,8 +117,10 @@ struct SessionJSON: Codable {
   /// With `GET /v1/sessions/{id}`: its messages and the history of its actions.
   var messages: [MessageJSON]?
   var events: [SessionEventJSON]?
-  /// A queued session's place in its group's queue (1: next), in the order routing serves it.
+  /// A queued session's place in its group's queue (1: next), in the order routing serves it, and why it
+  /// waits (`no_agent_online`, `agents_at_limit`).
   var queuePosition: Int?
+  var queueReason: String?
 
   init(_ session: Session, customer: Customer?, alarm: Bool) {
     id = session.id

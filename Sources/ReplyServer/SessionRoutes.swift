@@ -520,7 +520,10 @@ struct SessionRoutes {
     var json = SessionJSON(
       session, customer: try sessions.customer(tenant: tenant, id: session.customerId),
       alarm: session.hasAlarm(limit: Double(settings.alarmAfterSeconds), now: sessions.clock.now))
-    if session.state == .queued { json.queuePosition = try sessions.queuePosition(tenant: tenant, session: session.id) }
+    if session.state == .queued {
+      json.queuePosition = try sessions.queuePosition(tenant: tenant, session: session.id)
+      json.queueReason = try workbench.queueReason(session)?.rawValue
+    }
     return json
   }
 

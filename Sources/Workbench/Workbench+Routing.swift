@@ -3,6 +3,12 @@ import Knowledge
 import Sessions
 import Synchronization
 
+/// Why a queued session waits.
+public enum QueueReason: String, Sendable {
+  case noAgentOnline = "no_agent_online"
+  case agentsAtLimit = "agents_at_limit"
+}
+
 /// Agent status, capacity and routing, on the session store (`SessionStore+Routing`): who is at work, how many
 /// sessions each takes, and queued sessions assigned the moment an agent can take them.
 extension Workbench {
@@ -35,6 +41,20 @@ extension Workbench {
     let stored = try sessions.setRoutingSettings(settings, tenant: caller.tenant)
     try route(tenant: caller.tenant)
     return stored
+  }
+
+  /// Why a queued session still waits: no agent of its group is online, or every online one is at its limit
+  /// (nil when one could take it: routing is about to).
+  public func queueReason(_ session: Session) throws -> QueueReason? {
+    guard session.state == .queued else { return nil }
+    let agents = try engine.store.agents(tenant: session.tenant).filter { agent in
+      session.group.map { agent.groups.contains($0) } ?? true
+    }
+    let online = try sessions.presence(tenant: session.tenant, agents: agents.map(\.id)).filter {
+      $0.status == .online
+    }
+    if online.isEmpty { return .noAgentOnline }
+    return online.contains(where: \.hasRoom) ? nil : .agentsAtLimit
   }
 
   /// Every agent of the tenant with its status and load, by agent id.

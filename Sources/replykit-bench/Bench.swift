@@ -9,7 +9,7 @@ struct ReplyKitBench: AsyncParsableCommand {
     abstract: "Measure speed and load (use a release build: swift build -c release).",
     subcommands: [
       BenchAnalyze.self, BenchEmbed.self, BenchImport.self, BenchSuggest.self, BenchHTTP.self, BenchSessions.self,
-      BenchSoak.self, BenchVectors.self,
+      BenchSoak.self, BenchVectors.self, BenchRouting.self,
     ]
   )
 }

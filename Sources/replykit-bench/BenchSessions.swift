@@ -37,6 +37,10 @@ struct BenchSessions: AsyncParsableCommand {
     guard (1...5_000).contains(sessions) else { throw ValidationError("--sessions must be from 1 to 5000") }
     guard (1...1_000).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 1000") }
     guard (1...1_000).contains(agents) else { throw ValidationError("--agents must be from 1 to 1000") }
+    guard (sessions + agents - 1) / agents <= RoutingSettings.maxSessionsLimit else {
+      throw ValidationError(
+        "--sessions / --agents must be at most \(RoutingSettings.maxSessionsLimit) (an agent's limit)")
+    }
     guard (0...60_000).contains(thinkMs) else { throw ValidationError("--think-ms must be from 0 to 60000") }
   }
 
@@ -130,6 +134,9 @@ struct BenchSessions: AsyncParsableCommand {
       keys.append(try APIKeys.create(for: .init(tenant: "load", agent: agent, isAdmin: false), in: engine.store))
     }
     let admin = try APIKeys.create(for: .init(tenant: "load", agent: nil, isAdmin: true), in: engine.store)
+    // Each agent takes its share of the sessions by hand here: no limit stands in the way.
+    _ = try SessionStore(path: (folder as NSString).appendingPathComponent("sessions.sqlite")).setRoutingSettings(
+      RoutingSettings(maxSessions: RoutingSettings.maxSessionsLimit), tenant: "load")
     let questions = generated.filter { $0.source == .bot }.prefix(500).map { String($0.title.dropLast()) }
     return (admin, keys, questions)
   }

@@ -49,6 +49,7 @@ import Workbench
       let first = try #require(try await Self.open(client, fixture, "c-1")["id"] as? Int)
       let second = try #require(try await Self.open(client, fixture, "c-2")["id"] as? Int)
       #expect(try await Self.session(client, fixture, first)["queuePosition"] as? Int == 1)
+      #expect(try await Self.session(client, fixture, first)["queueReason"] as? String == "no_agent_online")
       #expect(try await Self.session(client, fixture, second)["queuePosition"] as? Int == 2)
       #expect(try await Self.team(client, fixture)["agent-a"]?["status"] as? String == "offline")
 
@@ -75,6 +76,7 @@ import Workbench
       // agent-a is full; agent-b has no room and is not in vip anyway: the next vip session waits.
       let waiting = try #require(try await Self.open(client, fixture, "c-5", group: "vip")["id"] as? Int)
       #expect(try await Self.session(client, fixture, waiting)["state"] as? String == "queued")
+      #expect(try await Self.session(client, fixture, waiting)["queueReason"] as? String == "agents_at_limit")
       // A busy agent keeps its sessions and takes none: ending one leaves the vip session waiting.
       #expect(try await Self.status(client, key: fixture.agentA, "busy").status == .ok)
       let ended = try await client.call(.post, "/v1/sessions/\(thirdId)/end", key: fixture.agentA)
