@@ -27,6 +27,8 @@ struct BenchRouting: AsyncParsableCommand {
   @Option(help: "The tenant's limit (every fourth agent has a limit of its own, one less).") var maxSessions = 4
   @Option(help: "How long an agent keeps a session before it ends it, in seconds (uniform from half to 1.5 times).")
   var holdSeconds: Double = 6
+  @Option(help: "Kill the server with SIGKILL after this many seconds, then restart it (requests are retried).")
+  var killAfter: Double?
   @Option(help: "The port the server listens on (127.0.0.1).") var port = 18_182
   @Option(help: "A data folder to use (default: a new temporary one, removed afterwards).") var data: String?
 
@@ -72,6 +74,13 @@ struct BenchRouting: AsyncParsableCommand {
       deadline: .now + .seconds(arrivalSeconds * 3 + 120))
     let progress = Progress()
     let started = ContinuousClock.now
+    let killer = Task {
+      guard let killAfter else { return }
+      try await Task.sleep(for: .seconds(killAfter))
+      print("killing the server (SIGKILL) after \(BenchFormat.fixed(killAfter, 1)) s; restarting it")
+      server.kill()
+      try await server.start()
+    }
     try await withThrowingTaskGroup(of: Void.self) { group in
       for index in keys.indices {
         group.addTask { try await agentWork(index: index, key: keys[index], load: load, progress: progress) }
@@ -91,6 +100,8 @@ struct BenchRouting: AsyncParsableCommand {
       }
       try await group.waitForAll()
     }
+    killer.cancel()
+    _ = try? await killer.value
     let seconds = BenchFormat.seconds(ContinuousClock.now - started)
     try await client.shutdown()
     server.stop()
@@ -143,7 +154,8 @@ struct BenchRouting: AsyncParsableCommand {
         hold[id] = .seconds(holdSeconds * Double.random(in: 0.5...1.5))
       }
       for id in ids where .now - firstSeen[id]! >= hold[id]! {
-        _ = try await load.call("end", .POST, "/v1/sessions/\(id)/end", key: key, body: [:])
+        // A retry after a restart may find it ended by the first attempt.
+        _ = try await load.call("end", .POST, "/v1/sessions/\(id)/end", key: key, body: [:], accept: [409])
       }
       if !progress.arriving.load(ordering: .acquiring) && ids.isEmpty && pausedUntil == nil {
         // Nothing left to end; one more look lets sessions routed in the meantime arrive.
