@@ -43,6 +43,8 @@ struct SessionRoutes {
     group.delete("session-groups/{id}", use: deleteGroup)
     group.get("session-settings", use: getSettings)
     group.put("session-settings", use: putSettings)
+    group.get("auto-replies", use: getAutoReplies)
+    group.put("auto-replies", use: putAutoReplies)
     group.get("outbox", use: outbox)
     group.post("outbox/{id}/sent", use: outboxSent)
   }
@@ -464,6 +466,50 @@ struct SessionRoutes {
       SessionSettings(alarmAfterSeconds: body.alarmAfterSeconds, idleTimeoutSeconds: body.idleTimeoutSeconds),
       tenant: caller.tenant)
     return body
+  }
+
+  /// The tenant's automatic messages; in a PUT, fields left out (or null) keep their values.
+  struct AutoRepliesJSON: ResponseEncodable, Decodable {
+    var greeting: [String: String]?
+    var queue: [String: String]?
+    var queueStep: Int?
+    var waitNotice: [String: String]?
+    var idleReminder: [String: String]?
+    var idleReminderSeconds: Int?
+    var closing: [String: String]?
+
+    init(_ replies: AutoReplies) {
+      greeting = replies.greeting
+      queue = replies.queue
+      queueStep = replies.queueStep
+      waitNotice = replies.waitNotice
+      idleReminder = replies.idleReminder
+      idleReminderSeconds = replies.idleReminderSeconds
+      closing = replies.closing
+    }
+
+    func applied(to stored: AutoReplies) -> AutoReplies {
+      var replies = stored
+      if let greeting { replies.greeting = greeting }
+      if let queue { replies.queue = queue }
+      if let queueStep { replies.queueStep = queueStep }
+      if let waitNotice { replies.waitNotice = waitNotice }
+      if let idleReminder { replies.idleReminder = idleReminder }
+      if let idleReminderSeconds { replies.idleReminderSeconds = idleReminderSeconds }
+      if let closing { replies.closing = closing }
+      return replies
+    }
+  }
+
+  @Sendable func getAutoReplies(_ request: Request, context: ReplyRequestContext) async throws -> AutoRepliesJSON {
+    AutoRepliesJSON(try sessions.autoReplies(tenant: try context.caller().tenant))
+  }
+
+  @Sendable func putAutoReplies(_ request: Request, context: ReplyRequestContext) async throws -> AutoRepliesJSON {
+    let caller = try Self.admin(context, "only the administrator changes the automatic messages")
+    let body = try await RequestBody.decode(AutoRepliesJSON.self, request, context: context)
+    let replies = body.applied(to: try sessions.autoReplies(tenant: caller.tenant))
+    return AutoRepliesJSON(try workbench.setAutoReplies(replies, by: caller))
   }
 
   struct OutboxJSON: ResponseEncodable {

@@ -180,6 +180,10 @@ public struct NewMessage: Sendable {
   /// The words the history search finds the message by (the analyzer's terms, space-separated).
   public var searchTerms: String
   public var smartReplies: Data?
+  /// An automatic reply (`AutoReplies`): it does not count as the conversation's activity (the idle timeout
+  /// and the lists' last message go by people's messages), and the closing one goes to a session that has
+  /// just ended.
+  public var isAutomatic = false
 
   public init(
     sender: Sender, senderId: String? = nil, kind: MessageKind = .text, body: String, attachments: [Attachment] = [],

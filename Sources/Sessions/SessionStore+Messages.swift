@@ -31,7 +31,7 @@ extension SessionStore {
     {
       return PostedMessage(message: try SessionRows.message(stored), session: session, isRetry: true)
     }
-    guard session.state != .ended else {
+    guard session.state != .ended || (new.isAutomatic && new.sender == .system) else {
       throw SessionStoreError.conflict(code: .sessionEnded, message: "session \(id) has ended")
     }
     switch new.sender {
@@ -84,7 +84,9 @@ extension SessionStore {
             first_agent_reply_at = coalesce(first_agent_reply_at, ?) WHERE id = ?
           """, arguments: [at, at, at, id])
     case .bot, .system:
-      try db.execute(sql: "UPDATE session SET last_message_at = ? WHERE id = ?", arguments: [at, id])
+      if !new.isAutomatic {
+        try db.execute(sql: "UPDATE session SET last_message_at = ? WHERE id = ?", arguments: [at, id])
+      }
     }
     if new.sender != .customer {
       try db.execute(

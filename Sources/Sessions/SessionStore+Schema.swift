@@ -130,6 +130,17 @@ extension SessionStore {
       // Why an event happened beyond its kind: an administrator's assignment over the agent's limit.
       try db.alter(table: "session_event") { t in t.add(column: "note", .text) }
     }
+    migrator.registerMigration("v3-auto-replies") { db in
+      try db.create(table: "auto_reply_settings") { t in
+        t.primaryKey("tenant", .text)
+        t.column("settings", .jsonText).notNull()
+      }
+      // The queue position the customer was last told, and when the idle reminder went out.
+      try db.alter(table: "session") { t in
+        t.add(column: "queue_told_position", .integer)
+        t.add(column: "idle_reminded_at", .double)
+      }
+    }
     return migrator
   }
 }

@@ -22,8 +22,13 @@ public struct SessionSweeper: Service {
           for session in result.alarms {
             WorkbenchMetrics.alarmRaised()
             workbench.events.publish(.session(.alarm, session))
+            workbench.sendAutoReply(.waitNotice, to: session)
           }
-          for session in result.timedOut { workbench.events.publish(.session(.sessionEnded, session)) }
+          for session in result.timedOut {
+            workbench.events.publish(.session(.sessionEnded, session))
+            workbench.sendAutoReply(.closing, to: session)
+          }
+          try workbench.remindIdleCustomers()
         } catch {
           logger.error("session sweep failed: \(error)")
         }

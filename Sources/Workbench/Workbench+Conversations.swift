@@ -82,7 +82,8 @@ extension Workbench {
     }
     let session = try sessions.createSession(customer: customerId, channel: channel, group: group, by: caller)
     events.publish(.session(.sessionQueued, session))
-    // An online agent with room takes it at once.
+    sendAutoReply(.greeting, to: session)
+    // An online agent with room takes it at once (a waiting customer hears its place in the queue).
     return try route(tenant: caller.tenant).first { $0.id == session.id } ?? session
   }
 
@@ -136,6 +137,7 @@ extension Workbench {
     let reason = reason ?? (caller.isAdmin && caller.agent == nil ? .customer : .agent)
     let session = try sessions.end(session: current.id, reason: reason, by: caller)
     events.publish(.session(.sessionEnded, session))
+    sendAutoReply(.closing, to: session)
     // The agent has room for a queued session.
     try route(tenant: caller.tenant)
     return session

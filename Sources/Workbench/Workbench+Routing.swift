@@ -72,6 +72,7 @@ extension Workbench {
       WorkbenchMetrics.sessionRouted()
       events.publish(.session(.sessionAssigned, session))
     }
+    try tellQueuePositions(tenant: tenant)
     return assigned
   }
 
