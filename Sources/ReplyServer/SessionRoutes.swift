@@ -45,6 +45,8 @@ struct SessionRoutes {
     group.put("session-settings", use: putSettings)
     group.get("auto-replies", use: getAutoReplies)
     group.put("auto-replies", use: putAutoReplies)
+    group.get("bot-settings", use: getBotSettings)
+    group.put("bot-settings", use: putBotSettings)
     group.get("outbox", use: outbox)
     group.post("outbox/{id}/sent", use: outboxSent)
   }
@@ -510,6 +512,37 @@ struct SessionRoutes {
     let body = try await RequestBody.decode(AutoRepliesJSON.self, request, context: context)
     let replies = body.applied(to: try sessions.autoReplies(tenant: caller.tenant))
     return AutoRepliesJSON(try workbench.setAutoReplies(replies, by: caller))
+  }
+
+  /// Whether and when the bot answers by itself; in a PUT, fields left out (or null) keep their values.
+  struct BotSettingsJSON: ResponseEncodable, Decodable {
+    var mode: String?
+    var threshold: Double?
+    var personKeywords: [String]?
+  }
+
+  static func json(_ settings: BotSettings) -> BotSettingsJSON {
+    BotSettingsJSON(
+      mode: settings.mode.rawValue, threshold: settings.threshold, personKeywords: settings.personKeywords)
+  }
+
+  @Sendable func getBotSettings(_ request: Request, context: ReplyRequestContext) async throws -> BotSettingsJSON {
+    Self.json(try sessions.botSettings(tenant: try context.caller().tenant))
+  }
+
+  @Sendable func putBotSettings(_ request: Request, context: ReplyRequestContext) async throws -> BotSettingsJSON {
+    let caller = try Self.admin(context, "only the administrator changes when the bot answers")
+    let body = try await RequestBody.decode(BotSettingsJSON.self, request, context: context)
+    var settings = try sessions.botSettings(tenant: caller.tenant)
+    if let mode = body.mode {
+      guard let parsed = BotSettings.Mode(rawValue: mode) else {
+        throw APIError.invalid("field \"mode\" must be never, queued or always")
+      }
+      settings.mode = parsed
+    }
+    if let threshold = body.threshold { settings.threshold = threshold }
+    if let keywords = body.personKeywords { settings.personKeywords = keywords }
+    return Self.json(try workbench.setBotSettings(settings, by: caller))
   }
 
   struct OutboxJSON: ResponseEncodable {

@@ -141,6 +141,14 @@ extension SessionStore {
         t.add(column: "idle_reminded_at", .double)
       }
     }
+    migrator.registerMigration("v4-bot-answers") { db in
+      try db.create(table: "bot_settings") { t in
+        t.primaryKey("tenant", .text)
+        t.column("settings", .jsonText).notNull()
+      }
+      // The customer asked for a person: the bot no longer answers in this session.
+      try db.alter(table: "session") { t in t.add(column: "wants_person", .boolean).notNull().defaults(to: false) }
+    }
     return migrator
   }
 }

@@ -199,6 +199,9 @@ extension Workbench {
     if !posted.isRetry {
       WorkbenchMetrics.messagePosted(draft.sender.rawValue)
       events.publish(WorkbenchEvent.message(posted.message, smartReplies: smartReplies, in: posted.session))
+      if draft.sender == .customer && draft.kind == .text {
+        await botAnswer(to: posted.message, smartReplies: smartReplies, in: posted.session)
+      }
     }
     if var pick {
       pick.message = String(posted.message.id)
