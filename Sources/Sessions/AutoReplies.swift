@@ -98,40 +98,22 @@ public struct AutoReplies: Codable, Hashable, Sendable {
 }
 
 extension SessionStore {
+  static let autoRepliesTable = "auto_reply_settings"
+
   public func autoReplies(tenant: String) throws(SessionStoreError) -> AutoReplies {
-    try read { db in try Self.autoReplies(db, tenant: tenant) }
+    try read { db in try Self.document(AutoReplies.self, db, table: Self.autoRepliesTable, tenant: tenant) }
+      ?? AutoReplies()
   }
 
   /// Every tenant's that has set some (the others send none).
   public func allAutoReplies() throws(SessionStoreError) -> [String: AutoReplies] {
-    try read { db in
-      var all: [String: AutoReplies] = [:]
-      for tenant in try String.fetchAll(db, sql: "SELECT tenant FROM auto_reply_settings") {
-        all[tenant] = try Self.autoReplies(db, tenant: tenant)
-      }
-      return all
-    }
-  }
-
-  static func autoReplies(_ db: Database, tenant: String) throws -> AutoReplies {
-    guard
-      let json = try String.fetchOne(
-        db, sql: "SELECT settings FROM auto_reply_settings WHERE tenant = ?", arguments: [tenant])
-    else { return AutoReplies() }
-    return try JSONDecoder().decode(AutoReplies.self, from: Data(json.utf8))
+    try read { db in try Self.documents(AutoReplies.self, db, table: Self.autoRepliesTable) }
   }
 
   public func setAutoReplies(_ replies: AutoReplies, tenant: String) throws(SessionStoreError) -> AutoReplies {
     if let (field, message) = replies.invalidField() { throw .invalid(field: field, message: message) }
-    return try write { db in
-      try db.execute(
-        sql: """
-          INSERT INTO auto_reply_settings (tenant, settings) VALUES (?, ?)
-          ON CONFLICT (tenant) DO UPDATE SET settings = excluded.settings
-          """,
-        arguments: [tenant, String(decoding: try JSONEncoder().encode(replies), as: UTF8.self)])
-      return try Self.autoReplies(db, tenant: tenant)
-    }
+    try write { db in try Self.setDocument(replies, db, table: Self.autoRepliesTable, tenant: tenant) }
+    return replies
   }
 
   /// Records the queue position a session's customer was told; returns false when it was told a position

@@ -38,25 +38,16 @@ public struct BotSettings: Codable, Hashable, Sendable {
 }
 
 extension SessionStore {
+  static let botSettingsTable = "bot_settings"
+
   public func botSettings(tenant: String) throws(SessionStoreError) -> BotSettings {
-    try read { db in
-      guard
-        let json = try String.fetchOne(
-          db, sql: "SELECT settings FROM bot_settings WHERE tenant = ?", arguments: [tenant])
-      else { return BotSettings() }
-      return try JSONDecoder().decode(BotSettings.self, from: Data(json.utf8))
-    }
+    try read { db in try Self.document(BotSettings.self, db, table: Self.botSettingsTable, tenant: tenant) }
+      ?? BotSettings()
   }
 
   public func setBotSettings(_ settings: BotSettings, tenant: String) throws(SessionStoreError) -> BotSettings {
     if let (field, message) = settings.invalidField() { throw .invalid(field: field, message: message) }
-    try write { db in
-      try db.execute(
-        sql: """
-          INSERT INTO bot_settings (tenant, settings) VALUES (?, ?)
-          ON CONFLICT (tenant) DO UPDATE SET settings = excluded.settings
-          """, arguments: [tenant, String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)])
-    }
+    try write { db in try Self.setDocument(settings, db, table: Self.botSettingsTable, tenant: tenant) }
     return settings
   }
 
