@@ -56,6 +56,7 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   ImportRoutes(engine: engine).register(on: v1)
   SessionRoutes(workbench: workbench).register(on: v1)
   AgentRoutes(workbench: workbench).register(on: v1)
+  LeaveMessageRoutes(workbench: workbench).register(on: v1)
   routes.set(router.routes.map { ($0.path.description, $0.method) })
   return router
 }

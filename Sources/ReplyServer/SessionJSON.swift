@@ -121,6 +121,8 @@ struct SessionJSON: Codable {
   /// waits (`no_agent_online`, `agents_at_limit`).
   var queuePosition: Int?
   var queueReason: String?
+  /// Whether the channel should offer the waiting customer to leave a message, and why.
+  var leaveMessage: String?
 
   init(_ session: Session, customer: Customer?, alarm: Bool) {
     id = session.id

@@ -216,6 +216,9 @@ struct SessionRoutes {
   @Sendable func end(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
+    if body?.reason == .leftMessage {
+      throw APIError.invalid("field \"reason\": a left message ends its session through POST /v1/leave-messages")
+    }
     let session = try workbench.end(try session(context), reason: body?.reason, by: caller)
     return try json(session, tenant: caller.tenant)
   }
@@ -602,6 +605,7 @@ struct SessionRoutes {
     if session.state == .queued {
       json.queuePosition = try sessions.queuePosition(tenant: tenant, session: session.id)
       json.queueReason = try workbench.queueReason(session)?.rawValue
+      json.leaveMessage = try workbench.leaveMessageOffer(session)?.rawValue
     }
     return json
   }

@@ -19,6 +19,8 @@ public enum SessionState: String, Codable, Sendable, CaseIterable {
 /// Who ended a conversation. `customer` and `timeout` are the passive ends an agent's list shows for a day.
 public enum EndReason: String, Codable, Sendable, CaseIterable {
   case agent, customer, timeout
+  /// The customer left a message instead of waiting (`SessionStore.leaveMessage`).
+  case leftMessage = "left-message"
 }
 
 public enum Sender: String, Codable, Sendable, CaseIterable {
@@ -184,6 +186,9 @@ public struct NewMessage: Sendable {
   /// and the lists' last message go by people's messages), and the closing one goes to a session that has
   /// just ended.
   public var isAutomatic = false
+  /// An agent's answer to a left message (`SessionStore.reply(leftMessage:)`): it goes to the session the
+  /// customer left it from, which has ended and has no agent.
+  var answersLeftMessage = false
 
   public init(
     sender: Sender, senderId: String? = nil, kind: MessageKind = .text, body: String, attachments: [Attachment] = [],

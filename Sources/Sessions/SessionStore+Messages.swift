@@ -31,7 +31,7 @@ extension SessionStore {
     {
       return PostedMessage(message: try SessionRows.message(stored), session: session, isRetry: true)
     }
-    guard session.state != .ended || (new.isAutomatic && new.sender == .system) else {
+    guard session.state != .ended || (new.isAutomatic && new.sender == .system) || new.answersLeftMessage else {
       throw SessionStoreError.conflict(code: .sessionEnded, message: "session \(id) has ended")
     }
     switch new.sender {
@@ -42,7 +42,7 @@ extension SessionStore {
       let customer = try Self.fetchCustomer(db, tenant: caller.tenant, id: session.customerId)
       if customer?.blocked == true { throw SessionStoreError.blocked(customer: session.customerId) }
     case .agent:
-      guard let agent = caller.agent, session.agent == agent else {
+      guard let agent = caller.agent, session.agent == agent || new.answersLeftMessage else {
         throw SessionStoreError.forbidden("session \(id) is not assigned to you")
       }
     case .bot, .system:

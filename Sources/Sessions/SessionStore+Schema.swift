@@ -149,6 +149,37 @@ extension SessionStore {
       // The customer asked for a person: the bot no longer answers in this session.
       try db.alter(table: "session") { t in t.add(column: "wants_person", .boolean).notNull().defaults(to: false) }
     }
+    migrator.registerMigration("v5-left-messages") { db in
+      try db.create(table: "business_hours") { t in
+        t.primaryKey("tenant", .text)
+        t.column("settings", .jsonText).notNull()
+      }
+      try db.create(table: "left_message") { t in
+        t.primaryKey("id", .integer)
+        t.column("tenant", .text).notNull()
+        t.column("session_id", .integer).notNull().references("session")
+        t.column("customer_id", .text).notNull()
+        t.column("channel", .text).notNull()
+        t.column("text", .text).notNull()
+        t.column("contact", .jsonText).notNull()
+        t.column("state", .text).notNull()
+        t.column("claimed_by", .text)
+        t.column("created_at", .double).notNull()
+        t.column("closed_at", .double)
+      }
+      try db.create(index: "left_message_state", on: "left_message", columns: ["tenant", "state", "created_at"])
+      try db.create(index: "left_message_customer", on: "left_message", columns: ["tenant", "customer_id"])
+      try db.create(table: "left_message_step") { t in
+        t.autoIncrementedPrimaryKey("seq")
+        t.column("tenant", .text).notNull()
+        t.column("left_message_id", .integer).notNull().references("left_message")
+        t.column("kind", .text).notNull()
+        t.column("actor", .text).notNull()
+        t.column("body", .text)
+        t.column("message_id", .integer)
+        t.column("at", .double).notNull()
+      }
+    }
     return migrator
   }
 }

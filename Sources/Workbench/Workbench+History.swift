@@ -17,7 +17,7 @@ extension Workbench {
   }
 
   /// The words the history search finds a message by: the tenant analyzer's terms (and compounds' parts).
-  func searchTerms(_ text: String, tenant: String) throws -> String {
+  public func searchTerms(_ text: String, tenant: String) throws -> String {
     let tokens = try engine.analyzer(for: tenant).analyze(text, options: AnalysisOptions(pinyinKeys: false))
     var terms: [String] = []
     for token in tokens {
