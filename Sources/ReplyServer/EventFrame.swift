@@ -24,6 +24,7 @@ enum EventFrame {
       encode(SmartRepliesPayload(session: session, message: message, smartReplies: smartReplies))
     case .recalled(let message): encode(MessageJSON(message))
     case .agent(let presence): encode(AgentPresenceJSON(presence))
+    case .leftMessage(let message): encode(LeaveMessageRoutes.LeftMessageJSON(message))
     }
   }
 

@@ -29,6 +29,7 @@ extension Workbench {
     let message = try sessions.leaveMessage(session: id, text: text, contact: contact, by: caller)
     if let session = try sessions.session(tenant: caller.tenant, id: id) {
       events.publish(.session(.sessionEnded, session))
+      events.publish(.leftMessage(message, tenant: caller.tenant, group: session.group))
     }
     return message
   }

@@ -15,6 +15,7 @@ public struct WorkbenchEvent: Sendable {
     case sessionOffline = "session.offline"
     case alarm
     case agentStatus = "agent.status"
+    case leaveMessage = "leave-message"
   }
 
   /// What the event carries; which payload goes with which kind is fixed by the initialisers below.
@@ -29,6 +30,8 @@ public struct WorkbenchEvent: Sendable {
     case recalled(Message)
     /// An agent's status and load as they now are (`agent.status`).
     case agent(AgentPresence)
+    /// A customer left a message (`leave-message`).
+    case leftMessage(LeftMessage)
   }
 
   public let kind: Kind
@@ -61,6 +64,12 @@ public struct WorkbenchEvent: Sendable {
           payload: .smartReplies(session: session.id, message: message.id, smartReplies)))
     }
     return events
+  }
+
+  /// A customer of a session waiting in `group` left a message: the agents of the group hear of it (every agent
+  /// when it has none).
+  static func leftMessage(_ message: LeftMessage, tenant: String, group: String?) -> WorkbenchEvent {
+    WorkbenchEvent(kind: .leaveMessage, tenant: tenant, agent: nil, group: group, payload: .leftMessage(message))
   }
 
   /// An agent's status changed: the whole team hears of it.

@@ -557,6 +557,14 @@ import Testing
       fixture.clock.advance(by: 6)
       try await waitFor("event: alarm\n")
       #expect(received.contains("event: alarm\n"))
+      // A waiting customer of group vip leaves a message: agent-a, in vip, hears of it.
+      let waiting = try await Self.openSession(client, fixture, customer: ["id": "c-leaves"], group: "vip")
+      let left = try await client.call(
+        .post, "/v1/leave-messages", key: fixture.admin, json: #"{"session": \#(waiting), "text": "稍后回电"}"#)
+      #expect(left.status == .created)
+      try await waitFor("event: leave-message\n")
+      try await waitFor("稍后回电")
+      #expect(received.contains("event: leave-message\n") && received.contains("稍后回电"))
       #expect(received.contains("\"id\":\(id)"))
       #expect(!received.contains("c-other-7"))
     }
