@@ -168,9 +168,13 @@ struct SessionRoutes {
       result.sessions.contains { $0.session.state == .queued }
       ? try sessions.queuePositions(tenant: caller.tenant) : [:]
     return SessionPageJSON(
-      sessions: result.sessions.map {
+      sessions: try result.sessions.map {
         var json = SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm)
-        json.queuePosition = positions[$0.session.id]
+        if $0.session.state == .queued {
+          json.queuePosition = positions[$0.session.id]
+          json.queueReason = try workbench.queueReason($0.session)?.rawValue
+          json.leaveMessage = try workbench.leaveMessageOffer($0.session)?.rawValue
+        }
         return json
       },
       total: result.total, page: page, perPage: perPage)

@@ -107,8 +107,11 @@ import Workbench
       #expect(try await Self.session(client, fixture, gold)["queuePosition"] as? Int == 1)
       #expect(try await Self.session(client, fixture, plain)["queuePosition"] as? Int == 2)
       let queue = try await client.call(.get, "/v1/sessions?view=queued", key: fixture.admin)
-      let positions = (queue.body["sessions"] as? [[String: Any]] ?? []).map { $0["queuePosition"] as? Int }
-      #expect(Set(positions.compactMap { $0 }) == [1, 2])
+      let listed = queue.body["sessions"] as? [[String: Any]] ?? []
+      #expect(Set(listed.compactMap { $0["queuePosition"] as? Int }) == [1, 2])
+      // The list says why they wait, and that the channel may offer to leave a message.
+      #expect(listed.allSatisfy { $0["queueReason"] as? String == "no_agent_online" })
+      #expect(listed.allSatisfy { $0["leaveMessage"] as? String == "no_agent_online" })
       _ = try await Self.status(client, key: fixture.agentB, "online")
       #expect(try await Self.session(client, fixture, gold)["agent"] as? String == "agent-b")
       #expect(try await Self.session(client, fixture, plain)["queuePosition"] as? Int == 1)
