@@ -164,16 +164,16 @@ struct SessionRoutes {
     let result = try sessions.list(
       view, caller: caller, groups: try workbench.groups(of: caller), channel: channel,
       group: parameters.get("group"), sort: sort ?? .lastMessage, limit: perPage, offset: (page - 1) * perPage)
-    let positions =
-      result.sessions.contains { $0.session.state == .queued }
-      ? try sessions.queuePositions(tenant: caller.tenant) : [:]
+    let anyQueued = result.sessions.contains { $0.session.state == .queued }
+    let positions = anyQueued ? try sessions.queuePositions(tenant: caller.tenant) : [:]
+    let queue = anyQueued ? try workbench.queueView(tenant: caller.tenant) : nil
     return SessionPageJSON(
-      sessions: try result.sessions.map {
+      sessions: result.sessions.map {
         var json = SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm)
         if $0.session.state == .queued {
           json.queuePosition = positions[$0.session.id]
-          json.queueReason = try workbench.queueReason($0.session)?.rawValue
-          json.leaveMessage = try workbench.leaveMessageOffer($0.session)?.rawValue
+          json.queueReason = queue?.reason($0.session)?.rawValue
+          json.leaveMessage = queue?.leaveMessageOffer($0.session)?.rawValue
         }
         return json
       },
@@ -607,9 +607,10 @@ struct SessionRoutes {
       session, customer: try sessions.customer(tenant: tenant, id: session.customerId),
       alarm: session.hasAlarm(limit: Double(settings.alarmAfterSeconds), now: sessions.clock.now))
     if session.state == .queued {
-      json.queuePosition = try sessions.queuePosition(tenant: tenant, session: session.id)
-      json.queueReason = try workbench.queueReason(session)?.rawValue
-      json.leaveMessage = try workbench.leaveMessageOffer(session)?.rawValue
+      let queue = try workbench.queueView(tenant: tenant)
+      json.queuePosition = try sessions.queuePositions(tenant: tenant)[session.id]
+      json.queueReason = queue.reason(session)?.rawValue
+      json.leaveMessage = queue.leaveMessageOffer(session)?.rawValue
     }
     return json
   }

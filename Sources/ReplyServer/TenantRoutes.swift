@@ -205,8 +205,7 @@ struct TenantRoutes {
     let body = try await RequestBody.decodeIfPresent(LearnRequest.self, request, context: context)
     let limit = body?.limit ?? 20_000
     guard (1...100_000).contains(limit) else { throw APIError.invalid("field \"limit\" must be from 1 to 100000") }
-    // The bot's own answers are logged as picks too, but no person judged them.
-    let picks = try engine.store.picks(tenant: caller.tenant).filter { $0.agent != Workbench.botAgent }.suffix(limit)
+    let picks = try engine.picksByPeople(tenant: caller.tenant).suffix(limit)
     guard !picks.isEmpty else {
       throw APIError(.unprocessableContent, .noPicks, "the tenant has no picks to learn from")
     }

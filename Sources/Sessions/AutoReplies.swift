@@ -70,10 +70,9 @@ public struct AutoReplies: Codable, Hashable, Sendable {
     if idleReminderSeconds < 10 || idleReminderSeconds > 86_400 {
       return ("idleReminderSeconds", "idleReminderSeconds must be from 10 to 86400")
     }
-    let known: Set<String> = [
-      "session.id", "session.channel", "session.group", "visitor.id", "visitor.name", "visitor.level",
-      "visitor.language", "visitor.channel", "agent.id", "agent.name", Self.positionVariable,
-    ]
+    let known = ReplyTemplate.builtInVariables.union([Self.positionVariable])
+    // Every known variable with a value: what is left unresolved is a name no conversation has.
+    let values = Dictionary(uniqueKeysWithValues: known.map { ($0, "x") })
     for kind in Kind.allCases {
       for (language, template) in templates(kind).sorted(by: { $0.key < $1.key }) {
         let field = "\(kind.rawValue).\(language)"
@@ -85,7 +84,6 @@ public struct AutoReplies: Codable, Hashable, Sendable {
         }
         if template.count > 2_000 { return (field, "the template is longer than 2000 characters") }
         // Custom attributes (`visitor.vip_code`) may have a value; other names no conversation has.
-        let values = Dictionary(uniqueKeysWithValues: known.map { ($0, "x") })
         if case .unresolved(let problems) = ReplyTemplate(template).fill(values, known: known),
           let unknown = problems.first(where: { !$0.name.hasPrefix("visitor.") })
         {
@@ -140,10 +138,7 @@ extension SessionStore {
     let now = now
     return try write { db in
       var due: [Session] = []
-      let settings = Dictionary(
-        try Row.fetchAll(db, sql: "SELECT * FROM session_settings").map {
-          ($0["tenant"] as String, $0["idle_timeout_seconds"] as Int)
-        }, uniquingKeysWith: { first, _ in first })
+      let settings = try Self.allSettings(db)
       for session in try Row.fetchAll(
         db,
         sql: """
@@ -152,9 +147,8 @@ extension SessionStore {
           """
       ).map(SessionRows.session) {
         guard let before = remindBefore(session.tenant) else { continue }
-        let idle = Double(settings[session.tenant] ?? SessionSettings().idleTimeoutSeconds)
-        let last = session.lastMessageAt ?? session.assignedAt ?? session.createdAt
-        guard now.timeIntervalSince(last) > idle - Double(before) else { continue }
+        let idle = Double((settings[session.tenant] ?? SessionSettings()).idleTimeoutSeconds)
+        guard now.timeIntervalSince(session.lastActivityAt) > idle - Double(before) else { continue }
         try db.execute(
           sql: "UPDATE session SET idle_reminded_at = ? WHERE id = ?",
           arguments: [now.timeIntervalSince1970, session.id])

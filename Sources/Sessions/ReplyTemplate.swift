@@ -75,13 +75,16 @@ public struct ReplyTemplate: Sendable {
 
 extension ReplyTemplate {
   /// The values a conversation offers: the visitor (and its custom attributes), the agent, the session.
+  /// The variables every conversation knows (a customer's own attributes come beside them as `visitor.KEY`).
+  public static let builtInVariables: Set<String> = [
+    "session.id", "session.channel", "session.group", "visitor.id", "visitor.name", "visitor.level",
+    "visitor.language", "visitor.channel", "agent.id", "agent.name",
+  ]
+
   public static func values(session: Session, customer: Customer?, agentId: String?, agentName: String?)
     -> (values: [String: String], known: Set<String>)
   {
-    let builtIn: Set<String> = [
-      "session.id", "session.channel", "session.group", "visitor.id", "visitor.name", "visitor.level",
-      "visitor.language", "visitor.channel", "agent.id", "agent.name",
-    ]
+    let builtIn = builtInVariables
     var values: [String: String] = [
       "session.id": String(session.id), "session.channel": session.channel.rawValue,
       "visitor.id": session.customerId,

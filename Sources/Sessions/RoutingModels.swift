@@ -10,7 +10,8 @@ public enum AgentStatus: String, Codable, Sendable, CaseIterable {
 public struct AgentPresence: Codable, Hashable, Sendable {
   public var agent: String
   public var status: AgentStatus
-  /// When the status last changed (for an agent that never set one: when the tenant's store began).
+  /// When the status last changed (for an agent that never set one: when its own limit was first set, else
+  /// when the tenant's store began).
   public var since: Date
   /// The agent's own limit, when it has one; `capacity` is the limit in force (else the tenant's).
   public var maxSessions: Int?

@@ -115,6 +115,9 @@ public struct Session: Codable, Hashable, Sendable {
     return customer
   }
 
+  /// What the idle timeout counts from: the last message of a person, else the assignment, else the opening.
+  public var lastActivityAt: Date { lastMessageAt ?? assignedAt ?? createdAt }
+
   /// The customer has waited longer than `limit` for a reply.
   public func hasAlarm(limit: TimeInterval, now: Date) -> Bool {
     guard let since = waitingSince else { return false }

@@ -315,18 +315,22 @@ extension SessionStore {
   }
 
   /// Raises alarms and ends idle sessions by timeout, for every tenant (the service runs it every second).
+  /// Every tenant's session settings that has set some (the others have the standard ones).
+  static func allSettings(_ db: Database) throws -> [String: SessionSettings] {
+    Dictionary(
+      try Row.fetchAll(db, sql: "SELECT * FROM session_settings").map {
+        (
+          $0["tenant"] as String,
+          SessionSettings(alarmAfterSeconds: $0["alarm_after_seconds"], idleTimeoutSeconds: $0["idle_timeout_seconds"])
+        )
+      }, uniquingKeysWith: { first, _ in first })
+  }
+
   public func sweep() throws(SessionStoreError) -> SweepResult {
     let now = now
     let at = now.timeIntervalSince1970
     return try write { db in
-      let settings = Dictionary(
-        try Row.fetchAll(db, sql: "SELECT * FROM session_settings").map {
-          (
-            $0["tenant"] as String,
-            SessionSettings(
-              alarmAfterSeconds: $0["alarm_after_seconds"], idleTimeoutSeconds: $0["idle_timeout_seconds"])
-          )
-        }, uniquingKeysWith: { first, _ in first })
+      let settings = try Self.allSettings(db)
       let standard = SessionSettings()
       let waiting = try Row.fetchAll(
         db,
@@ -348,8 +352,7 @@ extension SessionStore {
       var timedOut: [Session] = []
       for session in open {
         let idle = Double((settings[session.tenant] ?? standard).idleTimeoutSeconds)
-        let last = session.lastMessageAt ?? session.assignedAt ?? session.createdAt
-        guard now.timeIntervalSince(last) > idle else { continue }
+        guard now.timeIntervalSince(session.lastActivityAt) > idle else { continue }
         try endSession(db, id: session.id, tenant: session.tenant, reason: .timeout, actor: "system", at: now)
         timedOut.append(try Self.fetchSession(db, tenant: session.tenant, id: session.id)!)
       }

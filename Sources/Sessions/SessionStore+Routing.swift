@@ -109,10 +109,12 @@ extension SessionStore {
   /// The agents of every tenant whose status is not offline.
   public func presentAgents() throws(SessionStoreError) -> [(tenant: String, presence: AgentPresence)] {
     try read { db in
-      let rows = try Row.fetchAll(db, sql: "SELECT tenant, agent FROM agent_status WHERE status != 'offline'")
-      return try rows.map { row in
-        let tenant: String = row["tenant"]
-        return (tenant, try Self.presence(db, tenant: tenant, agents: [row["agent"]])[0])
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT tenant, agent FROM agent_status WHERE status != 'offline' ORDER BY tenant, agent")
+      // One read of a tenant's settings and loads for all its agents.
+      let byTenant = Dictionary(grouping: rows.map { ($0["tenant"] as String, $0["agent"] as String) }, by: \.0)
+      return try byTenant.keys.sorted().flatMap { tenant in
+        try Self.presence(db, tenant: tenant, agents: byTenant[tenant]!.map(\.1)).map { (tenant, $0) }
       }
     }
   }
@@ -231,19 +233,8 @@ extension SessionStore {
     ).map(SessionRows.session)
   }
 
-  /// A queued session's place in its group's queue (1: next), in the order routing serves it; nil when it is
-  /// not queued.
-  public func queuePosition(tenant: String, session id: Int64) throws(SessionStoreError) -> Int? {
-    try read { db in
-      guard let session = try Self.fetchSession(db, tenant: tenant, id: id), session.state == .queued else {
-        return nil
-      }
-      let queue = try Self.queued(db, tenant: tenant, settings: try Self.routingSettings(db, tenant: tenant))
-      return queue.filter { $0.group == session.group }.firstIndex { $0.id == id }.map { $0 + 1 }
-    }
-  }
-
-  /// The queue positions of every queued session of the tenant, by session id.
+  /// The queue positions of every queued session of the tenant, by session id: each one's place in its group's
+  /// queue (1: next), in the order routing serves it.
   public func queuePositions(tenant: String) throws(SessionStoreError) -> [Int64: Int] {
     try read { db in
       var next: [String?: Int] = [:]

@@ -1,8 +1,9 @@
 import Logging
 import ServiceLifecycle
 
-/// Raises alarms, ends idle sessions, sets agents without a live stream offline and routes the queues once a second, and closes the live streams when the service stops
-/// (an open stream would otherwise keep the graceful shutdown waiting).
+/// Once a second: raises alarms, ends idle sessions, sets agents without a live stream offline and routes the
+/// queues. Closes the live streams when the service stops (an open stream would otherwise keep the graceful
+/// shutdown waiting).
 public struct SessionSweeper: Service {
   let workbench: Workbench
   let logger: Logger

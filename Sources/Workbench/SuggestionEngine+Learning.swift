@@ -110,6 +110,12 @@ extension SuggestionEngine {
 }
 
 extension SuggestionEngine {
+  /// The tenant's picks that people made: what learning takes as judgments. The bot's own answers are logged as
+  /// picks too (agent `Workbench.botAgent`), but nobody judged them.
+  public func picksByPeople(tenant: String) throws -> [Pick] {
+    try store.picks(tenant: tenant).filter { $0.agent != Workbench.botAgent }
+  }
+
   /// Learns from `judged` questions (text, and the ids of the items that answer it) in `tenant`'s knowledge;
   /// the evidence is not kept (`setWordEvidence` keeps it). `progress` hears how many were looked at.
   public func learnWordEvidence(

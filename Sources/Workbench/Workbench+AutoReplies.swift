@@ -21,10 +21,9 @@ extension Workbench {
       let replies = try known ?? sessions.autoReplies(tenant: session.tenant)
       guard let template = replies.template(kind, language: try sessions.language(of: session)) else { return nil }
       let caller = Caller(tenant: session.tenant, agent: nil, isAdmin: true)
-      var (values, names) = try variables(session: session, caller: caller)
-      names.insert(AutoReplies.positionVariable)
-      if let position { values[AutoReplies.positionVariable] = String(position) }
-      guard case .text(let text) = ReplyTemplate(template).fill(values, known: names) else { return nil }
+      let text = try fill(
+        template, session: session, caller: caller,
+        extra: [AutoReplies.positionVariable: position.map(String.init) ?? ""])
       var new = NewMessage(
         sender: .system, senderId: "auto-reply:\(kind.rawValue)", body: text,
         searchTerms: try searchTerms(text, tenant: session.tenant))

@@ -30,10 +30,9 @@ extension Workbench {
       else { return }
       let caller = Caller(tenant: session.tenant, agent: nil, isAdmin: true)
       let item = try pickedItem(best.suggestion.id, source: best.suggestion.source, caller: caller).item
-      let template = Self.text(of: item, language: try sessions.language(of: session))
-      let (values, known) = try variables(session: session, caller: caller)
-      // An answer whose variables do not all fill is not sent raw: an agent answers instead.
-      guard case .text(let body) = ReplyTemplate(template).fill(values, known: known) else { return }
+      // An answer whose variables do not all fill is not sent raw (`fill` refuses it): an agent answers instead.
+      let body = try fill(
+        Self.text(of: item, language: try sessions.language(of: session)), session: session, caller: caller)
       let new = NewMessage(
         sender: .bot, senderId: "bot", body: body,
         origin: MessageOrigin(source: item.source.rawValue, itemId: item.id, input: message.body),

@@ -292,9 +292,12 @@ extension Workbench {
       agentId: agentId, agentName: agentName)
   }
 
-  /// Fills a reply's variables, or refuses it naming each variable that cannot be filled.
-  func fill(_ template: String, session: Session, caller: Caller) throws -> String {
-    let (values, known) = try variables(session: session, caller: caller)
+  /// Fills a reply's variables, or refuses it naming each variable that cannot be filled. `extra` adds
+  /// variables of the moment (an empty value has none, as for the conversation's own).
+  func fill(_ template: String, session: Session, caller: Caller, extra: [String: String] = [:]) throws -> String {
+    var (values, known) = try variables(session: session, caller: caller)
+    values.merge(extra) { $1 }
+    known.formUnion(extra.keys)
     switch ReplyTemplate(template).fill(values, known: known) {
     case .text(let text): return text
     case .unresolved(let problems): throw WorkbenchError.unresolvedVariables(problems)

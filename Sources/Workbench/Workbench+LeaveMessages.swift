@@ -13,15 +13,6 @@ public enum LeaveMessageOffer: String, Sendable {
 /// Left messages (留言): when nobody can answer a waiting customer, the channel offers to leave a message; the
 /// agents claim, answer, annotate and close them.
 extension Workbench {
-  /// Whether the customer of a queued session should be offered to leave a message, and why.
-  public func leaveMessageOffer(_ session: Session) throws -> LeaveMessageOffer? {
-    guard session.state == .queued else { return nil }
-    if let hours = try sessions.businessHours(tenant: session.tenant), !hours.isOpen(at: sessions.clock.now) {
-      return .outsideHours
-    }
-    return try queueReason(session) == .noAgentOnline ? .noAgentOnline : nil
-  }
-
   /// The customer left a message: it is kept and the session ends (`left-message`); the agents hear of the end.
   public func leaveMessage(session id: Int64, text: String, contact: [String: String], by caller: Caller) throws
     -> LeftMessage

@@ -9,6 +9,31 @@ public enum QueueReason: String, Sendable {
   case agentsAtLimit = "agents_at_limit"
 }
 
+/// Why a tenant's queued sessions wait (`Workbench.queueView`).
+public struct QueueView: Sendable {
+  /// Each agent's groups, and the agents online.
+  let groups: [String: Set<String>]
+  let online: [AgentPresence]
+  /// Whether the tenant is within its business hours (true without any).
+  let isOpen: Bool
+
+  /// Why a queued session still waits: no agent of its group is online, or every online one is at its limit
+  /// (nil when one could take it: routing is about to, and for other states).
+  public func reason(_ session: Session) -> QueueReason? {
+    guard session.state == .queued else { return nil }
+    let able = online.filter { agent in session.group.map { groups[agent.agent]?.contains($0) == true } ?? true }
+    if able.isEmpty { return .noAgentOnline }
+    return able.contains(where: \.hasRoom) ? nil : .agentsAtLimit
+  }
+
+  /// Whether the customer of a queued session should be offered to leave a message, and why.
+  public func leaveMessageOffer(_ session: Session) -> LeaveMessageOffer? {
+    guard session.state == .queued else { return nil }
+    if !isOpen { return .outsideHours }
+    return reason(session) == .noAgentOnline ? .noAgentOnline : nil
+  }
+}
+
 /// Agent status, capacity and routing, on the session store (`SessionStore+Routing`): who is at work, how many
 /// sessions each takes, and queued sessions assigned the moment an agent can take them.
 extension Workbench {
@@ -43,18 +68,15 @@ extension Workbench {
     return stored
   }
 
-  /// Why a queued session still waits: no agent of its group is online, or every online one is at its limit
-  /// (nil when one could take it: routing is about to).
-  public func queueReason(_ session: Session) throws -> QueueReason? {
-    guard session.state == .queued else { return nil }
-    let agents = try engine.store.agents(tenant: session.tenant).filter { agent in
-      session.group.map { agent.groups.contains($0) } ?? true
-    }
-    let online = try sessions.presence(tenant: session.tenant, agents: agents.map(\.id)).filter {
-      $0.status == .online
-    }
-    if online.isEmpty { return .noAgentOnline }
-    return online.contains(where: \.hasRoom) ? nil : .agentsAtLimit
+  /// Why the tenant's queued sessions wait, and whether their customers are offered to leave a message: its
+  /// agents, their presence and its hours read once, for one session or a whole list.
+  public func queueView(tenant: String) throws -> QueueView {
+    let agents = try engine.store.agents(tenant: tenant)
+    let online = try sessions.presence(tenant: tenant, agents: agents.map(\.id)).filter { $0.status == .online }
+    let hours = try sessions.businessHours(tenant: tenant)
+    return QueueView(
+      groups: Dictionary(agents.map { ($0.id, Set($0.groups)) }, uniquingKeysWith: { first, _ in first }),
+      online: online, isOpen: hours?.isOpen(at: sessions.clock.now) ?? true)
   }
 
   /// Every agent of the tenant with its status and load, by agent id.

@@ -74,12 +74,8 @@ struct BenchRouting: AsyncParsableCommand {
       deadline: .now + .seconds(arrivalSeconds * 3 + 120))
     let progress = Progress()
     let started = ContinuousClock.now
-    let killer = Task {
-      guard let killAfter else { return }
-      try await Task.sleep(for: .seconds(killAfter))
-      print("killing the server (SIGKILL) after \(BenchFormat.fixed(killAfter, 1)) s; restarting it")
-      server.kill()
-      try await server.start()
+    let killer = server.killOnce(after: killAfter) { [killAfter] in
+      "killing the server (SIGKILL) after \(BenchFormat.fixed(killAfter ?? 0, 1)) s; restarting it"
     }
     try await withThrowingTaskGroup(of: Void.self) { group in
       for index in keys.indices {

@@ -66,15 +66,10 @@ struct BenchSessions: AsyncParsableCommand {
       questions: setup.questions, deadline: .now + .seconds(timeLimit), think: .milliseconds(thinkMs))
 
     let started = ContinuousClock.now
-    let killer = Task {
-      guard let killAfter else { return }
-      try await Task.sleep(for: .seconds(killAfter))
-      let sofar = load.acknowledged.withLock { $0.count }
-      print(
-        "killing the server (SIGKILL) after \(BenchFormat.fixed(killAfter, 1)) s, with \(sofar) of"
-          + " \(sessions * rounds * 2) messages acknowledged; restarting it")
-      server.kill()
-      try await server.start()
+    let killer = server.killOnce(after: killAfter) { [killAfter, sessions, rounds] in
+      "killing the server (SIGKILL) after \(BenchFormat.fixed(killAfter ?? 0, 1)) s, with"
+        + " \(load.acknowledged.withLock { $0.count }) of \(sessions * rounds * 2) messages acknowledged; restarting it"
+    } restarted: {
       load.restarts.add(1, ordering: .relaxed)
     }
     try await withThrowingTaskGroup(of: Void.self) { group in

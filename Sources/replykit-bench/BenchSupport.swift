@@ -127,6 +127,23 @@ final class ServerProcess: Sendable {
     return response.status == .ok
   }
 
+  /// A task that kills the server once with SIGKILL after `seconds` (nil: never) and starts it again,
+  /// printing `announce()` first and calling `restarted` after. Cancel it when the run is over: a kill that
+  /// has not happened yet would not be mid-run, and is called off.
+  func killOnce(
+    after seconds: Double?, announce: @escaping @Sendable () -> String,
+    restarted: @escaping @Sendable () -> Void = {}
+  ) -> Task<Void, any Error> {
+    Task {
+      guard let seconds else { return }
+      try await Task.sleep(for: .seconds(seconds))
+      print(announce())
+      kill()
+      try await start()
+      restarted()
+    }
+  }
+
   /// SIGKILL, and wait (a crash, for the durability test).
   func kill() {
     guard let child = process.withLock({ $0 }) else { return }

@@ -68,10 +68,7 @@ struct LearnCommand: AsyncParsableCommand {
     let engine = try await SuggestionEngine(dataFolder: folder)
     var judged: [(text: String, answers: Set<String>)] = []
     if picks {
-      // The bot's own answers are logged as picks too, but no person judged them.
-      judged = try engine.store.picks(tenant: tenant).filter { $0.agent != Workbench.botAgent }.map {
-        ($0.input, [$0.itemId])
-      }
+      judged = try engine.picksByPeople(tenant: tenant).map { ($0.input, [$0.itemId]) }
     } else {
       if let corpus {
         let items = try Evaluator.loadCorpus(corpus, as: source ?? .bot, similarFromBody: similarFromBody)
