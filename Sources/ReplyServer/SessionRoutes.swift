@@ -143,6 +143,11 @@ struct SessionRoutes {
     let parameters = request.uri.queryParameters
     let viewText = parameters.get("view") ?? "active"
     guard let view = SessionView(viewText) else {
+      // Digits too many for an id name no saved group: 404, as any unknown group is (and as DELETE answers).
+      let id = viewText.dropFirst("group:".count)
+      if viewText.hasPrefix("group:") && !id.isEmpty && id.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        throw APIError.notFound("no saved group with that id")
+      }
       throw APIError.invalid("view must be queued, active, offline, ended-passive, starred or group:{id}")
     }
     var channel: CustomerChannel?

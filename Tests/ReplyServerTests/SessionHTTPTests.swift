@@ -507,6 +507,12 @@ import Testing
       let unknownGroup = try await client.call(
         .post, "/v1/sessions", key: fixture.admin, json: Self.body(["customer": "c-1", "group": "nobody"]))
       #expect(unknownGroup.errorCode == "unknown_group")
+      // A saved group's id with more digits than any id has names no group: 404, as an unknown one; a view that
+      // is no view at all is 400.
+      let hugeGroup = "/v1/sessions?view=group:1727368377200940558668426052"
+      #expect(try await client.call(.get, hugeGroup, key: fixture.agentA).status == .notFound)
+      #expect(try await client.call(.get, "/v1/sessions?view=group:12", key: fixture.agentA).status == .notFound)
+      #expect(try await client.call(.get, "/v1/sessions?view=group:x1", key: fixture.agentA).status == .badRequest)
       // Nothing of the refused requests was stored.
       #expect(try fixture.workbench.sessions.messageCount(tenant: "acme") == 1)
     }
