@@ -66,6 +66,11 @@ let package = Package(
       name: "RankingModels",
       resources: [.embedInCode("Models")]
     ),
+    // The workbench page and the demo's customer simulator (HTML, CSS, JavaScript modules), embedded in code.
+    .target(
+      name: "WebAssets",
+      resources: [.embedInCode("Assets")]
+    ),
     // Ranked suggestions over the index: `#` suggest, smart reply, the question model, weights, learning.
     .target(
       name: "Ranking",
@@ -94,13 +99,14 @@ let package = Package(
       name: "ReplyServer",
       dependencies: [
         "Workbench", "Ranking", "Index", "Knowledge", "TextAnalysis", "Sessions", "RequestInput", "QuestionVectors",
-        "Evaluation", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        "Evaluation", "WebAssets", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ]

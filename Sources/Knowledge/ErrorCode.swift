@@ -19,6 +19,9 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
   // Who may do it (401, 403).
   case unauthorized
   case forbidden
+  /// A signed-in browser's state-changing request without its `X-CSRF-Token`.
+  case csrfToken = "csrf_token"
+  case signInFailed = "sign_in_failed"
   case customerBlocked = "customer_blocked"
   // What is there and what is not (404, 409, 422).
   case notFound = "not_found"

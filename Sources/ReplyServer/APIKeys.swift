@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Knowledge
 import Synchronization
@@ -27,7 +28,10 @@ public enum APIKeys {
   }
 }
 
-/// Checks `Authorization: Bearer KEY` and puts the caller in the context; a missing or unknown key is 401.
+/// Checks `Authorization: Bearer KEY`, or a signed-in browser's session cookie, and puts the caller in the
+/// context; a missing or unknown key is 401. A cookie request that changes state must echo the session's CSRF
+/// token in `X-CSRF-Token` (403 `csrf_token` otherwise): SameSite=Strict already keeps other sites' requests
+/// from carrying the cookie, and the token also stops a form posted from a sibling origin.
 struct AuthMiddleware: RouterMiddleware {
   typealias Context = ReplyRequestContext
   let store: KnowledgeStore
@@ -39,19 +43,31 @@ struct AuthMiddleware: RouterMiddleware {
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
     -> Response
   {
-    guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
-    let hash = APIKeys.hash(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-    let identity: Caller
-    if let cached = cache.owners.withLock({ $0[hash] }) {
-      identity = cached
-    } else {
-      guard let found = try store.apiKeyOwner(hash: hash) else { throw APIError.unauthorized }
-      cache.owners.withLock { $0[hash] = found }
-      identity = found
-    }
     var context = context
-    context.identity = identity
+    if let header = request.headers[.authorization] {
+      guard header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
+      context.identity = try owner(ofKey: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    } else if let cookie = request.cookies[SignInRoutes.cookieName], !cookie.value.isEmpty {
+      guard let session = try store.webSession(hash: APIKeys.hash(cookie.value)) else { throw APIError.unauthorized }
+      if ![.get, .head, .options].contains(request.method) {
+        guard let token = request.headers[SignInRoutes.csrfHeader], token == session.csrfToken else {
+          throw APIError(.forbidden, .csrfToken, "a signed-in page's change needs its X-CSRF-Token header")
+        }
+      }
+      context.identity = session.caller
+      context.webSession = session
+    } else {
+      throw APIError.unauthorized
+    }
     return try await next(request, context)
+  }
+
+  private func owner(ofKey key: String) throws -> Caller {
+    let hash = APIKeys.hash(key)
+    if let cached = cache.owners.withLock({ $0[hash] }) { return cached }
+    guard let found = try store.apiKeyOwner(hash: hash) else { throw APIError.unauthorized }
+    cache.owners.withLock { $0[hash] = found }
+    return found
   }
 }
 

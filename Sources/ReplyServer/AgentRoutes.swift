@@ -22,7 +22,16 @@ struct AgentRoutes {
 
   /// Every agent of the tenant with its status and load; any key may read it.
   @Sendable func team(_ request: Request, context: ReplyRequestContext) async throws -> TeamJSON {
-    TeamJSON(agents: try workbench.team(tenant: try context.caller().tenant).map(AgentPresenceJSON.init))
+    let tenant = try context.caller().tenant
+    let agents = Dictionary(
+      try workbench.engine.store.agents(tenant: tenant).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    return TeamJSON(
+      agents: try workbench.team(tenant: tenant).map { presence in
+        var json = AgentPresenceJSON(presence)
+        json.name = agents[presence.agent]?.name
+        json.groups = agents[presence.agent]?.groups
+        return json
+      })
   }
 
   struct StatusBody: Decodable { var status: String }
@@ -129,6 +138,9 @@ struct AgentPresenceJSON: ResponseEncodable {
   var capacity: Int
   var load: Int
   var lastAssignedAt: String?
+  /// In the team list: the agent's name and skill groups (for a transfer's choice).
+  var name: String?
+  var groups: [String]?
 
   init(_ presence: AgentPresence) {
     agent = presence.agent

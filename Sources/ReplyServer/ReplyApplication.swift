@@ -36,8 +36,11 @@ public struct ServerConfiguration: Sendable {
   }
 }
 
-/// The routes of the service, so that tests build exactly what `replykit serve` runs.
-public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
+/// The routes of the service, so that tests build exactly what `replykit serve` runs. `demo` adds the customer
+/// simulator and its gateway for `demoTenant` (`replykit serve --demo`).
+public func buildRouter(workbench: Workbench, demo: Bool = false, demoTenant: String = "default")
+  -> Router<ReplyRequestContext>
+{
   let engine = workbench.engine
   _ = ServiceMetrics.registry
   let router = Router(context: ReplyRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -47,7 +50,10 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
   router.add(middleware: QueryCheckMiddleware())
   router.get("healthz") { _, _ in HealthJSON(engine.indexStatus, vectors: (try? engine.semantic.status()) ?? nil) }
   router.get("metrics", use: ServiceMetrics.route(engine: engine))
+  WebRoutes(demo: demo).register(on: router)
+  if demo { DemoRoutes(workbench: workbench, tenant: demoTenant).register(on: router) }
   let v1 = router.group("v1").add(middleware: AuthMiddleware(store: engine.store))
+  SignInRoutes(workbench: workbench).register(open: router, authenticated: v1)
   SuggestionRoutes(workbench: workbench).register(on: v1)
   for (path, source) in KnowledgeRoutes.paths {
     KnowledgeRoutes(workbench: workbench, source: source).register(on: v1, path: path)
@@ -64,15 +70,15 @@ public func buildRouter(workbench: Workbench) -> Router<ReplyRequestContext> {
 /// The service over a workbench. It stops gracefully on SIGTERM or SIGINT (swift-service-lifecycle): live event
 /// streams close, requests in flight finish; every change is already committed to the store and the index when
 /// its response is sent.
-public func buildApplication(workbench: Workbench, configuration: ServerConfiguration, logger: Logger? = nil)
-  -> some ApplicationProtocol
-{
+public func buildApplication(
+  workbench: Workbench, configuration: ServerConfiguration, demo: Bool = false, logger: Logger? = nil
+) -> some ApplicationProtocol {
   // Imports a previous run left "running" were cut off by its stop.
   _ = try? workbench.engine.store.failInterruptedImports()
   var logger = logger ?? Logger(label: "replykit")
   if logger.logLevel > .info { logger.logLevel = .info }
   return Application(
-    router: buildRouter(workbench: workbench),
+    router: buildRouter(workbench: workbench, demo: demo),
     server: configuration.httpServer,
     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "replykit"),
     services: [SessionSweeper(workbench: workbench, logger: logger)],

@@ -7,10 +7,13 @@ import RequestInput
 public struct ReplyRequestContext: RequestContext {
   public var coreContext: CoreRequestContextStorage
   public var identity: Caller?
+  /// The signed-in browser the request came from, when it came with the session cookie rather than a key.
+  public var webSession: WebSession?
 
   public init(source: Source) {
     coreContext = .init(source: source)
     identity = nil
+    webSession = nil
   }
 
   /// JSON bodies are small; imports stream their body instead of collecting it.

@@ -119,6 +119,8 @@ struct SessionJSON: Codable {
   var events: [SessionEventJSON]?
   /// A queued session's place in its group's queue (1: next), in the order routing serves it, and why it
   /// waits (`no_agent_online`, `agents_at_limit`).
+  /// In a list: the last message, for the line under the customer's name.
+  var lastMessage: MessagePreviewJSON?
   var queuePosition: Int?
   var queueReason: String?
   /// Whether the channel should offer the waiting customer to leave a message, and why.
@@ -177,5 +179,20 @@ struct SavedGroupJSON: ResponseEncodable, Codable {
     owner = group.owner
     filter = group.filter
     view = "group:\(group.id)"
+  }
+}
+
+/// A message as a session list shows it: who, what kind, the start of its text, when.
+struct MessagePreviewJSON: Codable {
+  var sender: Sender
+  var kind: MessageKind
+  var body: String
+  var createdAt: String?
+
+  init(_ message: Message) {
+    sender = message.sender
+    kind = message.kind
+    body = String(message.body.prefix(80))
+    createdAt = APITime.string(message.createdAt)
   }
 }

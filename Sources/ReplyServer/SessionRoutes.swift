@@ -77,10 +77,15 @@ struct SessionRoutes {
   @Sendable func putCustomer(_ request: Request, context: ReplyRequestContext) async throws -> EditedResponse<
     Customer
   > {
-    let caller = try Self.admin(context, "customers are written with the administrator (channel) key")
+    let caller = try context.caller()
     let body = try await RequestBody.decode(CustomerBody.self, request, context: context)
     let customer = try body.customer(id: context.parameters.get("id") == nil ? nil : try context.pathParameter("id"))
     let created = try sessions.customer(tenant: caller.tenant, id: customer.id) == nil
+    // Agents keep the information of customers they serve up to date (the workbench's customer panel); adding
+    // customers stays the channel's.
+    if created && !caller.isAdmin {
+      throw APIError.forbidden("customers are added with the administrator (channel) key")
+    }
     let stored = try sessions.upsertCustomer(customer, tenant: caller.tenant)
     return EditedResponse(status: created ? .created : .ok, response: stored)
   }
@@ -172,9 +177,11 @@ struct SessionRoutes {
     let anyQueued = result.sessions.contains { $0.session.state == .queued }
     let positions = anyQueued ? try sessions.queuePositions(tenant: caller.tenant) : [:]
     let queue = anyQueued ? try workbench.queueView(tenant: caller.tenant) : nil
+    let last = try sessions.lastMessages(sessions: result.sessions.map(\.session.id), tenant: caller.tenant)
     return SessionPageJSON(
       sessions: result.sessions.map {
         var json = SessionJSON($0.session, customer: $0.customer, alarm: $0.alarm)
+        json.lastMessage = last[$0.session.id].map(MessagePreviewJSON.init)
         if $0.session.state == .queued {
           json.queuePosition = positions[$0.session.id]
           json.queueReason = queue?.reason($0.session)?.rawValue
@@ -203,6 +210,8 @@ struct SessionRoutes {
     var reason: EndReason?
     /// The administrator assigns past the agent's limit (recorded in the session's history).
     var override: Bool?
+    /// Why a session is transferred, in the agent's words (kept in the session's history).
+    var note: String?
   }
 
   @Sendable func assign(_ request: Request, context: ReplyRequestContext) async throws -> SessionJSON {
@@ -217,8 +226,10 @@ struct SessionRoutes {
     let caller = try context.caller()
     let body = try await Self.optionalBody(AgentBody.self, request, context)
     guard body?.agent != nil || body?.group != nil else { throw APIError.missing("agent") }
+    guard (body?.note?.count ?? 0) <= 500 else { throw APIError.invalid("field \"note\" is over 500 characters") }
     let session = try workbench.transfer(
-      try session(context), toAgent: body?.agent, toGroup: body?.group, by: caller, override: body?.override ?? false)
+      try session(context), toAgent: body?.agent, toGroup: body?.group, reason: body?.note, by: caller,
+      override: body?.override ?? false)
     return try json(session, tenant: caller.tenant)
   }
 
@@ -344,6 +355,8 @@ struct SessionRoutes {
     var text: String?
     var variables: [String]
     var unresolved: [ReplyTemplate.Unresolved]
+    /// What the reply box shows: the text, or (variables unresolved) what could be filled, the rest as `{{name}}`.
+    var draft: String
   }
 
   /// What a suggestion (or a text with variables) would say in this session, without sending it: the box shows
@@ -357,8 +370,10 @@ struct SessionRoutes {
     let rendered = try workbench.render(
       suggestion: body.suggestion, source: body.source, body: body.body, in: try session(context), by: caller)
     switch rendered.result {
-    case .text(let text): return RenderJSON(text: text, variables: rendered.variables, unresolved: [])
-    case .unresolved(let problems): return RenderJSON(text: nil, variables: rendered.variables, unresolved: problems)
+    case .text(let text):
+      return RenderJSON(text: text, variables: rendered.variables, unresolved: [], draft: rendered.draft)
+    case .unresolved(let problems):
+      return RenderJSON(text: nil, variables: rendered.variables, unresolved: problems, draft: rendered.draft)
     }
   }
 

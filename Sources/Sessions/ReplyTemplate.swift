@@ -26,11 +26,26 @@ public struct ReplyTemplate: Sendable {
 
   /// Fills the variables from `values`; `known` names the variables that exist even when they have no value here.
   public func fill(_ values: [String: String], known: Set<String>) -> Filled {
+    let filled = filling(values, known: known)
+    return filled.unresolved.isEmpty ? .text(filled.text) : .unresolved(filled.unresolved)
+  }
+
+  /// The text with what `values` fill, and each variable they cannot fill left as `{{name}}`: what the reply box
+  /// shows for the agent to complete before sending.
+  public func draft(_ values: [String: String], known: Set<String>) -> String {
+    filling(values, known: known).draft
+  }
+
+  private func filling(_ values: [String: String], known: Set<String>)
+    -> (text: String, draft: String, unresolved: [Unresolved])
+  {
     var output = ""
+    var draft = ""
     var unresolved: [Unresolved] = []
     var rest = Substring(text)
     while let open = rest.range(of: "{{") {
       output += rest[..<open.lowerBound]
+      draft += rest[..<open.lowerBound]
       guard let close = rest[open.upperBound...].range(of: "}}") else {
         rest = rest[open.lowerBound...]
         break
@@ -39,16 +54,20 @@ public struct ReplyTemplate: Sendable {
       let (name, fallback) = Self.split(inside)
       if let value = values[name], !value.isEmpty {
         output += value
+        draft += value
       } else if let fallback {
         output += fallback
+        draft += fallback
       } else {
         let problem = Unresolved(name: name, reason: known.contains(name) ? "empty" : "unknown")
         if !unresolved.contains(problem) { unresolved.append(problem) }
+        draft += "{{\(name)}}"
       }
       rest = rest[close.upperBound...]
     }
     output += rest
-    return unresolved.isEmpty ? .text(output) : .unresolved(unresolved)
+    draft += rest
+    return (output, draft, unresolved)
   }
 
   /// The variable names a template uses (the editor shows them).

@@ -120,9 +120,10 @@ extension SessionStore {
   }
 
   /// Hands a session to another agent (it stays active) if that agent has room (`override` as for `assign`),
-  /// or back to a group's queue (no agent).
+  /// or back to a group's queue (no agent). `reason`, the agent's words for why, goes into the history.
   public func transfer(
-    session id: Int64, toAgent: String?, toGroup: String?, by caller: Caller, override: Bool = false
+    session id: Int64, toAgent: String?, toGroup: String?, reason: String? = nil, by caller: Caller,
+    override: Bool = false
   ) throws(SessionStoreError) -> Session {
     guard toAgent != nil || toGroup != nil else {
       throw .invalid(field: "agent", message: "name an agent or a group to transfer to")
@@ -149,9 +150,10 @@ extension SessionStore {
           sql: "UPDATE session SET agent_id = NULL, group_id = ?, state = 'queued' WHERE id = ?",
           arguments: [toGroup, id])
       }
+      let notes = [reason, note].compactMap { $0 }.filter { !$0.isEmpty }
       try logEvent(
         db, tenant: caller.tenant, session: id, kind: .transferred, actor: caller.name, fromAgent: session.agent,
-        toAgent: toAgent, toGroup: toGroup, note: note)
+        toAgent: toAgent, toGroup: toGroup, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
   }
 

@@ -185,6 +185,26 @@ extension SessionStore {
     }
   }
 
+  /// Each listed session's last message that is not recalled (what a session list shows under the name).
+  public func lastMessages(sessions ids: [Int64], tenant: String) throws(SessionStoreError) -> [Int64: Message] {
+    guard !ids.isEmpty else { return [:] }
+    return try read { db in
+      var last: [Int64: Message] = [:]
+      for id in ids {
+        if let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT * FROM message WHERE tenant = ? AND session_id = ? AND recalled_at IS NULL
+            ORDER BY id DESC LIMIT 1
+            """, arguments: [tenant, id])
+        {
+          last[id] = try SessionRows.message(row)
+        }
+      }
+      return last
+    }
+  }
+
   /// The last customer message of a session (what smart replies answer).
   public func lastCustomerMessage(session id: Int64, tenant: String) throws(SessionStoreError) -> Message? {
     try read { db in

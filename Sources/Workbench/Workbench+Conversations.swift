@@ -58,6 +58,8 @@ public struct PostedMessage: Sendable {
 public struct RenderedReply: Sendable {
   public var variables: [String]
   public var result: ReplyTemplate.Filled
+  /// The text with the variables that could not be filled left as `{{name}}`, for the agent to complete.
+  public var draft: String
 }
 
 /// The session whose id a caller names: a customer for a session.
@@ -115,13 +117,14 @@ extension Workbench {
   /// Passes a session to another agent (if it has room; `override` as for `assign`), or back to a group's
   /// queue, where routing may give it to an agent at once.
   public func transfer(
-    _ current: Session, toAgent agent: String?, toGroup group: String?, by caller: Caller, override: Bool = false
+    _ current: Session, toAgent agent: String?, toGroup group: String?, reason: String? = nil, by caller: Caller,
+    override: Bool = false
   ) throws -> Session {
     guard agent != nil || group != nil else { throw WorkbenchError.missingField("agent") }
     if let agent { try checkAgent(agent, tenant: caller.tenant) }
     if let group { try checkGroup(group, tenant: caller.tenant) }
     let session = try sessions.transfer(
-      session: current.id, toAgent: agent, toGroup: group, by: caller, override: override)
+      session: current.id, toAgent: agent, toGroup: group, reason: reason, by: caller, override: override)
     // The agent it leaves hears of it as well as the one (or the group) it goes to.
     if let previous = current.agent, previous != session.agent {
       events.publish(.session(.sessionTransferred, session, to: previous))
@@ -252,7 +255,8 @@ extension Workbench {
     }
     let (values, known) = try variables(session: session, caller: caller)
     let reply = ReplyTemplate(template)
-    return RenderedReply(variables: reply.variables, result: reply.fill(values, known: known))
+    return RenderedReply(
+      variables: reply.variables, result: reply.fill(values, known: known), draft: reply.draft(values, known: known))
   }
 
   /// Takes a message back (it stays in the agent's view, marked).

@@ -49,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
   @Flag(help: "Serve without the model the data folder remembers.")
   var noModel = false
 
+  @Flag(
+    help:
+      "Serve the demo's customer simulator at /simulator (it opens conversations and sends customers' messages for the default tenant without a key): for `make serve`, never for production."
+  )
+  var demo = false
+
   func validate() throws {
     guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535") }
     guard suggestCache >= 0 else { throw ValidationError("--suggest-cache must be 0 or more") }
@@ -71,8 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
     let configuration = ServerConfiguration(
       host: host, port: port, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
       shutdownTimeout: .milliseconds(Int64(shutdownTimeout * 1000)))
-    let app = buildApplication(workbench: workbench, configuration: configuration)
+    let app = buildApplication(workbench: workbench, configuration: configuration, demo: demo)
     Terminal.note("serving \(data) on http://\(host):\(port) (SIGTERM or Ctrl-C stops)")
+    Terminal.note("the workbench page: http://\(host):\(port)/")
+    if demo { Terminal.note("the customer simulator (demo): http://\(host):\(port)/simulator") }
     try await runService(app, configuration: configuration)
   }
 }

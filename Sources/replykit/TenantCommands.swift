@@ -3,13 +3,14 @@ import CommandLineSupport
 import Foundation
 import Knowledge
 import Ranking
+import ReplyServer
 import Workbench
 
 /// `replykit agents`: agents and their skill groups.
 struct AgentsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "agents", abstract: "Agents and the skill groups they belong to.",
-    subcommands: [Set.self, List.self, Import.self])
+    subcommands: [Set.self, List.self, Import.self, Password.self])
 
   struct Set: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create or update an agent.")
@@ -29,6 +30,32 @@ struct AgentsCommand: AsyncParsableCommand {
       let list = groups.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       try engine.setAgent(Agent(tenant: options.tenant, id: agent, name: name, groups: list))
       print("agent \(agent): groups \(list.isEmpty ? "(none)" : list.joined(separator: ", "))")
+    }
+  }
+
+  /// An agent's password for signing in to the workbench page, read from standard input (never an argument,
+  /// which other users could read in the process list). Stored as a salted scrypt hash.
+  struct Password: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Set an agent's password for the workbench page, read from standard input (first line).")
+    @OptionGroup var options: DataOptions
+    @Argument(help: "The agent id.") var agent: String
+
+    func run() async throws {
+      let engine = try await options.openEngine()
+      guard try engine.store.agents(tenant: options.tenant).contains(where: { $0.id == agent }) else {
+        throw ValidationError("no agent \(agent) in tenant \(options.tenant): add it with `replykit agents set`")
+      }
+      if isatty(STDIN_FILENO) != 0 { Terminal.note("password for \(agent) (then Enter):") }
+      guard let line = readLine(strippingNewline: true) else {
+        throw ValidationError("no password on standard input")
+      }
+      do {
+        try engine.store.setPasswordHash(try Passwords.hash(line), tenant: options.tenant, agent: agent)
+      } catch let error as Passwords.PasswordError {
+        throw ValidationError(error.description)
+      }
+      print("agent \(agent): password set")
     }
   }
 

@@ -19,16 +19,20 @@ struct CLIProcess {
     var stderr: String
   }
 
-  /// Runs to completion.
-  static func run(_ arguments: [String], executable: URL = executable) throws -> Output {
+  /// Runs to completion; `input` is its standard input (none: nothing, at once at its end).
+  static func run(_ arguments: [String], executable: URL = executable, input: String? = nil) throws -> Output {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     let out = Pipe()
     let err = Pipe()
+    let inputPipe = Pipe()
     process.standardOutput = out
     process.standardError = err
+    process.standardInput = inputPipe
     try process.run()
+    if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+    try inputPipe.fileHandleForWriting.close()
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -56,14 +56,17 @@ struct ServerFixture {
   func remove() { try? FileManager.default.removeItem(at: folder) }
 
   /// Runs `body` against the service on 127.0.0.1 (a real server on a free port).
-  func withServer(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    try await application().test(.live) { client in try await body(client) }
+  func withServer(demo: Bool = false, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void)
+    async throws
+  {
+    try await application(demo: demo).test(.live) { client in try await body(client) }
   }
 
   /// The service as `replykit serve` builds it, on a free port of 127.0.0.1.
-  func application(idleTimeout: Duration = .seconds(30)) async throws -> some ApplicationProtocol {
+  func application(idleTimeout: Duration = .seconds(30), demo: Bool = false) async throws -> some ApplicationProtocol {
     Application(
-      router: buildRouter(workbench: workbench), server: ServerConfiguration(idleTimeout: idleTimeout).httpServer,
+      router: buildRouter(workbench: workbench, demo: demo, demoTenant: "acme"),
+      server: ServerConfiguration(idleTimeout: idleTimeout).httpServer,
       configuration: .init(address: .hostname("127.0.0.1", port: 0)), services: [SessionSweeper(workbench: workbench)])
   }
 }
@@ -81,9 +84,10 @@ struct JSONResponse {
 
 extension TestClientProtocol {
   func call(
-    _ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil, bytes: [UInt8]? = nil
+    _ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil, bytes: [UInt8]? = nil,
+    headers extra: HTTPFields = [:]
   ) async throws -> JSONResponse {
-    var headers: HTTPFields = [:]
+    var headers = extra
     if let key { headers[.authorization] = "Bearer \(key)" }
     if json != nil || bytes != nil { headers[.contentType] = "application/json" }
     let body = bytes.map { ByteBuffer(bytes: $0) } ?? json.map { ByteBuffer(string: $0) }

@@ -208,6 +208,11 @@ struct SessionStoreTests {
         == .unresolved([.init(name: "visitor.name", reason: "empty"), .init(name: "order.id", reason: "unknown")]))
     #expect(ReplyTemplate("没有变量 {{ 也没有结尾").fill(values, known: known) == .text("没有变量 {{ 也没有结尾"))
     #expect(ReplyTemplate("{{a}}{{b|x}}{{a}}").variables == ["a", "b"])
+    // The reply box's draft: what fills is filled, the rest stays for the agent to replace.
+    #expect(
+      ReplyTemplate("{{ visitor.name|您好}}，订单 {{order.id}}，{{agent.name}}").draft(values, known: known)
+        == "您好，订单 {{order.id}}，小安")
+    #expect(ReplyTemplate("没有变量 {{ 也没有结尾").draft(values, known: known) == "没有变量 {{ 也没有结尾")
   }
 
   @Test func conversationValuesIncludeCustomAttributes() throws {

@@ -135,6 +135,27 @@ extension KnowledgeStore {
         t.add(column: "typed_ranking", .text).notNull().defaults(to: "standard")
       }
     }
+    migrator.registerMigration("v10-sign-in") { db in
+      // An agent's password, as a salted slow hash (`replykit agents password`), for signing in to the page.
+      try db.create(table: "agent_password") { t in
+        t.column("tenant", .text).notNull()
+        t.column("agent", .text).notNull()
+        t.column("hash", .text).notNull()
+        t.column("updated_at", .datetime).notNull()
+        t.primaryKey(["tenant", "agent"])
+      }
+      // Signed-in browsers: the cookie's SHA-256 (never the cookie), who it is, the token that state-changing
+      // requests must echo, and when it lapses.
+      try db.create(table: "web_session") { t in
+        t.primaryKey("hash", .text)
+        t.column("tenant", .text).notNull()
+        t.column("agent", .text)
+        t.column("admin", .boolean).notNull()
+        t.column("csrf", .text).notNull()
+        t.column("created_at", .datetime).notNull()
+        t.column("expires_at", .datetime).notNull()
+      }
+    }
     return migrator
   }
 }
