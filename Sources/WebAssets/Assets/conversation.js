@@ -9,8 +9,8 @@ import { t } from "./i18n.js";
 const recallWindow = 120 * 1000;
 
 export class Conversation {
-  constructor({ header, messages, composer, me, onChanged, toast, transferDialog, team }) {
-    Object.assign(this, { header, messagesElement: messages, composer, me, onChanged, toast, transferDialog, team });
+  constructor({ header, messages, composer, me, nameOf, onChanged, toast, transferDialog, team }) {
+    Object.assign(this, { header, messagesElement: messages, composer, me, nameOf, onChanged, toast, transferDialog, team });
     this.session = null;
     this.recallTimer = null;
   }
@@ -74,7 +74,7 @@ export class Conversation {
         h("strong", { id: "conversation-title" }, customer.name || session.customerId),
         h("span", { class: "channel" }, session.channel),
         h("span", { class: `state state-${session.state}` }, t(session.state === "ended" ? "ended" : session.state)),
-        session.agent ? h("span", { class: "agent" }, session.agent) : null,
+        session.agent ? h("span", { class: "agent" }, this.nameOf(session.agent)) : null,
         session.alarm ? h("span", { class: "alarm-mark", title: t("alarm") }, "⏰") : null,
       ),
       h("div", { class: "actions", role: "toolbar", "aria-labelledby": "conversation-title" }, actions),
@@ -108,7 +108,10 @@ export class Conversation {
   }
 
   message(message) {
-    const sender = message.sender === "agent" && message.senderId === this.me().agent ? t("you") : message.sender === "agent" ? message.senderId : t(message.sender === "customer" ? "customer" : message.sender);
+    const sender =
+      message.sender === "agent"
+        ? message.senderId === this.me().agent ? t("you") : this.nameOf(message.senderId)
+        : t(message.sender === "customer" ? "customer" : message.sender);
     let body;
     switch (message.kind) {
       case "image":
@@ -146,15 +149,15 @@ export class Conversation {
     let text;
     switch (event.kind) {
       case "transferred":
-        text = t("eventTransferred", { actor: event.actor, target: event.toAgent ?? event.toGroup ?? "" });
+        text = t("eventTransferred", { actor: this.nameOf(event.actor), target: event.toAgent ? this.nameOf(event.toAgent) : event.toGroup ?? "" });
         break;
       case "assigned":
         text = event.actor === event.toAgent
-          ? t("eventTaken", { agent: event.toAgent })
-          : t("eventAssigned", { actor: event.actor, agent: event.toAgent ?? "" });
+          ? t("eventTaken", { agent: this.nameOf(event.toAgent) })
+          : t("eventAssigned", { actor: this.nameOf(event.actor), agent: this.nameOf(event.toAgent ?? "") });
         break;
       case "ended":
-        text = t("eventEnded", { actor: event.actor });
+        text = t("eventEnded", { actor: this.nameOf(event.actor) });
         break;
       case "alarm":
         text = t("eventAlarm");

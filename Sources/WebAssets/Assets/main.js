@@ -14,6 +14,8 @@ import { HistorySearch } from "./history.js";
 const $ = (id) => document.getElementById(id);
 let me = null;
 let parts = null;
+/** Agent id -> name, from the team list: messages and events show names. */
+const agentNames = new Map();
 /** Keystroke-to-suggestions-rendered times, for the browser test and anyone curious (ms). */
 window.replykitMetrics = { suggest: [] };
 
@@ -81,6 +83,8 @@ function asYouTypeKey() {
 
 async function loadTeam() {
   const team = (await api("GET", "/v1/agents/status")).agents;
+  for (const agent of team) if (agent.name) agentNames.set(agent.agent, agent.name);
+  parts.conversation.render();
   parts.lists.setSkillGroups([...new Set(team.flatMap((agent) => agent.groups ?? []))].sort());
   const mine = team.find((agent) => agent.agent === me.agent);
   if (mine) $("my-status").value = mine.status;
@@ -134,6 +138,7 @@ function build() {
     messages: $("messages"),
     composer: $("composer"),
     me: () => me,
+    nameOf: (agent) => agentNames.get(agent) ?? agent,
     toast,
     transferDialog: $("transfer-dialog"),
     team: async () => (await api("GET", "/v1/agents/status")).agents,
