@@ -22,6 +22,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
   /// A signed-in browser's state-changing request without its `X-CSRF-Token`.
   case csrfToken = "csrf_token"
   case signInFailed = "sign_in_failed"
+  /// Too many failed sign-ins for one agent in a short time (429, with `Retry-After`).
+  case tooManyAttempts = "too_many_attempts"
   case customerBlocked = "customer_blocked"
   // What is there and what is not (404, 409, 422).
   case notFound = "not_found"

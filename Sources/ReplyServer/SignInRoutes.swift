@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Knowledge
+import Synchronization
 import Workbench
 
 /// Signing a browser in and out: the page never holds a key. `POST /v1/sign-in` takes an agent's password (set
@@ -9,6 +10,7 @@ import Workbench
 /// the CSRF token that the page's state-changing requests echo in `X-CSRF-Token`.
 struct SignInRoutes {
   let workbench: Workbench
+  let throttle = SignInThrottle()
   static let cookieName = "replykit_session"
   static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
   /// How long a browser stays signed in.
@@ -50,11 +52,19 @@ struct SignInRoutes {
       caller = owner
     case (nil, let agent?, let password?):
       let tenant = body.tenant ?? "default"
-      guard let stored = try workbench.engine.store.passwordHash(tenant: tenant, agent: agent) else {
-        Passwords.verifyNothing(password)
+      let account = "\(tenant)\u{1F}\(agent)"
+      if let wait = throttle.refusal(account) {
+        throw APIError(
+          .tooManyRequests, .tooManyAttempts, "too many failed sign-ins for this agent: try again later",
+          retryAfter: wait)
+      }
+      let stored = try workbench.engine.store.passwordHash(tenant: tenant, agent: agent)
+      guard let stored, Passwords.verify(password, against: stored) else {
+        if stored == nil { Passwords.verifyNothing(password) }
+        throttle.failed(account)
         throw Self.failed
       }
-      guard Passwords.verify(password, against: stored) else { throw Self.failed }
+      throttle.succeeded(account)
       caller = Caller(tenant: tenant, agent: agent, isAdmin: false)
     case (nil, nil, _): throw APIError.missing("agent")
     case (nil, _, nil): throw APIError.missing("password")
@@ -119,4 +129,40 @@ struct SignInRoutes {
   static func isSecure(_ request: Request) -> Bool {
     request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
   }
+}
+
+/// Failed password sign-ins per agent: after `limit` failures within `window`, the agent's sign-in is refused
+/// (429) until the oldest of them is older than the window, whatever the password, so that guessing costs
+/// hours rather than seconds. A success clears the count. Keys need no such limit: they are 256 random bits.
+final class SignInThrottle: Sendable {
+  let limit: Int
+  let window: TimeInterval
+  private let failures = Mutex<[String: [Date]]>([:])
+
+  init(limit: Int = 5, window: TimeInterval = 15 * 60) {
+    self.limit = limit
+    self.window = window
+  }
+
+  /// Seconds to wait before the next attempt, or nil when one may be made now.
+  func refusal(_ account: String, now: Date = Date()) -> Int? {
+    failures.withLock { failures in
+      let recent = (failures[account] ?? []).filter { now.timeIntervalSince($0) < window }
+      failures[account] = recent.isEmpty ? nil : recent
+      guard recent.count >= limit, let oldest = recent.first else { return nil }
+      return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+    }
+  }
+
+  func failed(_ account: String, now: Date = Date()) {
+    failures.withLock { failures in
+      // Accounts that never sign in again are forgotten with the rest once the table grows.
+      if failures.count > 10_000 {
+        failures = failures.filter { $0.value.contains { now.timeIntervalSince($0) < window } }
+      }
+      failures[account, default: []].append(now)
+    }
+  }
+
+  func succeeded(_ account: String) { _ = failures.withLock { $0.removeValue(forKey: account) } }
 }

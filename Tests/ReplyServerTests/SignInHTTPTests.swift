@@ -2,8 +2,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Knowledge
-import ReplyServer
 import Testing
+
+@testable import ReplyServer
 
 /// Signing a browser in: a password (scrypt) or a key gives an HttpOnly, SameSite=Strict cookie; cookie requests
 /// that change state need the CSRF token; signing out ends the cookie; Bearer keys keep working.
@@ -107,6 +108,37 @@ import Testing
     }
     #expect(throws: Passwords.PasswordError.tooShort) { try Passwords.hash("short") }
     #expect(Passwords.verify("anything", against: "plain-text") == false)
+  }
+
+  @Test func repeatedWrongPasswordsHoldTheAgentsSignInForAWhile() async throws {
+    let fixture = try await ServerFixture()
+    defer { fixture.remove() }
+    for agent in ["agent-a", "agent-b"] {
+      try fixture.engine.store.setPasswordHash(try Passwords.hash("correct horse"), tenant: "acme", agent: agent)
+    }
+    try await fixture.withServer { client in
+      for _ in 0..<5 {
+        #expect(try await Self.signIn(client, agent: "agent-a", password: "wrong horse").status == .unauthorized)
+      }
+      // Now even the right password waits; the answer says how long.
+      let held = try await Self.signIn(client, agent: "agent-a", password: "correct horse")
+      #expect(held.status == .tooManyRequests && held.errorCode == "too_many_attempts", "\(held.raw)")
+      let wait = try #require(held.headers[.retryAfter].flatMap { Int($0) })
+      #expect(wait > 0 && wait <= 15 * 60)
+      #expect(held.headers[.setCookie] == nil)
+      // Another agent is not held.
+      #expect(try await Self.signIn(client, agent: "agent-b", password: "correct horse").status == .ok)
+    }
+    // A success clears the count: four failures, a success, four more never reach the limit.
+    let throttle = SignInThrottle(limit: 5, window: 60)
+    for _ in 0..<4 { throttle.failed("t\u{1F}a") }
+    throttle.succeeded("t\u{1F}a")
+    for _ in 0..<4 { throttle.failed("t\u{1F}a") }
+    #expect(throttle.refusal("t\u{1F}a") == nil)
+    throttle.failed("t\u{1F}a")
+    #expect(throttle.refusal("t\u{1F}a") != nil)
+    // Failures older than the window no longer count.
+    #expect(throttle.refusal("t\u{1F}a", now: Date().addingTimeInterval(61)) == nil)
   }
 
   @Test func aLapsedBrowserSessionIsNoLongerSignedIn() async throws {
