@@ -358,3 +358,79 @@ class KeyboardAndVisibility(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ActionsAndSidebar(unittest.TestCase):
+    """Star and block (a blocked customer's message is refused), the customer's information, the knowledge search
+    and the quick-reply library by scope and folder."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.agent = b.chromium()
+        cls.customer = b.chromium()
+        b.sign_in(cls.agent, "agent-1")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.agent.quit()
+        cls.customer.quit()
+
+    def tearDown(self):
+        for driver in (self.agent, self.customer):
+            self.assertEqual(b.console_errors(driver), [], "JavaScript console errors")
+
+    def test_star_block_and_the_sidebar(self):
+        WorkbenchFlow.open_customer(self, self.customer, "侧栏客户")
+        WorkbenchFlow.customer_says(self, self.customer, "发票抬头写错了能改吗")
+        b.open_session(self.agent, "queued", "侧栏客户")
+        b.click(self.agent, "button[data-action=take]")
+        b.visible(self.agent, "#composer")
+        # Star: the starred group counts it and lists it; unstar takes it out.
+        b.click(self.agent, "button[data-action=star]")
+        b.visible(self.agent, "button[data-action=unstar]")
+        b.open_session(self.agent, "starred", "侧栏客户")
+        b.click(self.agent, "button[data-action=unstar]")
+        b.visible(self.agent, "button[data-action=star]")
+        b.choose_group(self.agent, "starred")
+        b.wait(self.agent).until(lambda d: "侧栏客户" not in d.find_element(By.ID, "session-list").text)
+        b.open_session(self.agent, "active", "侧栏客户")
+        # Block: the customer's next message is refused; unblock lets it through.
+        b.click(self.agent, "button[data-action=block]")
+        b.visible(self.agent, "button[data-action=unblock]")
+        self.customer.find_element(By.CSS_SELECTOR, "#say input").send_keys("还在吗", Keys.ENTER)
+        b.wait(self.customer).until(lambda d: d.find_element(By.ID, "error").text != "")
+        b.click(self.agent, "button[data-action=unblock]")
+        b.visible(self.agent, "button[data-action=block]")
+        WorkbenchFlow.customer_says(self, self.customer, "现在呢")
+        b.find_text(self.agent, "#messages li.from-customer", "现在呢")
+        refused = b.console_errors(self.customer)
+        self.assertTrue(all("403" in entry["message"] for entry in refused), refused)
+        # The customer's information is edited in the sidebar and kept.
+        b.click(self.agent, "[role=tab][data-tab=customer]")
+        level = b.visible(self.agent, "#panel-customer input[name=level]")
+        level.clear()
+        level.send_keys("VIP")
+        b.click(self.agent, "#panel-customer button[type=submit]")
+        b.wait(self.agent).until(lambda d: d.find_element(By.CSS_SELECTOR, "#panel-customer .saved").text != "")
+        b.click(self.agent, "[role=tab][data-tab=history]")
+        b.click(self.agent, "[role=tab][data-tab=customer]")
+        b.wait(self.agent).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#panel-customer input[name=level]").get_attribute("value") == "VIP")
+        # The knowledge search finds bot answers and articles, and "use" puts one in the box, filled.
+        b.click(self.agent, "[role=tab][data-tab=knowledge]")
+        search = b.visible(self.agent, "#panel-knowledge input[type=search]")
+        search.send_keys("发票抬头", Keys.ENTER)
+        b.find_text(self.agent, "#panel-knowledge .knowledge-results li", "发票")
+        b.click(self.agent, "#panel-knowledge .knowledge-results li button")
+        b.wait(self.agent).until(lambda d: d.find_element(By.ID, "reply").get_attribute("value") != "")
+        b.clear_box(self.agent)
+        # The library lists folders and the agent's own personal replies beside company and group ones.
+        b.click(self.agent, "[role=tab][data-tab=quick]")
+        b.find_text(self.agent, "#panel-quick .folders", "售后")
+        b.find_text(self.agent, "#panel-quick button.more", "100")
+        b.click(self.agent, "#panel-quick select[name=scope] option[value='personal:agent-1']")
+        b.find_text(self.agent, "#panel-quick .library", "小李欢迎")
+        b.click(self.agent, "#panel-quick .folders button", "售后")
+        b.wait(self.agent).until(lambda d: "小李欢迎" not in d.find_element(By.CSS_SELECTOR, "#panel-quick .library").text)
+        b.click(self.agent, "#panel-quick select[name=scope] option[value='']")
+        b.find_text(self.agent, "#panel-quick .library", "退款流程")

@@ -187,10 +187,16 @@ export class Sidebar {
 
   // MARK: Quick replies
 
-  async renderQuick() {
+  /** The library, a page of 100 at a time (`more` adds the next page). */
+  async renderQuick(pages = 1) {
     const folders = await api("GET", "/v1/folders");
-    const items = await api("GET", `/v1/quick-replies${query({ folder: this.folder, scope: this.scope, per_page: 100, enabled: "true" })}`);
-    const scopeSelect = h("select", { "aria-label": t("scopeCompany"), onchange: (event) => { this.scope = event.target.value; this.renderQuick(); } },
+    const items = { items: [], total: 0 };
+    for (let page = 1; page <= pages; page++) {
+      const answer = await api("GET", `/v1/quick-replies${query({ folder: this.folder, scope: this.scope, page, per_page: 100, enabled: "true" })}`);
+      items.items.push(...answer.items);
+      items.total = answer.total;
+    }
+    const scopeSelect = h("select", { name: "scope", "aria-label": t("scope"), onchange: (event) => { this.scope = event.target.value; this.renderQuick(); } },
       h("option", { value: "" }, t("all")),
       h("option", { value: "company" }, t("scopeCompany")),
       h("option", { value: `personal:${this.me().agent}` }, t("scopePersonal")),
@@ -208,6 +214,9 @@ export class Sidebar {
           h("div", { class: "labels" }, this.describe({ ...item, source: "quick" }).scope),
           h("div", { class: "snippet" }, item.content),
           h("button", { type: "button", onclick: () => this.use({ ...item, source: "quick" }, { position: index, shown: items.items.map((shown) => shown.id), query: "" }) }, t("use"))))),
+      items.total > items.items.length
+        ? h("button", { type: "button", class: "link more", onclick: () => this.renderQuick(pages + 1) }, t("more", { shown: items.items.length, total: items.total }))
+        : null,
     );
   }
 

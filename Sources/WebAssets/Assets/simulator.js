@@ -39,7 +39,6 @@ async function poll() {
   if (!session) return;
   try {
     render((await call("GET", `/demo/sessions/${session}/messages`)).messages);
-    $("error").textContent = "";
   } catch (error) {
     $("error").textContent = error.message;
   }
@@ -74,6 +73,7 @@ $("say").addEventListener("submit", async (event) => {
   try {
     await call("POST", `/demo/sessions/${session}/messages`, { body: text });
     input.value = "";
+    $("error").textContent = "";
     render((await call("GET", `/demo/sessions/${session}/messages`)).messages);
   } catch (error) {
     $("error").textContent = error.message;
