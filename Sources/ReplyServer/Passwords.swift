@@ -7,8 +7,20 @@ import _CryptoExtras
 /// `scrypt$N$r$p$salt$key` (base64), so that a stolen store costs an attacker about 16 MB and tens of
 /// milliseconds per guess.
 public enum Passwords {
-  /// scrypt's cost: N = 2^14, r = 8, p = 1 (16 MB per hash).
-  static let (rounds, blockSize, parallelism) = (1 << 14, 8, 1)
+  /// scrypt's parameters; the stored form keeps them, so a password hashed at one cost is checked at it.
+  public struct Cost: Sendable {
+    public var rounds: Int
+    public var blockSize: Int
+    public var parallelism: Int
+
+    public init(rounds: Int, blockSize: Int, parallelism: Int) {
+      (self.rounds, self.blockSize, self.parallelism) = (rounds, blockSize, parallelism)
+    }
+
+    /// N = 2^14, r = 8, p = 1: 16 MB and tens of milliseconds per hash.
+    public static let standard = Cost(rounds: 1 << 14, blockSize: 8, parallelism: 1)
+  }
+
   static let keyBytes = 32
   /// Passwords shorter than this are refused.
   public static let minimumLength = 8
@@ -26,14 +38,15 @@ public enum Passwords {
   }
 
   /// The stored form of a new password.
-  public static func hash(_ password: String) throws -> String {
+  public static func hash(_ password: String, cost: Cost = .standard) throws -> String {
     guard password.count >= minimumLength else { throw PasswordError.tooShort }
     guard password.utf8.count <= 1024 else { throw PasswordError.tooLong }
     var generator = SystemRandomNumberGenerator()
     let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    let key = try derive(password, salt: salt, rounds: rounds, blockSize: blockSize, parallelism: parallelism)
+    let key = try derive(
+      password, salt: salt, rounds: cost.rounds, blockSize: cost.blockSize, parallelism: cost.parallelism)
     return [
-      "scrypt", "\(rounds)", "\(blockSize)", "\(parallelism)", Data(salt).base64EncodedString(),
+      "scrypt", "\(cost.rounds)", "\(cost.blockSize)", "\(cost.parallelism)", Data(salt).base64EncodedString(),
       key.base64EncodedString(),
     ].joined(separator: "$")
   }
@@ -53,10 +66,28 @@ public enum Passwords {
   /// Spends the time of one check, for a name that has no password: a failed sign-in takes as long whether
   /// or not the agent exists.
   static func verifyNothing(_ password: String) {
+    let cost = Cost.standard
     _ = try? derive(
-      password, salt: Array(repeating: 0, count: 16), rounds: rounds, blockSize: blockSize,
-      parallelism: parallelism)
+      password, salt: Array(repeating: 0, count: 16), rounds: cost.rounds, blockSize: cost.blockSize,
+      parallelism: cost.parallelism)
   }
+
+  /// `verify` (or, with nothing stored, `verifyNothing`) on a queue of its own, one at a time: a hash holds a
+  /// core and 16 MB for tens of milliseconds, which must not hold the threads that serve other requests, nor
+  /// multiply under a flood of sign-ins.
+  static func check(_ password: String, against stored: String?) async -> Bool {
+    await withCheckedContinuation { continuation in
+      queue.async {
+        guard let stored else {
+          verifyNothing(password)
+          return continuation.resume(returning: false)
+        }
+        continuation.resume(returning: verify(password, against: stored))
+      }
+    }
+  }
+
+  private static let queue = DispatchQueue(label: "replykit.passwords")
 
   private static func derive(_ password: String, salt: [UInt8], rounds: Int, blockSize: Int, parallelism: Int) throws
     -> Data

@@ -59,8 +59,7 @@ struct SignInRoutes {
           retryAfter: wait)
       }
       let stored = try workbench.engine.store.passwordHash(tenant: tenant, agent: agent)
-      guard let stored, Passwords.verify(password, against: stored) else {
-        if stored == nil { Passwords.verifyNothing(password) }
+      guard await Passwords.check(password, against: stored) else {
         throttle.failed(account)
         throw Self.failed
       }

@@ -23,6 +23,10 @@ import Testing
     return headers
   }
 
+  /// A cheaper scrypt than the standard one, so that the suite's hashes do not hold the test process's threads
+  /// (the standard cost is what `replykit agents password` uses, tested in AgentsCommandTests).
+  static let cheap = Passwords.Cost(rounds: 1 << 10, blockSize: 8, parallelism: 1)
+
   static func signIn(_ client: Client, agent: String, password: String) async throws -> JSONResponse {
     try await client.call(
       .post, "/v1/sign-in", json: #"{"tenant": "acme", "agent": "\#(agent)", "password": "\#(password)"}"#)
@@ -32,7 +36,7 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     try fixture.engine.store.setPasswordHash(
-      try Passwords.hash("correct horse"), tenant: "acme", agent: "agent-a")
+      try Passwords.hash("correct horse", cost: Self.cheap), tenant: "acme", agent: "agent-a")
     let stored = try #require(try fixture.engine.store.passwordHash(tenant: "acme", agent: "agent-a"))
     #expect(stored.hasPrefix("scrypt$") && !stored.contains("correct horse"))
     try await fixture.withServer { client in
@@ -83,7 +87,7 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     try fixture.engine.store.setPasswordHash(
-      try Passwords.hash("correct horse"), tenant: "acme", agent: "agent-a")
+      try Passwords.hash("correct horse", cost: Self.cheap), tenant: "acme", agent: "agent-a")
     try await fixture.withServer { client in
       let wrong = try await Self.signIn(client, agent: "agent-a", password: "wrong horse")
       let unknown = try await Self.signIn(client, agent: "nobody", password: "correct horse")
@@ -114,7 +118,8 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     for agent in ["agent-a", "agent-b"] {
-      try fixture.engine.store.setPasswordHash(try Passwords.hash("correct horse"), tenant: "acme", agent: agent)
+      try fixture.engine.store.setPasswordHash(
+        try Passwords.hash("correct horse", cost: Self.cheap), tenant: "acme", agent: agent)
     }
     try await fixture.withServer { client in
       for _ in 0..<5 {
