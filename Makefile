@@ -77,9 +77,9 @@ apicheck: build $(APICHECK_VENV)/bin/schemathesis
 test: deps model $(EVAL_VENV)/bin/python $(APICHECK_VENV)/bin/schemathesis $(BROWSER_VENV)/bin/python fuzz-smoke
 	$(SWIFT) build --build-tests
 	tools/apicheck/run
+	$(SWIFT) test
 	Tests/Browser/run .build/debug/replykit
 	.build/debug/replykit-bench soak --items 200000
-	$(SWIFT) test
 
 # The browser tests alone, against the debug build.
 browser-test: deps $(BROWSER_VENV)/bin/python
