@@ -219,8 +219,9 @@ class WorkbenchFlow(unittest.TestCase):
         b.open_page(self.agent, "zh-Hans")
 
 
-class KeyboardAndVisibility(unittest.TestCase):
-    """A keyboard-only pass, another agent's personal replies, and the keystroke latency."""
+class AgentAndCustomer(unittest.TestCase):
+    """A browser for an agent and one for a customer (the simulator), for the class's tests; any console error
+    fails the test that caused it."""
 
     @classmethod
     def setUpClass(cls):
@@ -235,6 +236,10 @@ class KeyboardAndVisibility(unittest.TestCase):
     def tearDown(self):
         for driver in (self.agent, self.customer):
             self.assertEqual(b.console_errors(driver), [], "JavaScript console errors")
+
+
+class KeyboardAndVisibility(AgentAndCustomer):
+    """A keyboard-only pass, another agent's personal replies, and the keystroke latency."""
 
     def keys(self, *keys):
         ActionChains(self.agent).send_keys(*keys).perform()
@@ -360,24 +365,14 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class ActionsAndSidebar(unittest.TestCase):
+class ActionsAndSidebar(AgentAndCustomer):
     """Star and block (a blocked customer's message is refused), the customer's information, the knowledge search
     and the quick-reply library by scope and folder."""
 
     @classmethod
     def setUpClass(cls):
-        cls.agent = b.chromium()
-        cls.customer = b.chromium()
+        super().setUpClass()
         b.sign_in(cls.agent, "agent-1")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.agent.quit()
-        cls.customer.quit()
-
-    def tearDown(self):
-        for driver in (self.agent, self.customer):
-            self.assertEqual(b.console_errors(driver), [], "JavaScript console errors")
 
     def test_star_block_and_the_sidebar(self):
         WorkbenchFlow.open_customer(self, self.customer, "侧栏客户")
