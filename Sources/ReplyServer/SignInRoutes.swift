@@ -112,9 +112,7 @@ struct SignInRoutes {
   }
 
   private func me(caller: Caller, session: WebSession?) async throws -> MeJSON {
-    let agent = try caller.agent.flatMap { id in
-      try workbench.engine.store.agents(tenant: caller.tenant).first { $0.id == id }
-    }
+    let agent = try caller.agent.flatMap { id in try workbench.engine.store.agent(tenant: caller.tenant, id: id) }
     return MeJSON(
       tenant: caller.tenant, agent: caller.agent, name: agent?.name, groups: agent?.groups, admin: caller.isAdmin,
       csrfToken: session?.csrfToken,

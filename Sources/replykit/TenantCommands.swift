@@ -43,7 +43,7 @@ struct AgentsCommand: AsyncParsableCommand {
 
     func run() async throws {
       let engine = try await options.openEngine()
-      guard try engine.store.agents(tenant: options.tenant).contains(where: { $0.id == agent }) else {
+      guard try engine.store.agent(tenant: options.tenant, id: agent) != nil else {
         throw ValidationError("no agent \(agent) in tenant \(options.tenant): add it with `replykit agents set`")
       }
       if isatty(STDIN_FILENO) != 0 { Terminal.note("password for \(agent) (then Enter):") }
