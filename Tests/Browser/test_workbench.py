@@ -423,6 +423,10 @@ class ActionsAndSidebar(AgentAndCustomer):
         b.click(self.agent, "[role=tab][data-tab=quick]")
         b.find_text(self.agent, "#panel-quick .folders", "售后")
         b.find_text(self.agent, "#panel-quick button.more", "100")
+        # "More" adds the next page to those shown.
+        b.click(self.agent, "#panel-quick button.more")
+        b.wait(self.agent).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#panel-quick .library > li")) == 200)
         b.click(self.agent, "#panel-quick select[name=scope] option[value='personal:agent-1']")
         b.find_text(self.agent, "#panel-quick .library", "小李欢迎")
         b.click(self.agent, "#panel-quick .folders button", "售后")

@@ -187,15 +187,14 @@ export class Sidebar {
 
   // MARK: Quick replies
 
-  /** The library, a page of 100 at a time (`more` adds the next page). */
-  async renderQuick(pages = 1) {
+  /** The library, a page of 100 at a time: `more` asks for the next page and adds it to those shown. */
+  async renderQuick(more = false) {
     const folders = await api("GET", "/v1/folders");
-    const items = { items: [], total: 0 };
-    for (let page = 1; page <= pages; page++) {
-      const answer = await api("GET", `/v1/quick-replies${query({ folder: this.folder, scope: this.scope, page, per_page: 100, enabled: "true" })}`);
-      items.items.push(...answer.items);
-      items.total = answer.total;
-    }
+    const shown = more ? this.quickShown : { items: [], total: 0, page: 0 };
+    const page = shown.page + 1;
+    const answer = await api("GET", `/v1/quick-replies${query({ folder: this.folder, scope: this.scope, page, per_page: 100, enabled: "true" })}`);
+    const items = { items: [...shown.items, ...answer.items], total: answer.total, page };
+    this.quickShown = items;
     const scopeSelect = h("select", { name: "scope", "aria-label": t("scope"), onchange: (event) => { this.scope = event.target.value; this.renderQuick(); } },
       h("option", { value: "" }, t("all")),
       h("option", { value: "company" }, t("scopeCompany")),
@@ -215,7 +214,7 @@ export class Sidebar {
           h("div", { class: "snippet" }, item.content),
           h("button", { type: "button", onclick: () => this.use({ ...item, source: "quick" }, { position: index, shown: items.items.map((shown) => shown.id), query: "" }) }, t("use"))))),
       items.total > items.items.length
-        ? h("button", { type: "button", class: "link more", onclick: () => this.renderQuick(pages + 1) }, t("more", { shown: items.items.length, total: items.total }))
+        ? h("button", { type: "button", class: "link more", onclick: () => this.renderQuick(true) }, t("more", { shown: items.items.length, total: items.total }))
         : null,
     );
   }
