@@ -189,17 +189,19 @@ extension SessionStore {
   public func lastMessages(sessions ids: [Int64], tenant: String) throws(SessionStoreError) -> [Int64: Message] {
     guard !ids.isEmpty else { return [:] }
     return try read { db in
+      // One query for the page: each session's highest message id (message_session covers it), then those rows.
+      let marks = databaseQuestionMarks(count: ids.count)
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT * FROM message WHERE id IN (
+            SELECT max(id) FROM message WHERE tenant = ? AND session_id IN (\(marks)) AND recalled_at IS NULL
+            GROUP BY session_id)
+          """, arguments: StatementArguments([tenant] + ids.map { $0 as (any DatabaseValueConvertible) }))
       var last: [Int64: Message] = [:]
-      for id in ids {
-        if let row = try Row.fetchOne(
-          db,
-          sql: """
-            SELECT * FROM message WHERE tenant = ? AND session_id = ? AND recalled_at IS NULL
-            ORDER BY id DESC LIMIT 1
-            """, arguments: [tenant, id])
-        {
-          last[id] = try SessionRows.message(row)
-        }
+      for row in rows {
+        let message = try SessionRows.message(row)
+        last[message.sessionId] = message
       }
       return last
     }
