@@ -143,6 +143,9 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
+    // Test helpers shared by the test targets.
+    .target(
+      name: "TestSupport", dependencies: [.product(name: "NIOPosix", package: "swift-nio")], path: "Tests/TestSupport"),
     .testTarget(
       name: "KnowledgeTests",
       dependencies: ["Knowledge"]
@@ -153,21 +156,21 @@ let package = Package(
     ),
     .testTarget(
       name: "EvaluationTests",
-      dependencies: ["Evaluation", "Workbench", "Ranking", "Knowledge"]
+      dependencies: ["Evaluation", "Workbench", "Ranking", "Knowledge", "TestSupport"]
     ),
     .testTarget(
       name: "ReplyServerTests",
       dependencies: [
         "ReplyServer", "Workbench", "Ranking", "Knowledge", "Sessions",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"), "TestSupport",
       ]
     ),
     .testTarget(
       name: "ReplyKitCLITests",
       dependencies: [
         // The executables the tests run, so that they are built before them.
-        "replykit", "replykit-bench", "Workbench", "Ranking", "Knowledge",
+        "replykit", "replykit-bench", "Workbench", "Ranking", "Knowledge", "TestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
@@ -175,11 +178,12 @@ let package = Package(
       name: "RankingTests",
       dependencies: [
         "Index", "Ranking", "Workbench", "Knowledge", "TextAnalysis", "CXapian", "Embeddings", "QuestionVectors",
+        "TestSupport",
       ]
     ),
     .testTarget(
       name: "EmbeddingsTests",
-      dependencies: ["Embeddings"],
+      dependencies: ["Embeddings", "TestSupport"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(

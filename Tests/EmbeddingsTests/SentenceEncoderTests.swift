@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Embeddings
@@ -6,7 +7,7 @@ import Testing
 /// The encoder against the reference implementation (sentence-transformers on torch): the same token ids and
 /// vectors within cosine 0.999 on the sentences of `Fixtures/minilm-reference.json`
 /// (`tools/embeddings/reference-vectors.py` made it once). The model is the one `make model` installs.
-@Suite struct SentenceEncoderTests {
+@Suite(.blocking) struct SentenceEncoderTests {
   struct Reference: Decodable {
     struct Sentence: Decodable {
       let text: String

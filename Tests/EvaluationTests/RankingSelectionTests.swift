@@ -1,6 +1,7 @@
 import Foundation
 import Knowledge
 import Ranking
+import TestSupport
 import Testing
 import Workbench
 
@@ -8,7 +9,7 @@ import Workbench
 
 /// A tenant's ranking choice (`TenantSettings.wholeRanking`, `typedRanking`) and how `replykit learn` makes it
 /// from the tenant's judged questions (`RankingSelection`).
-@Suite(.serialized) struct RankingSelectionTests {
+@Suite(.blocking, .serialized) struct RankingSelectionTests {
   /// Bot entries of a finance help desk; 花呗 and 借呗 entries look alike.
   static let items: [KnowledgeItem] = [
     ("hb-repay", "花呗如何还钱"), ("jb-repay", "借呗怎么还款"), ("hb-limit", "花呗额度如何提高"),

@@ -1,5 +1,6 @@
 import Foundation
 import Knowledge
+import TestSupport
 import Testing
 import TextAnalysis
 
@@ -9,7 +10,7 @@ import TextAnalysis
 
 /// The tree question model (`QuestionTrees`): how a tree is walked, what a weights file may hold, and that
 /// typed Chinese text is ranked by it.
-@Suite struct QuestionTreesTests {
+@Suite(.blocking) struct QuestionTreesTests {
   /// Two trees: the first splits on feature 0 then feature 2 of the model's list, the second is one leaf.
   static let trees = """
     [{"feature":[0,2],"threshold":[0.5,1.0],"left":[-1,-2],"right":[1,-3],"leaf":[1.0,2.0,4.0]},

@@ -1,6 +1,7 @@
 import CXapian
 import Foundation
 import Knowledge
+import TestSupport
 import Testing
 
 @testable import Index
@@ -8,7 +9,7 @@ import Testing
 @testable import Workbench
 
 /// Typo corrections from the index's own vocabulary terms, in place of Xapian's spelling table.
-@Suite struct SpellingVocabularyTests {
+@Suite(.blocking) struct SpellingVocabularyTests {
   /// A seeded generator, so that a failure names a case that can be run again.
   struct SplitMix: RandomNumberGenerator {
     var state: UInt64

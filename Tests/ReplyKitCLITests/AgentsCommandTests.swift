@@ -1,10 +1,11 @@
 import Foundation
 import Knowledge
+import TestSupport
 import Testing
 
 /// `replykit agents password`: an agent's password for the workbench page, from standard input, stored as a
 /// salted scrypt hash; bad input is refused naming what is wrong, and nothing is stored.
-@Suite struct AgentsCommandTests {
+@Suite(.blocking) struct AgentsCommandTests {
   @Test func aPasswordFromStandardInputIsStoredHashedAndBadOnesAreRefused() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `replykit-bench import` and `bench http` as a user runs them, at sizes small enough for a test run.
-@Suite(.serialized) struct BenchCommandTests {
+@Suite(.blocking, .serialized) struct BenchCommandTests {
   @Test func benchImportReportsTheMedianRateOfFreshImports() throws {
     let output = try CLIProcess.bench(["import", "--items", "300", "--runs", "2", "--batch", "100"])
     #expect(output.status == 0, "\(output.stderr)")

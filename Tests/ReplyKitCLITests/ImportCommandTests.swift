@@ -1,11 +1,12 @@
 import Foundation
 import Knowledge
 import Ranking
+import TestSupport
 import Testing
 import Workbench
 
 /// `replykit import` as a user runs it: real files, a real data folder, the real executable.
-@Suite(.serialized) struct ImportCommandTests {
+@Suite(.blocking, .serialized) struct ImportCommandTests {
   static let good = """
     {"id":"qr-1001","source":"quick","scope":"company","folder":"售后","title":"退款流程","content":"您好{{visitor.name}}，退款会在3-5个工作日内原路退回。","tags":["退款"],"language":"zh-Hans"}
     {"id":"qr-1002","source":"quick","scope":"personal:agent-7","title":"下班","content":"我先下线了，同事会继续为您服务。"}

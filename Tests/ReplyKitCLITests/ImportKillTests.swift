@@ -3,11 +3,12 @@ import Foundation
 import Knowledge
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// A `replykit serve` child killed with SIGKILL in the middle of a streamed import: afterwards the job's
 /// counts equal what the store holds, the index holds exactly the store's items, and a restart serves again.
-@Suite(.serialized) struct ImportKillTests {
+@Suite(.blocking, .serialized) struct ImportKillTests {
   /// Waits until the server answers `/healthz` (each try a real request; at most `seconds`).
   static func waitForServer(_ client: HTTPClient, port: Int, seconds: Int = 60) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
@@ -110,7 +111,7 @@ import Testing
 
 /// `replykit serve --shutdown-timeout`: a stop waits that long for requests in flight, not for a client that
 /// never finishes.
-@Suite(.serialized) struct ShutdownTests {
+@Suite(.blocking, .serialized) struct ShutdownTests {
   @Test func aStopDoesNotWaitForAnEndlessUpload() async throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

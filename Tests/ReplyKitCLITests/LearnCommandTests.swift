@@ -1,11 +1,12 @@
 import Foundation
 import Knowledge
 import Ranking
+import TestSupport
 import Testing
 import Workbench
 
 /// `replykit learn` and `replykit eval --word-evidence` as a user runs them: files in, files out.
-@Suite(.serialized) struct LearnCommandTests {
+@Suite(.blocking, .serialized) struct LearnCommandTests {
   /// Look-alike entries that differ by the product (see WordEvidenceTests), and judged questions.
   static let topics = [
     ("怎么还款", "如何还钱"), ("额度怎么提升", "额度如何提高"), ("利息怎么计算", "利息如何算"), ("怎么关闭", "如何关掉"),

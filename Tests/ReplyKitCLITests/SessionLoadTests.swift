@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `replykit-bench sessions` and `routing` as the load tests run them: a real `replykit serve` child, killed with SIGKILL
 /// mid-run and restarted; the command itself counts the messages in SQLite and fails on any lost or duplicated
 /// acknowledged message.
-@Suite(.serialized) struct SessionLoadTests {
+@Suite(.blocking, .serialized) struct SessionLoadTests {
   @Test func killingTheServerMidRunLosesNoAcknowledgedMessage() throws {
     let port = Int.random(in: 20_000...40_000)
     let output = try CLIProcess.bench([

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `replykit settings` and `replykit model install`: a tenant's settings and its own sentence-embedding model.
-@Suite(.serialized) struct SettingsCommandTests {
+@Suite(.blocking, .serialized) struct SettingsCommandTests {
   /// The model `make model` installs (or REPLYKIT_MODEL_DIR).
   static let model =
     ProcessInfo.processInfo.environment["REPLYKIT_MODEL_DIR"]

@@ -1,10 +1,11 @@
 import Foundation
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// The tenant's automatic messages on a real server: greeting, queue position, wait notice, idle reminder and
 /// closing, filled like replies and sent as `system` messages through the outbox.
-@Suite(.serialized) struct AutoReplyHTTPTests {
+@Suite(.liveServers, .serialized) struct AutoReplyHTTPTests {
   typealias Client = any TestClientProtocol
 
   static func messages(_ client: Client, _ fixture: ServerFixture, _ id: Int) async throws -> [String] {

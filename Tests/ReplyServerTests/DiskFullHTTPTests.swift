@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Knowledge
 import Ranking
 import ReplyServer
+import TestSupport
 import Testing
 import Workbench
 
@@ -53,7 +54,7 @@ struct SmallDisk {
   }
 }
 
-@Suite(.serialized, .enabled(if: SmallDisk.canMount, "needs root to mount a tmpfs"))
+@Suite(.liveServers, .serialized, .enabled(if: SmallDisk.canMount, "needs root to mount a tmpfs"))
 struct DiskFullHTTPTests {
   static let quickReply = #"{"id": "qr-%@", "title": "退款加急%@", "content": "已加急。"}"#
 

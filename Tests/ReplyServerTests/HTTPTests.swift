@@ -3,10 +3,11 @@ import HTTPTypes
 import HummingbirdTesting
 import Knowledge
 import NIOCore
+import TestSupport
 import Testing
 
 /// Every route over a real server on 127.0.0.1, the error table, and tenant and agent isolation.
-@Suite(.serialized) struct HTTPTests {
+@Suite(.liveServers, .serialized) struct HTTPTests {
   @Test func healthAndKeys() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
@@ -500,7 +501,7 @@ import Testing
 }
 
 /// `POST /v1/learn`: word evidence from the tenant's pick log, used at once; `DELETE` drops it.
-@Suite(.serialized) struct LearnHTTPTests {
+@Suite(.liveServers, .serialized) struct LearnHTTPTests {
   @Test func theAdministratorLearnsFromPicksAndCanDropIt() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
@@ -595,7 +596,7 @@ import Testing
   }
 }
 
-@Suite(.serialized) struct MetricsTests {
+@Suite(.liveServers, .serialized) struct MetricsTests {
   @Test func metricsAreOpenAndInPrometheusFormat() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

@@ -2,10 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import Knowledge
 import NIOCore
+import TestSupport
 import Testing
 
 /// Bulk imports over HTTP: streamed uploads run as jobs.
-@Suite(.serialized) struct ImportHTTPTests {
+@Suite(.liveServers, .serialized) struct ImportHTTPTests {
   static func generated(_ count: Int, prefix: String = "gen") -> String {
     var lines: [String] = []
     lines.reserveCapacity(count)

@@ -4,12 +4,13 @@ import HummingbirdTesting
 import Knowledge
 import Ranking
 import ReplyServer
+import TestSupport
 import Testing
 import Workbench
 
 /// `replykit serve` over a data folder whose index is damaged: the service is up at once, searches answer 503
 /// until the rebuild from the store is done, and writes made meanwhile are not lost.
-@Suite(.serialized) struct IndexRebuildHTTPTests {
+@Suite(.liveServers, .serialized) struct IndexRebuildHTTPTests {
   @Test func searchesWaitForTheRebuildAndWritesGoOn() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("replykit-rebuild-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -1,9 +1,10 @@
 import Foundation
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// Left messages (留言) and business hours on a real server.
-@Suite(.serialized) struct LeaveMessageHTTPTests {
+@Suite(.liveServers, .serialized) struct LeaveMessageHTTPTests {
   @Test func aWaitingCustomerLeavesAMessageAndAnAgentAnswersIt() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

@@ -1,5 +1,6 @@
 import Foundation
 import Knowledge
+import TestSupport
 import Testing
 
 @testable import ReplyServer
@@ -7,7 +8,7 @@ import Testing
 /// openapi.yaml and the router describe the same API: every registered route is documented, and every
 /// documented operation is registered (HEAD, which the router makes for each GET, excepted); the error codes the
 /// spec lists are the vocabulary the code answers with.
-@Suite struct OpenAPIRoutesTests {
+@Suite(.liveServers) struct OpenAPIRoutesTests {
   static func specText() throws -> String {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../openapi.yaml")
     return try String(contentsOf: url.standardizedFileURL, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Testing
 
 /// What a hostile or broken client sends below the JSON API: requests that do not parse, oversized heads,
 /// stalled headers, bodies over the limit. Real sockets to the real server on 127.0.0.1.
-@Suite(.serialized) struct ProtocolEdgeTests {
+@Suite(.liveServers, .serialized) struct ProtocolEdgeTests {
   /// One connection to 127.0.0.1:`port`: sends `request`, then reads until the server closes it (or `timeout`
   /// seconds pass without a byte); what was read, as text.
   static func exchange(port: Int, _ request: [UInt8], timeout: Int = 10) throws -> String {

@@ -3,12 +3,13 @@ import HummingbirdTesting
 import Knowledge
 import ReplyServer
 import Sessions
+import TestSupport
 import Testing
 import Workbench
 
 /// Agent status, capacity and routing on a real server: queued sessions reach online agents of their group
 /// with room, the least loaded first, then the one given a session longest ago.
-@Suite(.serialized) struct RoutingHTTPTests {
+@Suite(.liveServers, .serialized) struct RoutingHTTPTests {
   typealias Client = any TestClientProtocol
 
   static func open(

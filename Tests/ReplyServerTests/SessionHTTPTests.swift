@@ -4,11 +4,12 @@ import HTTPTypes
 import HummingbirdTesting
 import Knowledge
 import NIOCore
+import TestSupport
 import Testing
 
 /// The agent workbench over a real server on 127.0.0.1: every session action, messages with smart replies and
 /// filled suggestions, recall, blocking, lists, history, events, and the error and isolation cases.
-@Suite(.serialized) struct SessionHTTPTests {
+@Suite(.liveServers, .serialized) struct SessionHTTPTests {
   /// A JSON body from a dictionary literal.
   static func body(_ object: [String: Any]) -> String {
     String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)

@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Knowledge
+import TestSupport
 import Testing
 
 @testable import ReplyServer
 
 /// Signing a browser in: a password (scrypt) or a key gives an HttpOnly, SameSite=Strict cookie; cookie requests
 /// that change state need the CSRF token; signing out ends the cookie; Bearer keys keep working.
-@Suite(.serialized) struct SignInHTTPTests {
+@Suite(.liveServers, .serialized) struct SignInHTTPTests {
   typealias Client = any TestClientProtocol
 
   /// The session cookie's `name=value` from a response's Set-Cookie.

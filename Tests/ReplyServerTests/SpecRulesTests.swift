@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ReplyServer
@@ -6,7 +7,7 @@ import Testing
 /// Rules openapi.yaml states and schemathesis (tools/apicheck) holds the server to, each pinned here where it
 /// is quick to run: what is 400 (wrong whatever the data holds) and what is 422 (names what is not there), a
 /// null that is a field left out, and limits counted as JSON Schema counts them (Unicode scalars).
-@Suite struct SpecRulesTests {
+@Suite(.liveServers) struct SpecRulesTests {
   @Test func wellFormedRequestsNamingWhatIsNotThereAre422() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

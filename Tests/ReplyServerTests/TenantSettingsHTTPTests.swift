@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `GET` and `PUT /v1/settings`: a tenant's suggestion settings, changed by its administrator.
-@Suite struct TenantSettingsHTTPTests {
+@Suite(.liveServers) struct TenantSettingsHTTPTests {
   @Test func theAdministratorChangesTheFieldsGivenAndTheRestStay() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }

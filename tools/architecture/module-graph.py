@@ -5,9 +5,9 @@ Usage:
     tools/architecture/module-graph.py [--package-path DIR] [--tests] [--products] [--no-check] [--strict]
 
 It runs `swift package dump-package` (the `swift` on PATH) and prints one line `A -> B` for each dependency of a
-target A on a target B of the same package, targets in the order Package.swift declares them. Test targets are
-left out unless --tests; dependencies on other packages' products are left out unless --products (then printed
-as `A -> package:Product`).
+target A on a target B of the same package, targets in the order Package.swift declares them. Test targets (and
+the helper targets under Tests/) are left out unless --tests; dependencies on other packages' products are left
+out unless --products (then printed as `A -> package:Product`).
 
 It then checks the layers below (top first): a target may depend only on targets of lower layers. A dependency
 on a target of its own layer or of a layer above it, or a target no layer names, is printed as a warning on
@@ -95,6 +95,11 @@ def imported_modules(package_path, target):
     return found
 
 
+def is_test_code(target):
+    """A test target, or a helper target the tests share (it lives under Tests/)."""
+    return target.get("type") == "test" or (target.get("path") or "").startswith("Tests/")
+
+
 def parse_layers(text):
     """Layer of each target (0 is the top) from "A B | C | D"."""
     layers = {}
@@ -117,7 +122,7 @@ def main():
 
     package_path = os.path.normpath(arguments.package_path)
     package = dump_package(package_path)
-    targets = [t for t in package["targets"] if arguments.tests or t.get("type") != "test"]
+    targets = [t for t in package["targets"] if arguments.tests or not is_test_code(t)]
     names = {t["name"] for t in package["targets"]}
 
     graph = []
@@ -130,7 +135,7 @@ def main():
     if not arguments.no_check:
         layers = parse_layers(arguments.layers)
         for target in targets:
-            if target.get("type") != "test" and target["name"] not in layers:
+            if not is_test_code(target) and target["name"] not in layers:
                 warnings.append(f"{target['name']} is in no declared layer")
         for source, dependency in graph:
             if source not in layers or dependency not in layers:
