@@ -3,27 +3,27 @@ import TextAnalysis
 /// A text as the question matcher compares it: its words (compounds by their parts), its folded characters
 /// and their pairs. Analysed once per distinct stored question and cached (see `QuestionMatch.Cache`).
 package struct AnalyzedQuestion: Sendable {
-  package var words: Set<String>
+  package var words: Set<FoldedTerm>
   /// The folded text's length in characters (what the length ratio compares).
   package var characterCount: Int
   /// The folded text's Unicode scalars, which the longest common subsequence compares (fast, unlike Characters).
   package var scalars: [UInt32]
-  package var pairs: Set<String>
+  package var pairs: Set<FoldedTerm>
   package var folded: String
   /// The words' English stems (`EnglishStemmer`; other words as they are), for the stemmed-word features.
-  package var stems: Set<String>
+  package var stems: Set<FoldedTerm>
   /// The unfinished last word of typed text (matches any word it starts).
   package var unfinished: String?
   /// The words' IDFs and the summed IDF of the character pairs, when weighed once for a cached stored
   /// question (`weighed(idf:pairIDF:)`); otherwise `QuestionMatch` looks them up at each comparison.
-  package var wordWeights: [String: Double]?
+  package var wordWeights: [FoldedTerm: Double]?
   package var pairMass: Double?
 
   /// The question with its words' and pairs' IDFs looked up once (they do not depend on what is asked).
   package func weighed(idf: (String) -> Double, pairIDF: (String) -> Double) -> AnalyzedQuestion {
     var question = self
-    question.wordWeights = Dictionary(uniqueKeysWithValues: words.map { ($0, idf($0)) })
-    question.pairMass = pairs.reduce(0) { $0 + pairIDF($1) }
+    question.wordWeights = Dictionary(uniqueKeysWithValues: words.map { ($0, idf($0.text)) })
+    question.pairMass = pairs.reduce(0) { $0 + pairIDF($1.text) }
     return question
   }
 
@@ -36,16 +36,20 @@ package struct AnalyzedQuestion: Sendable {
   /// From the analysed words of a text, as `init(_:analyzer:partial:)` makes them or the index stores them
   /// (`StoredQuestions`).
   package init(words analysed: [AnalyzedWord]) {
-    var words = Set<String>()
+    var words = Set<FoldedTerm>()
     for word in analysed {
       if word.isUnfinished {
         unfinished = word.term
         continue
       }
-      if word.parts.isEmpty { words.insert(word.term) } else { words.formUnion(word.parts) }
+      if word.parts.isEmpty {
+        words.insert(FoldedTerm(word.term))
+      } else {
+        words.formUnion(word.parts.map { FoldedTerm($0) })
+      }
     }
     self.words = words
-    stems = Set(words.map(EnglishStemmer.stem))
+    stems = Set(words.map { FoldedTerm(EnglishStemmer.stem($0.text)) })
     folded = analysed.map(\.term).joined()
     scalars = folded.unicodeScalars.map(\.value)
     (pairs, characterCount) = Self.pairs(of: folded)
@@ -103,15 +107,15 @@ package struct AnalyzedQuestion: Sendable {
   /// The text's adjacent character pairs (the character itself when it has one), and its length in characters.
   /// Pairs are cut from the text by its indices: building each from two `Character`s cost a fifth of
   /// analysing a stored question the first time it is weighed.
-  package static func pairs(of text: String) -> (pairs: Set<String>, characters: Int) {
-    var pairs = Set<String>(minimumCapacity: text.utf8.count / 2)
+  package static func pairs(of text: String) -> (pairs: Set<FoldedTerm>, characters: Int) {
+    var pairs = Set<FoldedTerm>(minimumCapacity: text.utf8.count / 2)
     guard var first = text.indices.first else { return (pairs, 0) }
     var second = text.index(after: first)
-    guard second < text.endIndex else { return ([text], 1) }
+    guard second < text.endIndex else { return ([FoldedTerm(text)], 1) }
     var count = 1
     while second < text.endIndex {
       let third = text.index(after: second)
-      pairs.insert(String(text[first..<third]))
+      pairs.insert(FoldedTerm(String(text[first..<third])))
       (first, second) = (second, third)
       count += 1
     }

@@ -13,18 +13,22 @@ struct QuestionMatch {
   let idf: (String) -> Double
   /// The IDF of a character pair (from the index's `N` terms).
   let pairIDF: (String) -> Double
-  private let askedWeights: [String: Double]
+  private let askedWeights: [FoldedTerm: Double]
   private let askedMass: Double
-  private let askedPairWeights: [String: Double]
+  private let askedPairWeights: [FoldedTerm: Double]
   private let askedPairMass: Double
   /// The asked words' stems with the words' IDFs (a stem shared by two asked words counts once, the rarer).
-  private let askedStemWeights: [String: Double]
-  private let unfinishedStem: String?
+  private let askedStemWeights: [FoldedTerm: Double]
+  /// The unfinished word and its stem as set members.
+  private let unfinishedTerm: FoldedTerm?
+  private let unfinishedStem: FoldedTerm?
+  /// The unfinished word's IDF (0 without one), looked up once.
+  private let unfinishedIDF: Double
   /// The asked text as a bit-parallel LCS pattern (when it has at most 64 characters), built once.
   private let askedLCS: LCSPattern?
   /// The tenant's synonyms of each asked word, and how much a synonym counts (`RankingWeights.synonym`).
-  private let askedSynonyms: [String: [String]]
-  private let synonymsOfAsked: Set<String>
+  private let askedSynonyms: [FoldedTerm: [FoldedTerm]]
+  private let synonymsOfAsked: Set<FoldedTerm>
   private let synonymWeight: Double
   /// The tenant's learned word evidence (`WordEvidence`); empty when it has none, and the features it gives are 0.
   private let evidence: [String: WordEvidence]
@@ -37,28 +41,31 @@ struct QuestionMatch {
     self.evidence = evidence
     self.idf = idf
     self.pairIDF = pairIDF
-    askedSynonyms = synonyms.isEmpty ? [:] : asked.words.reduce(into: [:]) { $0[$1] = synonyms[$1] }
+    askedSynonyms =
+      synonyms.isEmpty ? [:] : asked.words.reduce(into: [:]) { $0[$1] = synonyms[$1.text]?.map { FoldedTerm($0) } }
     synonymsOfAsked = Set(askedSynonyms.values.joined())
     self.synonymWeight = synonymWeight
-    askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0)) })
+    askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0.text)) })
     askedPairMass = askedPairWeights.values.reduce(0, +)
-    askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
+    askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0.text)) })
     // The unfinished word weighs as much as a finished one: found whole in a question it counts fully (it is
     // probably finished, and typed prefixes are mostly cut between words), found as a prefix half.
-    askedMass = askedWeights.values.reduce(0, +) + (asked.unfinished.map(idf) ?? 0)
-    var stemWeights: [String: Double] = [:]
+    unfinishedIDF = asked.unfinished.map(idf) ?? 0
+    askedMass = askedWeights.values.reduce(0, +) + unfinishedIDF
+    var stemWeights: [FoldedTerm: Double] = [:]
     for (word, weight) in askedWeights {
-      let stem = EnglishStemmer.stem(word)
+      let stem = FoldedTerm(EnglishStemmer.stem(word.text))
       stemWeights[stem] = max(stemWeights[stem] ?? 0, weight)
     }
     askedStemWeights = stemWeights
-    unfinishedStem = asked.unfinished.map(EnglishStemmer.stem)
+    unfinishedTerm = asked.unfinished.map { FoldedTerm($0) }
+    unfinishedStem = asked.unfinished.map { FoldedTerm(EnglishStemmer.stem($0)) }
     askedLCS = LCSPattern(asked.scalars.prefix(96))
   }
 
   /// The IDF mass of the asked stems found among `stems` (the unfinished word whole, or half when it only
   /// starts one of `words` or its stem starts one of `stems`), over the asked words' whole mass.
-  func stemCoverage(stems: Set<String>, words: Set<String>) -> Double {
+  func stemCoverage(stems: Set<FoldedTerm>, words: Set<FoldedTerm>) -> Double {
     var shared = 0.0
     for (stem, weight) in askedStemWeights where stems.contains(stem) { shared += weight }
     shared += unfinishedWeight(unfinishedShare(words: words, stems: stems))
@@ -68,8 +75,8 @@ struct QuestionMatch {
   /// How much of the unfinished word `words` (and `stems`, when given) hold: 1 when they hold it (or its
   /// stem) whole, as it is probably finished; 0.5 when it only starts one of them, as it may become another
   /// word; else 0.
-  func unfinishedShare(words: Set<String>, stems: Set<String>?) -> Double {
-    guard let unfinished = asked.unfinished, let stem = unfinishedStem else { return 0 }
+  func unfinishedShare(words: Set<FoldedTerm>, stems: Set<FoldedTerm>?) -> Double {
+    guard let unfinished = unfinishedTerm, let stem = unfinishedStem else { return 0 }
     if words.contains(unfinished) || stems?.contains(stem) == true { return 1 }
     if words.contains(where: { Self.starts($0, with: unfinished) })
       || stems?.contains(where: { Self.starts($0, with: stem) }) == true
@@ -81,18 +88,18 @@ struct QuestionMatch {
 
   /// The unfinished word's IDF times `share`.
   private func unfinishedWeight(_ share: Double) -> Double {
-    share > 0 ? asked.unfinished.map { idf($0) * share } ?? 0 : 0
+    share > 0 && asked.unfinished != nil ? unfinishedIDF * share : 0
   }
 
   /// An entry's questions taken together: how many of them hold each asked stem, and their length in words.
   struct ItemEvidence {
     var stemCoverage: Double
-    var frequencies: [String: Double]
+    var frequencies: [FoldedTerm: Double]
     var length: Double
   }
 
   func itemEvidence(_ set: QuestionSet) -> ItemEvidence {
-    var frequencies: [String: Double] = [:]
+    var frequencies: [FoldedTerm: Double] = [:]
     var length = 0.0
     if let index = set.index {
       length = index.length
@@ -124,8 +131,8 @@ struct QuestionMatch {
 
   /// Where `ItemEvidence.frequencies` counts the questions with a word the unfinished word starts, and those
   /// with the unfinished word (or its stem) whole.
-  static let unfinishedKey = "\u{1}"
-  static let unfinishedWholeKey = "\u{2}"
+  static let unfinishedKey: FoldedTerm = "\u{1}"
+  static let unfinishedWholeKey: FoldedTerm = "\u{2}"
 
   /// BM25 (k1 1.2, b 0.75) of the asked stems over an entry's questions as one text (the unfinished word
   /// whole, or half as a prefix of their words or stems).
@@ -178,7 +185,7 @@ struct QuestionMatch {
   /// The questions of an indexed entry that hold the unfinished word whole (1) or only as the start of a word
   /// (0.5), as `unfinishedShare` says of each (`stems`: their stems count too); the others are left out.
   private func unfinishedShares(_ index: QuestionSet.Index, stems: Bool) -> [Int: Double] {
-    guard let unfinished = asked.unfinished, let stem = unfinishedStem else { return [:] }
+    guard let unfinished = unfinishedTerm, let stem = unfinishedStem else { return [:] }
     var shares: [Int: Double] = [:]
     func mark(_ positions: [Int]?, _ share: Double) {
       for position in positions ?? [] where shares[position, default: 0] < share { shares[position] = share }
@@ -193,7 +200,9 @@ struct QuestionMatch {
   }
 
   /// Byte prefixes: the words are folded (one normal form), and String.hasPrefix compares by Characters.
-  static func starts(_ word: String, with prefix: String) -> Bool { word.utf8.starts(with: prefix.utf8) }
+  static func starts(_ word: FoldedTerm, with prefix: FoldedTerm) -> Bool {
+    word.text.utf8.starts(with: prefix.text.utf8)
+  }
 
   /// The features of one stored question; `engine` is the item's index score relative to the best hit's.
   func features(of question: AnalyzedQuestion, engine: Double, rank: Int = 0) -> FeatureVector {
@@ -213,7 +222,7 @@ struct QuestionMatch {
           sharedPairMass += weight
           sharedPairs += 1
         }
-        questionPairMass += weight ?? pairIDF(pair)
+        questionPairMass += weight ?? pairIDF(pair.text)
       }
     }
     var shared = 0.0
@@ -233,7 +242,7 @@ struct QuestionMatch {
     var questionMass = 0.0
     var missingInQuery = 0.0
     for word in question.words {
-      let weight = question.wordWeights?[word] ?? askedWeights[word] ?? idf(word)
+      let weight = question.wordWeights?[word] ?? askedWeights[word] ?? idf(word.text)
       questionMass += weight
       if askedWeights[word] == nil && !synonymsOfAsked.contains(word) { missingInQuery = max(missingInQuery, weight) }
     }
@@ -300,7 +309,7 @@ struct QuestionMatch {
     var strongest = 0.0
     var shares = 0.0
     for word in asked.words {
-      let value = evidence[word]
+      let value = evidence[word.text]
       if question.words.contains(word) {
         strongest = max(strongest, value?.shares ?? 0)
         shares += value?.shares ?? 0
@@ -310,9 +319,10 @@ struct QuestionMatch {
       }
     }
     for word in question.words where !asked.words.contains(word) {
-      if let unfinished = asked.unfinished, word.hasPrefix(unfinished) { continue }
-      inQuestion = max(inQuestion, evidence[word]?.differs ?? 0)
-      differs += evidence[word]?.differs ?? 0
+      if let unfinished = asked.unfinished, word.text.hasPrefix(unfinished) { continue }
+      let value = evidence[word.text]
+      inQuestion = max(inQuestion, value?.differs ?? 0)
+      differs += value?.differs ?? 0
     }
     vector[.differsInQuery] = inQuery
     vector[.differsInQuestion] = inQuestion

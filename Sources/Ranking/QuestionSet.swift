@@ -10,9 +10,9 @@ struct QuestionSet: Sendable {
   let index: Index?
 
   struct Index: Sendable {
-    var byStem: [String: [Int]] = [:]
-    var byPair: [String: [Int]] = [:]
-    var byWord: [String: [Int]] = [:]
+    var byStem: [FoldedTerm: [Int]] = [:]
+    var byPair: [FoldedTerm: [Int]] = [:]
+    var byWord: [FoldedTerm: [Int]] = [:]
     /// Words in all the questions (the entry's length, for its BM25).
     var length = 0.0
   }

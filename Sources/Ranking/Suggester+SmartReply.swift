@@ -92,7 +92,7 @@ extension Suggester {
     var features: FeatureVector
     var question: Int
     /// The best question's words (what `WordEvidenceLearner` compares with the asked words).
-    var questionWords: Set<String> = []
+    var questionWords: Set<FoldedTerm> = []
   }
 
   /// The any-word queries of `typed` (the queries and their Han words), each two-character word that is also

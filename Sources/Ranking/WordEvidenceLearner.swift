@@ -79,6 +79,6 @@ extension Suggester {
       return ([], [])
     }
     let asked = AnalyzedQuestion(text, analyzer: try analyzers.analyzer(for: tenant)).words
-    return (asked, ranked.prefix(options.limit).map { ($0.key.id, $0.questionWords) })
+    return (Set(asked.map(\.text)), ranked.prefix(options.limit).map { ($0.key.id, Set($0.questionWords.map(\.text))) })
   }
 }

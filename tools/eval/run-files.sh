@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Writes TREC run files of `replykit eval` on afqmc_dev and banking77, whole questions (full) and typed
-# prefixes (prefix), into OUT: the files a restructuring must leave byte-identical (compare two folders with
-# `diff -r`). Uses the release build unless REPLYKIT names another binary.
+# Writes TREC run files of `replykit eval` on afqmc_dev, lcqmc_dev, oppo_dev and banking77 (SETS="..." for
+# others), whole questions (full) and typed prefixes (prefix), into OUT: the files a restructuring must leave
+# byte-identical (compare two folders with `diff -r`). Uses the release build unless REPLYKIT names another
+# binary.
 #   tools/eval/run-files.sh OUT
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -9,7 +10,7 @@ out="${1:?usage: tools/eval/run-files.sh OUT}"
 replykit="${REPLYKIT:-$root/.build/release/replykit}"
 data="${EVALDATA:-$root/../shared/evaldata}"
 mkdir -p "$out"
-for set in afqmc_dev banking77; do
+for set in ${SETS:-afqmc_dev lcqmc_dev oppo_dev banking77}; do
   extra=()
   [[ "$set" == banking77 ]] && extra=(--similar-from-body)
   "$replykit" eval --corpus "$data/$set/corpus.jsonl" --as bot "${extra[@]}" --mode full \
