@@ -5,6 +5,10 @@ import Synchronization
 
 /// Builds documents on another thread while the caller writes the ones already built: analysis and term
 /// generation (about half the work of indexing) then overlap with Xapian's writing, one core each.
+///
+/// The builder is a thread of its own, not a job on the global queues: the caller blocks waiting for it, and
+/// behind a global pool busy with requests (or, in the tests, with other tests) it could wait for any length of
+/// time.
 package final class DocumentPipeline: Sendable {
   private let chunks: [[StoredKnowledge]]
   private let results: Mutex<[Result<[KnowledgeDocumentBuilder.Built], any Error>?]>
@@ -18,7 +22,7 @@ package final class DocumentPipeline: Sendable {
     results = Mutex(Array(repeating: nil, count: chunks.count))
     ready = chunks.map { _ in DispatchSemaphore(value: 0) }
     let chunks = self.chunks
-    DispatchQueue.global(qos: .userInitiated).async { [self] in
+    Thread.detachNewThread { [self] in
       for (index, chunk) in chunks.enumerated() {
         let result = Result { try chunk.flatMap(build) }
         results.withLock { $0[index] = result }

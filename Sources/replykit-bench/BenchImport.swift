@@ -45,6 +45,12 @@ struct BenchImport: AsyncParsableCommand {
   )
   var model: String?
 
+  @Flag(
+    help:
+      "Also time suggestions while each import runs: one request at a time on a thread of its own, a typed prefix every 20 ms as an agent types, over whatever the index holds so far."
+  )
+  var suggestBeside = false
+
   @Flag(help: "Print one JSON object.")
   var json = false
 
@@ -66,6 +72,8 @@ struct BenchImport: AsyncParsableCommand {
     var indexBytes: Int
     var storeBytes: Int
     var peakMemoryMB: Double
+    /// With --suggest-beside: each run's suggestions timed while it imported.
+    var suggestBeside: [SuggestBeside.Report]?
   }
 
   func run() async throws {
@@ -87,16 +95,25 @@ struct BenchImport: AsyncParsableCommand {
     var rates: [Double] = []
     var indexBytes = 0
     var storeBytes = 0
+    var beside: [SuggestBeside.Report] = []
+    let typed = suggestBeside ? try BenchCorpus.typedPrefixes(of: generated, count: 5_000) : []
     for number in 1...runs {
       let folder = FileManager.default.temporaryDirectory
         .appendingPathComponent("replykit-bench-import-\(UUID().uuidString)").path
       defer { try? FileManager.default.removeItem(atPath: folder) }
-      let seconds = try await importOnce(generated, into: folder, batches: &batches)
+      let (seconds, suggested) = try await importOnce(generated, into: folder, typed: typed, batches: &batches)
       rates.append(Double(generated.count) / seconds)
+      if let suggested { beside.append(suggested) }
       indexBytes = DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("index"))
       storeBytes = DiskUsage.bytes(under: (folder as NSString).appendingPathComponent("replykit.sqlite"))
       if !json {
         print("run \(number): \(BenchFormat.fixed(seconds)) s = \(Int(rates.last!)) items/s")
+        if let suggested {
+          print(
+            "  suggest beside it: \(suggested.requests) requests, p50 \(BenchFormat.fixed(suggested.p50Ms, 3)) ms,"
+              + " p99 \(BenchFormat.fixed(suggested.p99Ms, 3)) ms, max \(BenchFormat.fixed(suggested.maxMs, 3)) ms"
+              + " (\(suggested.empty) found nothing yet, \(suggested.failures) failed)")
+        }
       }
     }
     let sorted = rates.sorted()
@@ -106,7 +123,7 @@ struct BenchImport: AsyncParsableCommand {
       cores: cores, items: generated.count, corpus: corpus ?? "generated", batch: batch, itemsPerSecond: rates,
       itemsPerSecondMedian: median, batchP50Ms: Double(batches.valueAtPercentile(50)) / 1e6,
       batchP99Ms: Double(batches.valueAtPercentile(99)) / 1e6, indexBytes: indexBytes, storeBytes: storeBytes,
-      peakMemoryMB: BenchDisk.peakMemoryMB())
+      peakMemoryMB: BenchDisk.peakMemoryMB(), suggestBeside: suggestBeside ? beside : nil)
     if json { return try JSONOutput.print(report) }
     print(
       "import: median \(Int(report.itemsPerSecondMedian)) items/s (min \(Int(sorted.first!)), max \(Int(sorted.last!))"
@@ -118,12 +135,15 @@ struct BenchImport: AsyncParsableCommand {
     )
   }
 
-  /// One import into a new data folder; the seconds until the index holds every item.
-  private func importOnce(_ items: [KnowledgeItem], into folder: String, batches: inout Histogram<UInt64>)
-    async throws -> Double
-  {
+  /// One import into a new data folder; the seconds until the index holds every item, and with `typed`
+  /// (--suggest-beside) the suggestions timed meanwhile.
+  private func importOnce(
+    _ items: [KnowledgeItem], into folder: String, typed: [String], batches: inout Histogram<UInt64>
+  ) async throws -> (seconds: Double, beside: SuggestBeside.Report?) {
     let engine = try await SuggestionEngine(
       dataFolder: folder, encoder: try model.map { try SentenceEncoder(folder: $0) })
+    let beside =
+      typed.isEmpty ? nil : SuggestBeside({ engine.suggester }, typed: typed, tenant: "bench", pause: .milliseconds(20))
     let started = ContinuousClock.now
     let session = ImportSession(engine: engine, tenant: "bench", batchSize: batch)
     var durations: [Duration] = []
@@ -132,6 +152,7 @@ struct BenchImport: AsyncParsableCommand {
     try await session.finish()
     for duration in durations { batches.record(UInt64((duration.milliseconds * 1e6).rounded())) }
     let seconds = BenchFormat.seconds(ContinuousClock.now - started)
+    let suggested = beside?.stop()
     let indexed = try await engine.indexedDocumentCount()
     guard indexed >= items.count else {
       throw ValidationError("the index holds \(indexed) documents after importing \(items.count) items")
@@ -142,6 +163,6 @@ struct BenchImport: AsyncParsableCommand {
       try await engine.semantic.finish()
       print("  the vectors caught up \(BenchFormat.milliseconds(ContinuousClock.now - encoding)) after the import")
     }
-    return seconds
+    return (seconds, suggested)
   }
 }

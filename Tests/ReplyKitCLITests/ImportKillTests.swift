@@ -63,17 +63,24 @@ import Testing
     let client = HTTPClient.shared
     try await Self.waitForServer(client, port: port)
 
-    // 60,000 lines streamed without end; once the job shows progress, SIGKILL.
+    // Lines streamed without end; once the job shows progress, SIGKILL. A server slowed by the rest of the suite
+    // may store its first batch only after the client has sent many: the stream goes on (up to a deadline) until
+    // the job shows progress, so that the kill always lands mid-import.
     let (uploading, continuation) = Self.streamingImport(port: port, key: key, id: "killed")
     var sent = 0
     var killed = false
-    while sent < 60_000 && !killed {
-      var chunk = ""
-      for number in sent..<sent + 1_000 {
-        chunk += #"{"id":"k\#(number)","source":"quick","title":"批量 kx\#(number)","content":"内容 \#(number)"}"# + "\n"
+    let deadline = ContinuousClock.now + .seconds(120)
+    while !killed && ContinuousClock.now < deadline {
+      // 60,000 lines at most: past them, the server still has what it was sent to read, and the polls pace the
+      // loop.
+      if sent < 60_000 {
+        var chunk = ""
+        for number in sent..<sent + 1_000 {
+          chunk += #"{"id":"k\#(number)","source":"quick","title":"批量 kx\#(number)","content":"内容 \#(number)"}"# + "\n"
+        }
+        continuation.yield(ByteBuffer(string: chunk))
+        sent += 1_000
       }
-      continuation.yield(ByteBuffer(string: chunk))
-      sent += 1_000
       if sent >= 10_000 {
         let job = try await Self.json(client, "http://127.0.0.1:\(port)/v1/imports/killed", key: key)
         if (job["added"] as? Int ?? 0) > 0 {
@@ -82,7 +89,7 @@ import Testing
         }
       }
     }
-    #expect(killed, "the import finished before the job showed progress")
+    #expect(killed, "the job showed no progress in two minutes")
     if !killed { kill(server.processIdentifier, SIGKILL) }
     server.waitUntilExit()
     continuation.finish()
@@ -91,7 +98,7 @@ import Testing
     // What the store holds, read directly, against what the job says (the restart marks it failed).
     let stored = try KnowledgeStore(path: folder.data + "/replykit.sqlite")
     let items = try stored.list(tenant: "default", filter: KnowledgeFilter(source: .quick), offset: 0, limit: 1).total
-    #expect(items > 0 && items < 60_000)
+    #expect(items > 0 && items <= sent, "stored \(items) of the \(sent) lines sent")
     let restarted = try CLIProcess.start(arguments)
     defer {
       restarted.terminate()
