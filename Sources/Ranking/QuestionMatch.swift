@@ -88,7 +88,7 @@ struct QuestionMatch {
 
   /// The unfinished word's IDF times `share`.
   private func unfinishedWeight(_ share: Double) -> Double {
-    share > 0 && asked.unfinished != nil ? unfinishedIDF * share : 0
+    share > 0 ? unfinishedIDF * share : 0
   }
 
   /// An entry's questions taken together: how many of them hold each asked stem, and their length in words.

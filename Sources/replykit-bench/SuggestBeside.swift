@@ -1,3 +1,4 @@
+import CommandLineSupport
 import Foundation
 import Histogram
 import Ranking
@@ -36,12 +37,12 @@ final class SuggestBeside: Sendable {
         next += 1
         let started = ContinuousClock.now
         let found = try? suggester().suggest(text, tenant: tenant, options: options)
-        let nanoseconds = UInt64(max((ContinuousClock.now - started).nanoseconds, 1))
+        let nanoseconds = UInt64(max(((ContinuousClock.now - started).milliseconds * 1e6).rounded(), 1))
         state.withLock { state in
           state.latencies.record(nanoseconds)
           if found == nil { state.failures += 1 } else if found!.isEmpty { state.empty += 1 }
         }
-        Thread.sleep(forTimeInterval: Double(pause.nanoseconds) / 1e9)
+        Thread.sleep(forTimeInterval: pause.milliseconds / 1000)
       }
       done.signal()
     }
@@ -57,12 +58,5 @@ final class SuggestBeside: Sendable {
         p99Ms: Double(state.latencies.valueAtPercentile(99)) / 1e6, maxMs: Double(state.latencies.max) / 1e6,
         empty: state.empty, failures: state.failures)
     }
-  }
-}
-
-extension Duration {
-  fileprivate var nanoseconds: Int64 {
-    let (seconds, attoseconds) = components
-    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
   }
 }

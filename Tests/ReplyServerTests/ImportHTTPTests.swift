@@ -42,7 +42,7 @@ import Testing
     let body = Self.generated(items)
     // The server closes a connection whose request it has stopped reading for `idleTimeout`: an import slowed by
     // the rest of the suite must not meet that (ProtocolEdgeTests pins the timeout itself).
-    try await fixture.application(idleTimeout: .seconds(300)).test(.live) { client in
+    try await fixture.withServer(idleTimeout: .seconds(300)) { client in
       let port = try #require(client.port)
       let first = try await Self.upload(body, id: "bulk-1", port: port, key: fixture.admin)
       #expect(first.status == .created, "\(first.raw.prefix(300))")

@@ -56,10 +56,11 @@ struct ServerFixture {
   func remove() { try? FileManager.default.removeItem(at: folder) }
 
   /// Runs `body` against the service on 127.0.0.1 (a real server on a free port).
-  func withServer(demo: Bool = false, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void)
-    async throws
-  {
-    try await application(demo: demo).test(.live) { client in try await body(client) }
+  func withServer(
+    demo: Bool = false, idleTimeout: Duration = .seconds(30),
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+  ) async throws {
+    try await application(idleTimeout: idleTimeout, demo: demo).test(.live) { client in try await body(client) }
   }
 
   /// The service as `replykit serve` builds it, on a free port of 127.0.0.1.
