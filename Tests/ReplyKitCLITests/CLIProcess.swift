@@ -51,6 +51,13 @@ struct CLIProcess {
     try process.run()
     return process
   }
+
+  /// Kills `process` if it still runs, and waits for it: a test that stops half-way leaves no server behind
+  /// to load the machine under the tests after it.
+  static func reap(_ process: Process) {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
 }
 
 /// A temporary folder removed by `remove()`.

@@ -101,6 +101,7 @@ import Workbench
     }
     let file = try folder.file("big.jsonl", lines.joined(separator: "\n") + "\n")
     let process = try CLIProcess.start(["import", "--data", folder.data, "--batch", "200", "--quiet", file])
+    defer { CLIProcess.reap(process) }
     // Kill it once some batches are in the store.
     let deadline = Date().addingTimeInterval(60)
     var stored = 0
