@@ -207,6 +207,9 @@ package actor IndexWriter {
     var items: [String: KnowledgeChange] = [:]
     var order: [String] = []
     var tenantsChanged = Set<String>()
+    // Items whose every change here is a pick: their documents are rewritten where they are.
+    var picked = Set<String>()
+    var edited = Set<String>()
     for change in changes {
       guard let source = change.source, let id = change.itemId else {
         tenantsChanged.insert(change.tenant)
@@ -214,6 +217,11 @@ package actor IndexWriter {
       }
       let key = [change.tenant, source.rawValue, id].joined(separator: "\u{1F}")
       if items.updateValue(change, forKey: key) == nil { order.append(key) }
+      if change.kind == .usage {
+        picked.insert(KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
+      } else {
+        edited.insert(KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
+      }
     }
     for tenant in tenantsChanged.sorted() { try syncWords(tenant: tenant, reindex: true) }
     // The current state of every touched item, in one read of the store.
@@ -234,11 +242,13 @@ package actor IndexWriter {
       writtenSinceCompaction += 1
       try index.delete(idTerm: KnowledgeDocumentBuilder.itemTerm(tenant: change.tenant, source: source, id: id))
     }
-    try reindex(order.compactMap { current[$0] })
+    try reindex(order.compactMap { current[$0] }, inPlace: picked.subtracting(edited))
   }
 
-  /// Re-indexes items: their documents are built on another thread while this one writes.
-  private func reindex(_ items: [StoredKnowledge]) throws {
+  /// Re-indexes items: their documents are built on another thread while this one writes. Those whose item
+  /// term is in `inPlace` (only picked: the same terms, a new usage) and that have one language version keep
+  /// their document id.
+  private func reindex(_ items: [StoredKnowledge], inPlace: Set<String> = []) throws {
     var builders: [String: KnowledgeDocumentBuilder] = [:]
     for tenant in Set(items.map(\.tenant)) {
       builders[tenant] = KnowledgeDocumentBuilder(analyzer: try analyzers.analyzer(for: tenant))
@@ -247,11 +257,20 @@ package actor IndexWriter {
     let pipeline = DocumentPipeline(items: items) { stored in try frozen[stored.tenant]!.documents(for: stored) }
     try pipeline.consume { built in
       for document in built {
-        try write(document)
+        if built.count == 1 && inPlace.contains(document.itemTerm) {
+          // The item's one document, rewritten where it is (Xapian replaces the first document holding the
+          // term): it keeps its id, and so its place among equal weights and in `SharedHits`.
+          writtenSinceCompaction += 1
+          try index.replace(idTerm: document.itemTerm, with: document.document)
+        } else {
+          try write(document)
+        }
       }
     }
   }
 
+  /// Writes a document as a new one. An item's first version removes its old documents first (versions may
+  /// have gone since).
   private func write(_ built: KnowledgeDocumentBuilder.Built) throws {
     writtenSinceCompaction += 1
     if built.isFirstVersion { try index.delete(idTerm: built.itemTerm) }
