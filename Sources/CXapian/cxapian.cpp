@@ -545,4 +545,24 @@ const char *rk_results_matching_terms(const rk_results *results, size_t index, s
 
 void rk_results_free(rk_results *results) { delete results; }
 
+rk_results *rk_documents(rk_database *db, const uint32_t *docids, size_t count, rk_error *error) {
+  return guard<rk_results *>(error, nullptr, [&] {
+    require(db, "database");
+    if (count > 0) require(docids, "docids");
+    Xapian::Database &database = db->database();
+    auto results = std::make_unique<rk_results>();
+    results->hits.reserve(count);
+    for (size_t index = 0; index < count; ++index) {
+      try {
+        Xapian::Document document = database.get_document(docids[index]);
+        results->hits.push_back(rk_hit{docids[index], 0, document.get_data(), std::string(), {0, 0, 0, 0, 0, 0, 0, 0}});
+      } catch (const Xapian::DocNotFoundError &) {
+        // Deleted since the caller saw it.
+      }
+    }
+    results->estimated_total = results->hits.size();
+    return results.release();
+  });
+}
+
 }  // extern "C"

@@ -135,7 +135,20 @@ package final class XapianIndex {
       throw IndexError(error)
     }
     defer { rk_results_free(results) }
-    return (0..<rk_results_count(results)).map { index in
+    return Self.hits(results)
+  }
+
+  /// The documents `docids` as hits of weight 0, in the order asked, without those the index no longer holds.
+  package func documents(_ docids: [UInt32]) throws(IndexError) -> [IndexHit] {
+    var error = rk_error()
+    let found = docids.withUnsafeBufferPointer { rk_documents(handle, $0.baseAddress, $0.count, &error) }
+    guard let results = found else { throw IndexError(error) }
+    defer { rk_results_free(results) }
+    return Self.hits(results)
+  }
+
+  private static func hits(_ results: OpaquePointer) -> [IndexHit] {
+    (0..<rk_results_count(results)).map { index in
       var length = 0
       let data = rk_results_data(results, index, &length)!
       let bytes = Data(bytes: data, count: length)

@@ -27,6 +27,11 @@ struct QueryPlan {
   /// add it again.
   var exactTitlePrefixWeighed = false
 
+  /// Typed text this short walks the longest posting lists, and is typed again and again: its shared best
+  /// hits are kept (`SharedHits`).
+  var isShort: Bool { !whole.isEmpty && whole.count <= Self.shortPrefix }
+  static let shortPrefix = 2
+
   mutating func match(_ term: String, as kind: MatchKind) {
     if let existing = termKinds[term], existing <= kind { return }
     termKinds[term] = kind

@@ -23,6 +23,10 @@ public final class Suggester: Sendable {
   let questionCache = QuestionMatch.Cache()
   /// Shown items and the tokens of their texts.
   let shownItems = ShownItems()
+  /// Short prefixes' best hits among the documents every agent may see, when kept (`keepsSharedHits`, for
+  /// timing without them).
+  let sharedHits = SharedHits()
+  let keepsSharedHits: Bool
   /// The frequencies behind the question model's IDFs, for the current terms generation.
   let termStatistics = TermStatistics.Cache()
   /// Each tenant's Latin words, for typo corrections.
@@ -43,8 +47,9 @@ public final class Suggester: Sendable {
 
   package init(
     readers: IndexReaderPool, store: KnowledgeStore, analyzers: TenantAnalyzers, weights: RankingWeights,
-    semantic: SemanticStage? = nil
+    semantic: SemanticStage? = nil, keepsSharedHits: Bool = true
   ) {
+    self.keepsSharedHits = keepsSharedHits
     self.readers = readers
     self.store = store
     self.analyzers = analyzers
@@ -119,7 +124,8 @@ public final class Suggester: Sendable {
     var hits: [IndexHit] = []
     var seen = Set<UInt32>()
     func add(_ query: IndexQuery) throws {
-      for hit in try search(filter.apply(to: query), limit: window) where seen.insert(hit.docid).inserted {
+      for hit in try visibleSearch(query, filter, limit: window, keepShared: plan.isShort)
+      where seen.insert(hit.docid).inserted {
         hits.append(hit)
       }
     }
@@ -169,7 +175,8 @@ public final class Suggester: Sendable {
       if let start = titleStartQuery(plan, context: context) {
         // Among themselves by usage and scope: their text score only says which key matched, so a window
         // wider than `wanted` is ordered, for the most used to be among them.
-        starts = byUse(try search(filter.apply(to: .filter(start, quick)), limit: Self.quickStartWindow))
+        starts = byUse(
+          try visibleSearch(.filter(start, quick), filter, limit: Self.quickStartWindow, keepShared: plan.isShort))
       }
       // Counted by item: an item's language versions are documents of their own.
       guard Self.distinctItems(starts) < wanted, !plan.titleQueries.isEmpty else { return starts }
@@ -291,6 +298,52 @@ public final class Suggester: Sendable {
     }
   }
 
+  /// `query` limited to what the agent may see (`filter`), the best `limit` hits.
+  ///
+  /// With `keepShared` (a short prefix's query), the best hits among the documents every agent may see are
+  /// kept while the index's terms stay the same (`SharedHits`), and the agent's own restricted items are
+  /// searched beside them: the same hits in the same order as the whole query, without walking its long
+  /// posting lists again.
+  func visibleSearch(_ query: IndexQuery, _ filter: Visibility, limit: Int, keepShared: Bool) throws -> [IndexHit] {
+    guard keepShared && keepsSharedHits, limit <= SharedHits.depth else {
+      return try search(filter.apply(to: query), limit: limit)
+    }
+    // Read before the reader catches up: hits kept from a reader that saw a later commit are tagged older
+    // and found afresh next time, never the other way round.
+    let generation = readers.currentTermsGeneration
+    let shared = filter.everyones(query)
+    let (k1, b) = (weights.bm25.k1, weights.bm25.b)
+    return try readers.withReader { index in
+      var found: [UInt32: IndexHit] = [:]
+      func sharedBest(afresh: Bool) throws -> [SharedHits.Hit] {
+        if !afresh, let kept = sharedHits.hits(shared, generation: generation, limit: limit) { return kept }
+        let hits = try index.search(shared, limit: SharedHits.depth, k1: k1, b: b)
+        sharedHits.keep(hits, for: shared, generation: generation)
+        for hit in hits { found[hit.docid] = hit }
+        return hits.prefix(limit).map { SharedHits.Hit(docid: $0.docid, weight: $0.weight) }
+      }
+      var own: [SharedHits.Hit] = []
+      if let agentsOwn = filter.agentsOwn(query) {
+        for hit in try index.search(agentsOwn, limit: limit, k1: k1, b: b) {
+          found[hit.docid] = hit
+          own.append(SharedHits.Hit(docid: hit.docid, weight: hit.weight))
+        }
+      }
+      var best = SharedHits.merged(try sharedBest(afresh: false), own, limit: limit)
+      // The kept hits' data is read afresh: a pick since has changed their usage.
+      for hit in try index.documents(best.map(\.docid).filter { found[$0] == nil }) { found[hit.docid] = hit }
+      if !best.allSatisfy({ found[$0.docid] != nil }) {
+        // A kept document is gone: a commit that raced this request rewrote or deleted it.
+        best = SharedHits.merged(try sharedBest(afresh: true), own, limit: limit)
+      }
+      return best.map { kept in
+        var hit = found[kept.docid]!
+        hit.weight = kept.weight
+        return hit
+      }
+    }
+  }
+
   /// What every query is limited to: this tenant, enabled items, the asked sources, and what the agent may
   /// see (company items, its groups' and its own).
   ///
@@ -301,12 +354,26 @@ public final class Suggester: Sendable {
   struct Visibility {
     /// Documents must match this (the asked sources; the tenant when others share the index), when set.
     var required: IndexQuery?
-    /// Documents matching this are left out.
-    var excluded: IndexQuery
+    /// The agent's own scopes (its personal replies, its groups'), when it has any.
+    var mine: IndexQuery?
 
-    func apply(to query: IndexQuery) -> IndexQuery {
-      .andNot(required.map { .filter(query, $0) } ?? query, excluded)
+    static let restricted = IndexQuery.term(TermPrefix.restricted)
+    static let disabled = IndexQuery.term(TermPrefix.enabled + "0")
+
+    /// Documents left out: disabled ones, and restricted ones that are not the agent's.
+    var excluded: IndexQuery { .or([mine.map { .andNot(Self.restricted, $0) } ?? Self.restricted, Self.disabled]) }
+
+    func apply(to query: IndexQuery) -> IndexQuery { .andNot(scoped(query), excluded) }
+
+    /// `query` among the documents every agent may see (enabled company items).
+    func everyones(_ query: IndexQuery) -> IndexQuery { .andNot(scoped(query), .or([Self.restricted, Self.disabled])) }
+
+    /// `query` among the agent's own restricted items (every scope term but the company's is restricted).
+    func agentsOwn(_ query: IndexQuery) -> IndexQuery? {
+      mine.map { .andNot(.filter(scoped(query), $0), Self.disabled) }
     }
+
+    private func scoped(_ query: IndexQuery) -> IndexQuery { required.map { .filter(query, $0) } ?? query }
   }
 
   func visibility(tenant: String, agent: String?, sources: Set<KnowledgeSource>, context: TenantContext) -> Visibility {
@@ -317,8 +384,6 @@ public final class Suggester: Sendable {
         mine.append(.term(TermPrefix.scope + Scope.group(group).description))
       }
     }
-    let othersItems: IndexQuery =
-      mine.isEmpty ? .term(TermPrefix.restricted) : .andNot(.term(TermPrefix.restricted), .or(mine))
     var required: [IndexQuery] = []
     if sources.count < KnowledgeSource.allCases.count {  // all sources: nothing to check
       let sourceTerms = KnowledgeSource.allCases.filter(sources.contains).map {
@@ -331,7 +396,7 @@ public final class Suggester: Sendable {
     if !((try? tenantOwnsIndex(tenant)) ?? false) { required.append(.term(TermPrefix.tenant + tenant)) }
     return Visibility(
       required: required.isEmpty ? nil : required.count == 1 ? required[0] : .and(required),
-      excluded: .or([othersItems, .term(TermPrefix.enabled + "0")]))
+      mine: mine.isEmpty ? nil : .or(mine))
   }
 
   /// Cached until a commit changes terms (the answer changes only when documents come or go; picks, which

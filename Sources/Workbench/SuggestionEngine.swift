@@ -148,8 +148,10 @@ public final class SuggestionEngine: Sendable {
 
   /// A second suggester over the same index and store, ranking with other weights (its caches its own): two
   /// rankings compared side by side in one process (`replykit-bench suggest --against`).
-  public func suggester(weights: RankingWeights) -> Suggester {
-    Suggester(readers: readers, store: store, analyzers: analyzers, weights: weights, semantic: semantic)
+  public func suggester(weights: RankingWeights, keepsSharedHits: Bool = true) -> Suggester {
+    Suggester(
+      readers: readers, store: store, analyzers: analyzers, weights: weights, semantic: semantic,
+      keepsSharedHits: keepsSharedHits)
   }
 
   /// The tenant's analyzer (with its user dictionary), for other text the service searches (conversations).

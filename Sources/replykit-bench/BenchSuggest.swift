@@ -41,6 +41,12 @@ struct BenchSuggest: AsyncParsableCommand {
         + " and print both latencies and their ratio."))
   var against: String?
 
+  @Flag(
+    help: ArgumentHelp(
+      "Also time every request, in turn with the first, with a suggester that does not keep short prefixes'"
+        + " shared hits (with --against, that one has those weights), and print both latencies and their ratio."))
+  var againstWithoutSharedHits = false
+
   @Flag(help: "Also print where the timed requests spent their time, stage by stage.")
   var stages = false
 
@@ -96,7 +102,10 @@ struct BenchSuggest: AsyncParsableCommand {
     // With --against, the same requests through a second suggester with other weights, each request timed
     // with both in turn (which goes first alternates): on this shared machine the speed moves by tens of
     // percent between runs, so two rankings' latencies compare only within one.
-    let other = otherWeights.map(engine.suggester(weights:))
+    let other =
+      againstWithoutSharedHits
+      ? engine.suggester(weights: otherWeights ?? engine.suggester.weights, keepsSharedHits: false)
+      : otherWeights.map { engine.suggester(weights: $0) }
     var otherAll = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     if let other {
       for text in typed.prefix(200) { _ = try other.suggest(text, tenant: "bench", options: options) }
@@ -147,13 +156,14 @@ struct BenchSuggest: AsyncParsableCommand {
     print(
       "suggest: \(queries) requests, p50 \(ms(all.valueAtPercentile(50))) ms, p99 \(ms(all.valueAtPercentile(99))) ms,"
         + " max \(ms(all.max)) ms, \(empty) with no suggestion")
-    if let against {
+    if other != nil {
+      let label = [against, againstWithoutSharedHits ? "without shared hits" : nil].compactMap { $0 }
       let ratio = { (percentile: Double) in
         BenchFormat.fixed(
           Double(all.valueAtPercentile(percentile)) / Double(max(otherAll.valueAtPercentile(percentile), 1)), 3)
       }
       print(
-        "  against \(against): p50 \(ms(otherAll.valueAtPercentile(50))) ms, p99 \(ms(otherAll.valueAtPercentile(99))) ms;"
+        "  against \(label.joined(separator: ", ")): p50 \(ms(otherAll.valueAtPercentile(50))) ms, p99 \(ms(otherAll.valueAtPercentile(99))) ms;"
           + " these weights' p50 and p99 over its: \(ratio(50)), \(ratio(99))")
     }
     for length in byLength.keys.sorted() {

@@ -171,6 +171,9 @@ double rk_results_value(const rk_results *results, size_t index, uint32_t slot);
 /// The hit's matching terms, '\n'-separated; the pointer lives as long as the results.
 const char *rk_results_matching_terms(const rk_results *results, size_t index, size_t *length);
 void rk_results_free(rk_results *results);
+/// The documents `docids` as results (their data, weight 0), in the order asked; a document the database no
+/// longer holds is left out, so that the caller can tell.
+rk_results *rk_documents(rk_database *db, const uint32_t *docids, size_t count, rk_error *error);
 
 #ifdef __cplusplus
 }
