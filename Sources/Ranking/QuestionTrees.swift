@@ -102,9 +102,10 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
   public func hash(into hasher: inout Hasher) { hasher.combine(trees) }
 
   /// Every tree's nodes one after another; a tree starts at its entry in `roots`. A node's two children stand
-  /// side by side (the right one after the left), so a step is one comparison added to an index; a leaf is a
-  /// node whose `feature` is -1 and whose `threshold` is its value. (Walks of a fixed number of steps, a leaf
-  /// leading to itself, so that no walk ends on a mispredicted branch, timed level with these: not kept.)
+  /// side by side (the right one after the left), so a step is one comparison added to an index. A leaf reads
+  /// the padding column (always 0) against +infinity and leads to itself, so every walk of a tree takes the
+  /// same number of steps (its depth): four rows are walked side by side, four independent chains of loads
+  /// that the processor overlaps, where one row's walk waits for each load in turn.
   private struct Flat: Sendable {
     struct Node {
       var feature: Int32
@@ -112,55 +113,97 @@ public struct QuestionTrees: Codable, Hashable, Sendable {
       var threshold: Double
     }
     var nodes: [Node] = []
+    /// A leaf's value, 0 for the other nodes.
+    var values: [Double] = []
     var roots: [Int32] = []
+    /// The most steps from each tree's root to a leaf.
+    var depths: [Int] = []
     /// One more than the highest feature index a node reads: shorter feature vectors are padded with 0.
     var width = 1
 
     init(_ trees: [Tree]) {
+      var leaves: [Int] = []
       for tree in trees {
         roots.append(Int32(nodes.count))
-        func node(_ child: Int) -> Node {
+        func node(_ child: Int) -> (Node, Double) {
           child >= 0
-            ? Node(feature: Int32(tree.feature[child]), children: 0, threshold: tree.threshold[child])
-            : Node(feature: -1, children: 0, threshold: tree.leaf[-child - 1])
+            ? (Node(feature: Int32(tree.feature[child]), children: 0, threshold: tree.threshold[child]), 0)
+            : (Node(feature: -1, children: 0, threshold: .infinity), tree.leaf[-child - 1])
         }
         // Breadth first from the root, each node's children appended as a pair.
-        var pending = [(position: nodes.count, child: tree.feature.isEmpty ? -1 : 0)]
-        nodes.append(node(pending[0].child))
+        var depth = 0
+        var pending = [(position: nodes.count, child: tree.feature.isEmpty ? -1 : 0, depth: 0)]
+        let (root, value) = node(pending[0].child)
+        nodes.append(root)
+        values.append(value)
         while !pending.isEmpty {
-          let (position, child) = pending.removeFirst()
-          guard child >= 0 else { continue }
+          let (position, child, level) = pending.removeFirst()
+          depth = max(depth, level)
+          guard child >= 0 else {
+            leaves.append(position)
+            continue
+          }
           width = max(width, tree.feature[child] + 1)
           nodes[position].children = Int32(nodes.count)
           for next in [tree.left[child], tree.right[child]] {
-            pending.append((nodes.count, next))
-            nodes.append(node(next))
+            pending.append((nodes.count, next, level + 1))
+            let (built, value) = node(next)
+            nodes.append(built)
+            values.append(value)
           }
         }
+        depths.append(depth)
+      }
+      for leaf in leaves {
+        nodes[leaf].feature = Int32(width)
+        nodes[leaf].children = Int32(leaf)
       }
     }
 
     func score(_ features: [Double]) -> Double { scores([features])[0] }
 
     func scores(_ vectors: [[Double]]) -> [Double] {
-      // The vectors in one padded block, `width` apart.
-      let stride = width
+      // The vectors in one block, `stride` apart, padded with 0 (the last column is the leaves').
+      let stride = width + 1
       var block = [Double](repeating: 0, count: vectors.count * stride)
       for (row, vector) in vectors.enumerated() {
-        for (column, value) in vector.prefix(stride).enumerated() { block[row * stride + column] = value }
+        for (column, value) in vector.prefix(width).enumerated() { block[row * stride + column] = value }
       }
       var sums = [Double](repeating: 0, count: vectors.count)
+      let rows = vectors.count
       nodes.withUnsafeBufferPointer { nodes in
-        block.withUnsafeBufferPointer { x in
-          for root in roots {
-            let top = nodes[Int(root)]
-            for row in sums.indices {
-              var node = top
-              let base = row * stride
-              while node.feature >= 0 {
-                node = nodes[Int(node.children) + (x[base + Int(node.feature)] <= node.threshold ? 0 : 1)]
+        values.withUnsafeBufferPointer { values in
+          block.withUnsafeBufferPointer { x in
+            sums.withUnsafeMutableBufferPointer { sums in
+              @inline(__always) func step(_ at: Int, _ base: Int) -> Int {
+                let node = nodes[at]
+                return Int(node.children) + (x[base + Int(node.feature)] <= node.threshold ? 0 : 1)
               }
-              sums[row] += node.threshold
+              for (tree, root) in roots.enumerated() {
+                let steps = depths[tree]
+                var row = 0
+                while row + 4 <= rows {
+                  let (b0, b1, b2, b3) = (row * stride, (row + 1) * stride, (row + 2) * stride, (row + 3) * stride)
+                  var (n0, n1, n2, n3) = (Int(root), Int(root), Int(root), Int(root))
+                  for _ in 0..<steps {
+                    n0 = step(n0, b0)
+                    n1 = step(n1, b1)
+                    n2 = step(n2, b2)
+                    n3 = step(n3, b3)
+                  }
+                  sums[row] += values[n0]
+                  sums[row + 1] += values[n1]
+                  sums[row + 2] += values[n2]
+                  sums[row + 3] += values[n3]
+                  row += 4
+                }
+                while row < rows {
+                  var n = Int(root)
+                  for _ in 0..<steps { n = step(n, row * stride) }
+                  sums[row] += values[n]
+                  row += 1
+                }
+              }
             }
           }
         }

@@ -38,6 +38,24 @@ import TextAnalysis
     #expect(model.score([0.6]) == 2.25)
   }
 
+  /// Many rows are walked four side by side, whatever the trees' depths: each row's score is its trees' leaves
+  /// summed in order, as walking each tree's own arrays gives them (the shipped typed trees over seeded vectors,
+  /// NaN included, in blocks of four and a remainder).
+  @Test func rowsWalkedSideBySideScoreAsEachAlone() throws {
+    let model = try #require(QuestionModels.standard.typedHanTrees)
+    var random = SpellingVocabularyTests.SplitMix(state: 11)
+    let rows = (0..<23).map { _ in
+      var vector = FeatureVector()
+      for feature in QuestionFeature.allCases {
+        vector[feature] = random.next() % 50 == 0 ? .nan : Double(random.next() % 1000) / 500 - 0.5
+      }
+      return vector
+    }
+    let alone = rows.map { row in model.trees.reduce(0) { $0 + $1.value(row.values) } }
+    #expect(model.scores(rows) == alone)
+    #expect(rows.map { model.score($0) } == alone)
+  }
+
   /// A tree's `feature` indexes the model's own list, which need not be the schema's order.
   @Test func aModelsFeaturesAreReadByName() throws {
     let model = try JSONDecoder().decode(
