@@ -21,6 +21,25 @@ import TextAnalysis
     }
   }
 
+  /// A document's key and ranking are read from the bytes before its questions, whatever those hold; data
+  /// that is not a key is refused (the index is rebuilt), and a ranking without its fields reads as zero.
+  @Test func aDocumentsKeyAndRankingAreReadFromItsData() throws {
+    let key = IndexedKey(tenant: "租户", source: .bot, id: "é-1\u{301}", language: "zh-Hant")
+    let ranking = IndexRanking(usage: 2.5, scopeRank: 2)
+    for questions in ["", "退款\u{1F}进度\u{1E}钱\u{1F}退回"] {
+      let data = key.data(questions: questions, ranking: ranking)
+      #expect(try IndexedKey(data: data) == key)
+      #expect(IndexRanking(data: data) == ranking)
+      #expect(try IndexedKey(keyText: IndexedKey.split(data).key) == key)
+    }
+    let plain = IndexedKey(tenant: "t", source: .quick, id: "q", language: nil)
+    #expect(try IndexedKey(data: plain.data(questions: "", ranking: IndexRanking())).language == nil)
+    for broken in ["", "t\u{1F}quick\u{1F}q", "t\u{1F}nosuch\u{1F}q\u{1F}\u{1F}0\u{1F}0"] {
+      #expect(throws: IndexError.self) { try IndexedKey(data: Data(broken.utf8)) }
+      #expect(IndexRanking(data: Data(broken.utf8)) == IndexRanking())
+    }
+  }
+
   @Test func everyVersionCarriesAllTheBotItemsQuestionsInStoreOrder() throws {
     let item = KnowledgeItem(
       id: "b1", source: .bot, title: "退款進度怎麼查", similar: ["钱什么时候退回来", "Refund STATUS?"],
