@@ -20,10 +20,10 @@ package struct AnalyzedQuestion: Sendable {
   package var pairMass: Double?
 
   /// The question with its words' and pairs' IDFs looked up once (they do not depend on what is asked).
-  package func weighed(idf: (String) -> Double, pairIDF: (String) -> Double) -> AnalyzedQuestion {
+  package func weighed(idf: (FoldedTerm) -> Double, pairIDF: (FoldedTerm) -> Double) -> AnalyzedQuestion {
     var question = self
-    question.wordWeights = Dictionary(uniqueKeysWithValues: words.map { ($0, idf($0.text)) })
-    question.pairMass = pairs.reduce(0) { $0 + pairIDF($1.text) }
+    question.wordWeights = Dictionary(uniqueKeysWithValues: words.map { ($0, idf($0)) })
+    question.pairMass = pairs.reduce(0) { $0 + pairIDF($1) }
     return question
   }
 

@@ -12,9 +12,9 @@ import Synchronization
 package struct TermStatistics: Sendable {
   package let generation: Int
   package let documents: Double
-  /// Title plus similar-question frequency of each word.
-  package let words: [String: Int]
-  package let pairs: [String: Int]
+  /// Title plus similar-question frequency of each word (keyed by bytes: String's hash normalises text).
+  package let words: [FoldedTerm: Int]
+  package let pairs: [FoldedTerm: Int]
 
   /// More terms than this under one prefix are not held (a huge index looks them up one by one instead).
   package static let maxTerms = 400_000
@@ -25,13 +25,16 @@ package struct TermStatistics: Sendable {
       let similar = try index.prefixTerms(TermPrefix.similar, maxTerms: maxTerms),
       let pairs = try index.prefixTerms(TermPrefix.bigram, maxTerms: maxTerms)
     else { return nil }
+    func folded(_ frequencies: [String: Int]) -> [FoldedTerm: Int] {
+      Dictionary(uniqueKeysWithValues: frequencies.map { (FoldedTerm($0.key), $0.value) })
+    }
     return TermStatistics(
       generation: generation, documents: Double(try index.documentCount),
-      words: titles.merging(similar, uniquingKeysWith: +), pairs: pairs)
+      words: folded(titles.merging(similar, uniquingKeysWith: +)), pairs: folded(pairs))
   }
 
-  package func wordIDF(_ word: String) -> Double { Self.idf(words[word] ?? 0, documents: documents) }
-  package func pairIDF(_ pair: String) -> Double { Self.idf(pairs[pair] ?? 0, documents: documents) }
+  package func wordIDF(_ word: FoldedTerm) -> Double { Self.idf(words[word] ?? 0, documents: documents) }
+  package func pairIDF(_ pair: FoldedTerm) -> Double { Self.idf(pairs[pair] ?? 0, documents: documents) }
 
   /// The question model's IDF of a term in `frequency` of `documents` documents (also what
   /// `Suggester.questionMatch` computes from single look-ups before the statistics are read).

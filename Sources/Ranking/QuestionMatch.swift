@@ -10,9 +10,9 @@ import TextAnalysis
 /// are (IDF from the index), and order (the longest common subsequence).
 struct QuestionMatch {
   let asked: AnalyzedQuestion
-  let idf: (String) -> Double
+  let idf: (FoldedTerm) -> Double
   /// The IDF of a character pair (from the index's `N` terms).
-  let pairIDF: (String) -> Double
+  let pairIDF: (FoldedTerm) -> Double
   private let askedWeights: [FoldedTerm: Double]
   private let askedMass: Double
   private let askedPairWeights: [FoldedTerm: Double]
@@ -34,7 +34,8 @@ struct QuestionMatch {
   private let evidence: [String: WordEvidence]
 
   init(
-    asked: AnalyzedQuestion, idf: @escaping (String) -> Double, pairIDF: @escaping (String) -> Double = { _ in 1 },
+    asked: AnalyzedQuestion, idf: @escaping (FoldedTerm) -> Double,
+    pairIDF: @escaping (FoldedTerm) -> Double = { _ in 1 },
     synonyms: [String: [String]] = [:], synonymWeight: Double = 0.8, evidence: [String: WordEvidence] = [:]
   ) {
     self.asked = asked
@@ -45,12 +46,12 @@ struct QuestionMatch {
       synonyms.isEmpty ? [:] : asked.words.reduce(into: [:]) { $0[$1] = synonyms[$1.text]?.map { FoldedTerm($0) } }
     synonymsOfAsked = Set(askedSynonyms.values.joined())
     self.synonymWeight = synonymWeight
-    askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0.text)) })
+    askedPairWeights = Dictionary(uniqueKeysWithValues: asked.pairs.map { ($0, pairIDF($0)) })
     askedPairMass = askedPairWeights.values.reduce(0, +)
-    askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0.text)) })
+    askedWeights = Dictionary(uniqueKeysWithValues: asked.words.map { ($0, idf($0)) })
     // The unfinished word weighs as much as a finished one: found whole in a question it counts fully (it is
     // probably finished, and typed prefixes are mostly cut between words), found as a prefix half.
-    unfinishedIDF = asked.unfinished.map(idf) ?? 0
+    unfinishedIDF = asked.unfinished.map { idf(FoldedTerm($0)) } ?? 0
     askedMass = askedWeights.values.reduce(0, +) + unfinishedIDF
     var stemWeights: [FoldedTerm: Double] = [:]
     for (word, weight) in askedWeights {
@@ -222,7 +223,7 @@ struct QuestionMatch {
           sharedPairMass += weight
           sharedPairs += 1
         }
-        questionPairMass += weight ?? pairIDF(pair.text)
+        questionPairMass += weight ?? pairIDF(pair)
       }
     }
     var shared = 0.0
@@ -242,7 +243,7 @@ struct QuestionMatch {
     var questionMass = 0.0
     var missingInQuery = 0.0
     for word in question.words {
-      let weight = question.wordWeights?[word] ?? askedWeights[word] ?? idf(word.text)
+      let weight = question.wordWeights?[word] ?? askedWeights[word] ?? idf(word)
       questionMass += weight
       if askedWeights[word] == nil && !synonymsOfAsked.contains(word) { missingInQuery = max(missingInQuery, weight) }
     }

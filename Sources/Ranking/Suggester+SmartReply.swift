@@ -191,7 +191,7 @@ extension Suggester {
     // Character pairs find the questions whose words the segmenter split another way (花呗 / 花 呗).
     var bigrams = AnalyzedQuestion.hanBigrams(tokens).sorted()
     let rarest = log(1 / weights.typed.commonShare)
-    func common(_ term: String) -> Bool { !term.isEmpty && match.idf(term) < rarest }
+    func common(_ term: String) -> Bool { !term.isEmpty && match.idf(FoldedTerm(term)) < rarest }
     if partial {
       var typed = Array(zip(plan.questionQueries, plan.questionTerms))
       let rarerWord = typed.contains(where: { !$0.1.isEmpty && !common($0.1) })
@@ -200,7 +200,7 @@ extension Suggester {
         // found in more than `typedCommonShare` of the titles and questions. Beside a rarer word they cannot
         // lift an item into the candidates, but they cost the longest posting lists; the model still weighs them.
         typed = typed.filter { !common($0.1) }
-        bigrams = bigrams.filter { match.pairIDF($0) >= rarest }
+        bigrams = bigrams.filter { match.pairIDF(FoldedTerm($0)) >= rarest }
       }
       queries = typed.map(\.0)
       if weights.typed.pairForWord > 0 {
@@ -215,7 +215,7 @@ extension Suggester {
       {
         queries.removeLast()
         bigrams.removeAll { $0 == last.term }
-        if !(rarerWord && match.pairIDF(last.term) < rarest) {
+        if !(rarerWord && match.pairIDF(FoldedTerm(last.term)) < rarest) {
           queries.append(.scaled(.term(TermPrefix.bigram + last.term), by: weights.typed.pairForUnfinished))
         }
       }
@@ -447,15 +447,16 @@ extension Suggester {
     let statistics = termStatistics.statistics(generation: generation) { [readers] in
       try readers.withReader { try TermStatistics.read(from: $0, generation: generation) }
     }
-    let idf: (String) -> Double
-    let pairIDF: (String) -> Double
+    let idf: (FoldedTerm) -> Double
+    let pairIDF: (FoldedTerm) -> Double
     if let statistics {
       (idf, pairIDF) = (statistics.wordIDF, statistics.pairIDF)
     } else {
       // Not read yet, or too many terms to hold: each looked up when first needed, and cached.
       let documents = Double((try? readers.withReader { try $0.documentCount }) ?? 0)
-      idf = { [self] word in
-        questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
+      idf = { [self] folded in
+        let word = folded.text
+        return questionCache.idf(tenant + "\u{1F}" + word, generation: generation) {
           let frequency =
             (try? readers.withReader { index in
               try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
@@ -463,8 +464,9 @@ extension Suggester {
           return TermStatistics.idf(frequency, documents: documents)
         }
       }
-      pairIDF = { [self] pair in
-        questionCache.idf(tenant + "\u{1F}" + TermPrefix.bigram + pair, generation: generation) {
+      pairIDF = { [self] folded in
+        let pair = folded.text
+        return questionCache.idf(tenant + "\u{1F}" + TermPrefix.bigram + pair, generation: generation) {
           let frequency = (try? readers.withReader { try $0.termFrequency(TermPrefix.bigram + pair) }) ?? 0
           return TermStatistics.idf(frequency, documents: documents)
         }

@@ -151,7 +151,7 @@ import Testing
         words: words.map { AnalyzedWord(term: $0) }
           + (unfinished.map { [AnalyzedWord(term: $0, isUnfinished: true)] } ?? []))
     }
-    let match = QuestionMatch(asked: question(["my", "cards"], unfinished: unfinished), idf: { Double($0.count) })
+    let match = QuestionMatch(asked: question(["my", "cards"], unfinished: unfinished), idf: { Double($0.text.count) })
     let questions = [
       question(["where", "is", "my", "card"]), question(["cards", "arrived"]), question(["card", "carding"]),
       question(["nothing", "here"]), question(["arrival", "of", "my", "cards"]),

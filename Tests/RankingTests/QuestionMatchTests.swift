@@ -91,7 +91,7 @@ import TextAnalysis
 
   @Test func rareSharedWordsOutweighCommonOnes() throws {
     let analyzer = try TextAnalysisFixture.analyzer()
-    let idf: (String) -> Double = { ["花呗": 5, "借呗": 5][$0] ?? 1 }
+    let idf: (FoldedTerm) -> Double = { ["花呗": 5, "借呗": 5][$0.text] ?? 1 }
     let match = QuestionMatch(asked: AnalyzedQuestion("我的花呗怎么还款", analyzer: analyzer), idf: idf)
     let same = match.features(of: AnalyzedQuestion("花呗怎么还款", analyzer: analyzer), engine: 1)
     let other = match.features(of: AnalyzedQuestion("借呗怎么还款", analyzer: analyzer), engine: 1)

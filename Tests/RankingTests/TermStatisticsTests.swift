@@ -22,14 +22,14 @@ import Testing
       #expect(statistics.words.count > 10)
       for word in Array(statistics.words.keys) + ["no-such-word"] {
         let frequency =
-          try index.termFrequency(TermPrefix.title + word) + index.termFrequency(TermPrefix.similar + word)
+          try index.termFrequency(TermPrefix.title + word.text) + index.termFrequency(TermPrefix.similar + word.text)
         #expect(statistics.words[word, default: 0] == frequency, "\(word)")
         #expect(statistics.wordIDF(word) == log((statistics.documents + 1) / (Double(frequency) + 0.5)))
       }
       #expect(statistics.words["退钱", default: 0] > 0)
       #expect(statistics.pairs.count > 10)
       for (pair, frequency) in statistics.pairs {
-        #expect(try index.termFrequency(TermPrefix.bigram + pair) == frequency, "\(pair)")
+        #expect(try index.termFrequency(TermPrefix.bigram + pair.text) == frequency, "\(pair)")
       }
       #expect(statistics.pairs["退款", default: 0] > 0)
     }
