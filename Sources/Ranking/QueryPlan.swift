@@ -27,10 +27,17 @@ struct QueryPlan {
   /// add it again.
   var exactTitlePrefixWeighed = false
 
-  /// Typed text this short walks the longest posting lists, and is typed again and again: its shared best
-  /// hits are kept (`SharedHits`).
-  var isShort: Bool { !whole.isEmpty && whole.count <= Self.shortPrefix }
-  static let shortPrefix = 2
+  /// Whether the shared best hits of this text's queries are kept (`SharedHits`). A character or two walks
+  /// the longest posting lists and is typed again and again: kept at once. Three or four (a common word and
+  /// the start of the next, often) are kept when asked again: most are asked once.
+  var keeping: SharedHits.Keeping {
+    switch whole.count {
+    case 0: .never
+    case 1...2: .atOnce
+    case 3...4: .whenAskedAgain
+    default: .never
+    }
+  }
 
   mutating func match(_ term: String, as kind: MatchKind) {
     if let existing = termKinds[term], existing <= kind { return }

@@ -20,38 +20,82 @@ final class SharedHits: Sendable {
   private struct Kept {
     var generation: Int
     var hits: [Hit]
-    /// Fewer than `depth` documents matched: `hits` is all of them.
+    /// Fewer documents matched than were asked for: `hits` is all of them.
     var complete: Bool
   }
 
-  /// How many hits are kept per query: enough for the widest window asked (`Suggester.quickStartWindow`).
+  /// The most hits kept per query: the widest window asked (`Suggester.quickStartWindow`). A query keeps as
+  /// many as it was asked for (its window is the same every time): more would cost a first request the
+  /// documents' data of hits it does not show.
   static let depth = 32
   /// Queries kept at most; when full, those of older terms generations go, then all.
   static let capacity = 4096
 
-  private let kept = Mutex<[IndexQuery: Kept]>([:])
+  /// A query and the BM25 length normalisation its weights were computed with.
+  private struct Key: Hashable {
+    var query: IndexQuery
+    var b: Double
+  }
 
-  /// The best `limit` kept for `query` at the terms generation `generation`, or nil when none are.
-  func hits(_ query: IndexQuery, generation: Int, limit: Int) -> [Hit]? {
+  private let kept = Mutex<[Key: Kept]>([:])
+  /// Queries asked once at a terms generation, and which: a query is kept when it is asked again. Most typed
+  /// text of three or four characters is asked once, and keeping it would cost that first request a second
+  /// query (the agent's own items) for nothing.
+  private let seen = Mutex<(generation: Int, keys: Set<Key>)>((-1, []))
+
+  /// When a query's shared hits are kept.
+  enum Keeping {
+    case never, atOnce, whenAskedAgain
+  }
+
+  /// What is known of a query at the terms generation `generation`.
+  enum Lookup: Equatable {
+    /// Its best `limit` hits, kept.
+    case kept([Hit])
+    /// Asked for the first time: the whole query answers.
+    case first
+    /// Asked before: its shared hits are worth keeping.
+    case again
+  }
+
+  /// What is known of `query` (weighed with BM25's `b`) at the terms generation `generation`, for `limit`
+  /// hits; a first look is noted when `keeping` waits for a second.
+  func lookup(_ query: IndexQuery, b: Double, generation: Int, limit: Int, keeping: Keeping) -> Lookup {
+    let key = Key(query: query, b: b)
+    if let hits = hits(key, generation: generation, limit: limit) { return .kept(hits) }
+    guard keeping == .whenAskedAgain else { return .again }
+    return seen.withLock { seen in
+      if seen.generation != generation || seen.keys.count >= Self.capacity * 4 { seen = (generation, []) }
+      return seen.keys.insert(key).inserted ? .first : .again
+    }
+  }
+
+  /// The best `limit` kept for `query` (weighed with BM25's `b`) at the terms generation `generation`, or nil
+  /// when none are.
+  func hits(_ query: IndexQuery, b: Double, generation: Int, limit: Int) -> [Hit]? {
+    hits(Key(query: query, b: b), generation: generation, limit: limit)
+  }
+
+  private func hits(_ key: Key, generation: Int, limit: Int) -> [Hit]? {
     kept.withLock { entries in
-      guard let entry = entries[query], entry.generation == generation, entry.complete || entry.hits.count >= limit
+      guard let entry = entries[key], entry.generation == generation, entry.complete || entry.hits.count >= limit
       else { return nil }
       return Array(entry.hits.prefix(limit))
     }
   }
 
-  /// Keeps `hits`, the best `depth` of `query` (fewer when that is all), found at the terms generation
+  /// Keeps `hits`, the best `asked` of `query` (fewer when that is all), found at the terms generation
   /// `generation`.
-  func keep(_ hits: [IndexHit], for query: IndexQuery, generation: Int) {
+  func keep(_ hits: [IndexHit], asked: Int, for query: IndexQuery, b: Double, generation: Int) {
     let entry = Kept(
-      generation: generation, hits: hits.prefix(Self.depth).map { Hit(docid: $0.docid, weight: $0.weight) },
-      complete: hits.count < Self.depth)
+      generation: generation, hits: hits.prefix(asked).map { Hit(docid: $0.docid, weight: $0.weight) },
+      complete: hits.count < asked)
     kept.withLock { entries in
       if entries.count >= Self.capacity {
         entries = entries.filter { $0.value.generation == generation }
         if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
       }
-      entries[query] = entry
+      entries[Key(query: query, b: b)] = entry
     }
   }
 

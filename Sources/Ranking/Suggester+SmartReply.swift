@@ -236,13 +236,13 @@ extension Suggester {
       // 0.55 ms a request, timed side by side in one run.)
       try stages.measure(.questionAllWords) {
         for tier in [plan.titleQueries, plan.questionQueries] where hits.count < candidates {
-          hits = try search(filter.apply(to: .and(tier)), limit: candidates, b: b)
+          hits = try visibleSearch(.and(tier), filter, limit: candidates, keeping: plan.keeping, b: b)
         }
       }
     }
     if hits.count < enough {
       hits = try stages.measure(.questionAnyWord) {
-        try search(filter.apply(to: .or(queries)), limit: candidates, b: b)
+        try visibleSearch(.or(queries), filter, limit: candidates, keeping: partial ? plan.keeping : .never, b: b)
       }
     }
     let starts =

@@ -124,7 +124,7 @@ public final class Suggester: Sendable {
     var hits: [IndexHit] = []
     var seen = Set<UInt32>()
     func add(_ query: IndexQuery) throws {
-      for hit in try visibleSearch(query, filter, limit: window, keepShared: plan.isShort)
+      for hit in try visibleSearch(query, filter, limit: window, keeping: plan.keeping)
       where seen.insert(hit.docid).inserted {
         hits.append(hit)
       }
@@ -176,7 +176,7 @@ public final class Suggester: Sendable {
         // Among themselves by usage and scope: their text score only says which key matched, so a window
         // wider than `wanted` is ordered, for the most used to be among them.
         starts = byUse(
-          try visibleSearch(.filter(start, quick), filter, limit: Self.quickStartWindow, keepShared: plan.isShort))
+          try visibleSearch(.filter(start, quick), filter, limit: Self.quickStartWindow, keeping: plan.keeping))
       }
       // Counted by item: an item's language versions are documents of their own.
       guard Self.distinctItems(starts) < wanted, !plan.titleQueries.isEmpty else { return starts }
@@ -300,25 +300,30 @@ public final class Suggester: Sendable {
 
   /// `query` limited to what the agent may see (`filter`), the best `limit` hits.
   ///
-  /// With `keepShared` (a short prefix's query), the best hits among the documents every agent may see are
-  /// kept while the index's terms stay the same (`SharedHits`), and the agent's own restricted items are
+  /// Unless `keeping` is `.never` (short typed text's queries, `QueryPlan.keeping`), the best hits among the
+  /// documents every agent may see are kept while the index's terms stay the same (`SharedHits`), at once or
+  /// when the query is asked again, and the agent's own restricted items are
   /// searched beside them: the same hits in the same order as the whole query, without walking its long
   /// posting lists again.
-  func visibleSearch(_ query: IndexQuery, _ filter: Visibility, limit: Int, keepShared: Bool) throws -> [IndexHit] {
-    guard keepShared && keepsSharedHits, limit <= SharedHits.depth else {
-      return try search(filter.apply(to: query), limit: limit)
+  func visibleSearch(
+    _ query: IndexQuery, _ filter: Visibility, limit: Int, keeping: SharedHits.Keeping, b: Double? = nil
+  ) throws -> [IndexHit] {
+    guard keeping != .never && keepsSharedHits, limit <= SharedHits.depth else {
+      return try search(filter.apply(to: query), limit: limit, b: b)
     }
     // Read before the reader catches up: hits kept from a reader that saw a later commit are tagged older
     // and found afresh next time, never the other way round.
     let generation = readers.currentTermsGeneration
     let shared = filter.everyones(query)
-    let (k1, b) = (weights.bm25.k1, weights.bm25.b)
+    let (k1, b) = (weights.bm25.k1, b ?? weights.bm25.b)
+    let lookup = sharedHits.lookup(shared, b: b, generation: generation, limit: limit, keeping: keeping)
+    guard lookup != .first else { return try search(filter.apply(to: query), limit: limit, b: b) }
     return try readers.withReader { index in
       var found: [UInt32: IndexHit] = [:]
       func sharedBest(afresh: Bool) throws -> [SharedHits.Hit] {
-        if !afresh, let kept = sharedHits.hits(shared, generation: generation, limit: limit) { return kept }
-        let hits = try index.search(shared, limit: SharedHits.depth, k1: k1, b: b)
-        sharedHits.keep(hits, for: shared, generation: generation)
+        if !afresh, case .kept(let kept) = lookup { return kept }
+        let hits = try index.search(shared, limit: limit, k1: k1, b: b)
+        sharedHits.keep(hits, asked: limit, for: shared, b: b, generation: generation)
         for hit in hits { found[hit.docid] = hit }
         return hits.prefix(limit).map { SharedHits.Hit(docid: $0.docid, weight: $0.weight) }
       }

@@ -34,11 +34,16 @@ import Testing
   }
 
   static var texts: [String] {
-    alphabet.map { String($0) } + alphabet.flatMap { a in alphabet.map { b in String([a, b]) } } + ["tk", "hb"]
+    let pairs = alphabet.flatMap { a in alphabet.map { b in String([a, b]) } }
+    // Three and four characters: a word and an unfinished one, or two words (the typed question's tiers).
+    let longer = (0..<40).map { n in
+      pairs[n * 3 % pairs.count] + String(alphabet[n % 12]) + (n % 2 == 0 ? "" : String(alphabet[n % 7]))
+    }
+    return alphabet.map { String($0) } + pairs + longer + ["tk", "hb", "tkl"]
   }
 
-  /// For every short text and agent, the tiers' queries through `visibleSearch` (twice: found, then kept) give
-  /// what the whole query gives.
+  /// For every short text and agent, the tiers' queries through `visibleSearch` (three times: the whole query
+  /// answers, then the shared hits are found, then kept) give what the whole query gives.
   static func expectSameAsWholeQueries(_ engine: SuggestionEngine, limit: Int, _ phase: String) throws {
     let suggester = engine.suggester
     let context = try suggester.context("acme")
@@ -46,17 +51,21 @@ import Testing
     for text in texts {
       let plan = try #require(
         try suggester.analysed(text, options: .typedQuery, analyzer: analyzer, context: context).plan)
-      #expect(plan.isShort)
-      for query in [IndexQuery.and(plan.titleQueries), .and(plan.fullQueries)] {
+      #expect(plan.keeping != .never)
+      for query in [IndexQuery.and(plan.titleQueries), .and(plan.questionQueries), .and(plan.fullQueries)] {
         for agent in [nil] + agents.map(\.id) {
           let filter = suggester.visibility(
             tenant: "acme", agent: agent, sources: Set(KnowledgeSource.allCases), context: context)
-          let whole = try suggester.search(filter.apply(to: query), limit: limit)
-          for round in ["found", "kept"] {
-            let shared = try suggester.visibleSearch(query, filter, limit: limit, keepShared: true)
-            #expect(shared.map(\.docid) == whole.map(\.docid), "\(phase): \(text), \(agent ?? "no agent"), \(round)")
-            #expect(shared.map(\.weight) == whole.map(\.weight), "\(phase): \(text), \(agent ?? "no agent"), \(round)")
-            #expect(shared.map(\.data) == whole.map(\.data), "\(phase): \(text), \(agent ?? "no agent"), \(round)")
+          // Typed questions' tiers weigh lengths by BM25's `typedQuestionB`: kept apart from the others.
+          for b in [nil, suggester.weights.bm25.typedQuestionB] {
+            let whole = try suggester.search(filter.apply(to: query), limit: limit, b: b)
+            for round in ["first", "again", "kept"] {
+              let shared = try suggester.visibleSearch(query, filter, limit: limit, keeping: .whenAskedAgain, b: b)
+              #expect(shared.map(\.docid) == whole.map(\.docid), "\(phase): \(text), \(agent ?? "no agent"), \(round)")
+              #expect(
+                shared.map(\.weight) == whole.map(\.weight), "\(phase): \(text), \(agent ?? "no agent"), \(round)")
+              #expect(shared.map(\.data) == whole.map(\.data), "\(phase): \(text), \(agent ?? "no agent"), \(round)")
+            }
           }
         }
       }
@@ -75,13 +84,17 @@ import Testing
     let filter = engine.suggester.visibility(
       tenant: "acme", agent: "agent-0", sources: Set(KnowledgeSource.allCases), context: context)
     let query = IndexQuery.filter(.term(TermPrefix.titlePrefix + "退"), .term(TermPrefix.source + "quick"))
-    let first = try #require(try engine.suggester.visibleSearch(query, filter, limit: 8, keepShared: true).first)
+    // Asked twice: the second time keeps the shared hits.
+    _ = try engine.suggester.visibleSearch(query, filter, limit: 8, keeping: .atOnce)
+    let first = try #require(try engine.suggester.visibleSearch(query, filter, limit: 8, keeping: .atOnce).first)
     let key = try IndexedKey(data: first.data)
     for _ in 0..<3 { try await engine.recordPick(tenant: "acme", source: key.source, id: key.id) }
     let generation = engine.readers.currentTermsGeneration
-    #expect(engine.suggester.sharedHits.hits(filter.everyones(query), generation: generation, limit: 8) != nil)
+    #expect(
+      engine.suggester.sharedHits.hits(
+        filter.everyones(query), b: engine.suggester.weights.bm25.b, generation: generation, limit: 8) != nil)
     let picked = try #require(
-      try engine.suggester.visibleSearch(query, filter, limit: 8, keepShared: true).first { $0.docid == first.docid })
+      try engine.suggester.visibleSearch(query, filter, limit: 8, keeping: .atOnce).first { $0.docid == first.docid })
     #expect(picked.usage > first.usage)
     try Self.expectSameAsWholeQueries(engine, limit: 8, "picked")
 
@@ -101,7 +114,8 @@ import Testing
     try await engine.catchUp()
     #expect(
       engine.suggester.sharedHits.hits(
-        filter.everyones(query), generation: engine.readers.currentTermsGeneration, limit: 8) == nil)
+        filter.everyones(query), b: engine.suggester.weights.bm25.b, generation: engine.readers.currentTermsGeneration,
+        limit: 8) == nil)
     try Self.expectSameAsWholeQueries(engine, limit: 8, "edited")
   }
 }
