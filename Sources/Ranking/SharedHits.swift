@@ -38,10 +38,11 @@ final class SharedHits: Sendable {
   }
 
   private let kept = Mutex<[Key: Kept]>([:])
-  /// Queries asked once at a terms generation, and which: a query is kept when it is asked again. Most typed
-  /// text of three or four characters is asked once, and keeping it would cost that first request a second
-  /// query (the agent's own items) for nothing.
-  private let seen = Mutex<(generation: Int, keys: Set<Key>)>((-1, []))
+  /// The hashes of the queries asked once at a terms generation: a query is kept when it is asked again. Most
+  /// typed text of three or four characters is asked once, and keeping it would cost that first request a
+  /// second query (the agent's own items) for nothing. Hashes, not the queries: two that collide are kept a
+  /// request early, and the set stays small.
+  private let seen = Mutex<(generation: Int, hashes: Set<Int>)>((-1, []))
 
   /// When a query's shared hits are kept.
   enum Keeping {
@@ -65,8 +66,8 @@ final class SharedHits: Sendable {
     if let hits = hits(key, generation: generation, limit: limit) { return .kept(hits) }
     guard keeping == .whenAskedAgain else { return .again }
     return seen.withLock { seen in
-      if seen.generation != generation || seen.keys.count >= Self.capacity * 4 { seen = (generation, []) }
-      return seen.keys.insert(key).inserted ? .first : .again
+      if seen.generation != generation || seen.hashes.count >= Self.capacity * 4 { seen = (generation, []) }
+      return seen.hashes.insert(key.hashValue).inserted ? .first : .again
     }
   }
 
