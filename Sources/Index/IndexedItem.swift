@@ -35,17 +35,19 @@ package struct IndexedKey: Hashable, Sendable {
   package init(data: Data) throws(IndexError) {
     // From the key's bytes: decoding the whole data as text (the questions after the key can be long) and
     // splitting it by Characters cost a twentieth of a suggestion, once per hit and look.
-    let key = data.withUnsafeBytes { raw -> IndexedKey? in
-      let fields = Self.fields(raw)
-      guard fields.count == 6, let source = KnowledgeSource(rawValue: String(decoding: fields[1], as: UTF8.self))
-      else { return nil }
-      return IndexedKey(
-        tenant: String(decoding: fields[0], as: UTF8.self), source: source,
-        id: String(decoding: fields[2], as: UTF8.self),
-        language: fields[3].isEmpty ? nil : String(decoding: fields[3], as: UTF8.self))
-    }
-    guard let key else { throw Self.notAKey }
+    guard let key = data.withUnsafeBytes(Self.parsed) else { throw Self.notAKey }
     self = key
+  }
+
+  /// The key at the start of a document's data (or of its key's part), nil when it is not one.
+  private static func parsed(_ raw: UnsafeRawBufferPointer) -> IndexedKey? {
+    let fields = fields(raw)
+    guard fields.count == 6, let source = KnowledgeSource(rawValue: String(decoding: fields[1], as: UTF8.self))
+    else { return nil }
+    return IndexedKey(
+      tenant: String(decoding: fields[0], as: UTF8.self), source: source,
+      id: String(decoding: fields[2], as: UTF8.self),
+      language: fields[3].isEmpty ? nil : String(decoding: fields[3], as: UTF8.self))
   }
 
   private static let notAKey = IndexError.corrupt("a document's data is not an item key; run replykit reindex")
@@ -79,13 +81,9 @@ package struct IndexedKey: Hashable, Sendable {
 
   /// From the key's part of a document's data (`split(_:)`).
   package init(keyText: Substring) throws(IndexError) {
-    // By bytes: a split by Characters finds grapheme clusters first.
-    let fields = keyText.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { Substring($0) }
-    // The key's four fields, then the ranking's two (`IndexRanking`).
-    guard fields.count == 6, let source = KnowledgeSource(rawValue: String(fields[1])) else { throw Self.notAKey }
-    self.init(
-      tenant: String(fields[0]), source: source, id: String(fields[2]),
-      language: fields[3].isEmpty ? nil : String(fields[3]))
+    var text = keyText
+    guard let key = text.withUTF8({ Self.parsed(UnsafeRawBufferPointer($0)) }) else { throw Self.notAKey }
+    self = key
   }
 
   /// The key of the item, whatever the language.

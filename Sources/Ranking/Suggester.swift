@@ -325,7 +325,7 @@ public final class Suggester: Sendable {
         let hits = try index.search(shared, limit: limit, k1: k1, b: b)
         sharedHits.keep(hits, asked: limit, for: shared, b: b, generation: generation)
         for hit in hits { found[hit.docid] = hit }
-        return hits.prefix(limit).map { SharedHits.Hit(docid: $0.docid, weight: $0.weight) }
+        return hits.map { SharedHits.Hit(docid: $0.docid, weight: $0.weight) }
       }
       var own: [SharedHits.Hit] = []
       if let agentsOwn = filter.agentsOwn(query) {
