@@ -80,6 +80,10 @@ public struct LinearModel: Codable, Hashable, Sendable {
   /// Where each weight's feature stands in a `FeatureVector`.
   private let indexes: [Int]
 
+  /// Whether the model keeps the index's order (the engine's score, weighed up, is all it reads): the lexical
+  /// base, whose index query is then the whole ranking.
+  var keepsIndexOrder: Bool { features == [.engine] && weights.allSatisfy { $0 > 0 } }
+
   /// Bias plus weights times features, in the model's order.
   func score(_ vector: FeatureVector) -> Double {
     var sum = bias

@@ -114,25 +114,23 @@ extension Suggester {
   }
 
   /// What a plain n-gram engine would ask for beside the words: the Han characters (`fields.character`), the
-  /// Latin words' stems (`fields.stem`) and character trigrams (`fields.trigram`), or their typed settings,
-  /// each an OR scaled by its weight. Characters and trigrams in more than `fields.commonCharacterShare` of
-  /// the documents are left out: they lift no candidate (their words are asked for anyway) and walk the
-  /// longest posting lists.
-  private func characterQueries(_ tokens: [Token], partial: Bool) throws -> [IndexQuery] {
+  /// Latin words' stems (`fields.stem`) and character trigrams (`fields.trigram`), or their typed or
+  /// lexical settings (`indexOrder`: the index's order is the ranking), each an OR scaled by its weight.
+  /// Characters and trigrams in more than `fields.commonCharacterShare` of the documents are left out: they
+  /// lift no candidate (their words are asked for anyway) and walk the longest posting lists.
+  private func characterQueries(_ tokens: [Token], partial: Bool, indexOrder: Bool) throws -> [IndexQuery] {
     let fields = weights.fields
-    let finished = partial ? tokens.filter { !$0.isUnfinished } : tokens
+    let (stem, trigram) =
+      partial
+      ? (fields.typedStem, fields.typedTrigram)
+      : indexOrder ? (fields.lexicalStem, fields.lexicalTrigram) : (fields.stem, fields.trigram)
     let asked: [(prefix: String, weight: Double, terms: [String], common: Bool)] = [
       (
         TermPrefix.character, partial ? fields.typedCharacter : fields.character,
         AnalyzedQuestion.hanCharacters(tokens).sorted(), true
       ),
-      (
-        TermPrefix.stem, partial ? fields.typedStem : fields.stem, AnalyzedQuestion.latinStems(finished).sorted(), false
-      ),
-      (
-        TermPrefix.trigram, partial ? fields.typedTrigram : fields.trigram,
-        AnalyzedQuestion.latinTrigrams(tokens).sorted(), true
-      ),
+      (TermPrefix.stem, stem, AnalyzedQuestion.latinStems(tokens).sorted(), false),
+      (TermPrefix.trigram, trigram, AnalyzedQuestion.latinTrigrams(tokens).sorted(), true),
     ]
     var queries: [IndexQuery] = []
     for (prefix, weight, terms, common) in asked where weight > 0 && !terms.isEmpty {
@@ -224,7 +222,8 @@ extension Suggester {
     if bigramWeight > 0 && !bigrams.isEmpty {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
-    queries += try characterQueries(tokens, partial: partial)
+    queries += try characterQueries(
+      tokens, partial: partial, indexOrder: trees == nil && pending == nil && model.keepsIndexOrder)
     var hits: [IndexHit] = []
     // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
     let enough =

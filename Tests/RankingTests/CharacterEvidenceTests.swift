@@ -37,6 +37,35 @@ import Testing
     #expect(try Self.candidates(engine, "refunding twice", stem: 1).first == "refund")
   }
 
+  @Test func theLexicalBaseWeighsStemsWithItsOwnWeight() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open(with: Self.items)
+    // Ranked by the index's order alone, the index's score is the whole ranking: `lexicalStem`, not `stem`.
+    var weights = RankingWeights.lexical
+    (weights.fields.stem, weights.fields.trigram, weights.fields.lexicalTrigram) = (0, 0, 0)
+    weights.fields.lexicalStem = 1
+    #expect(
+      try engine.suggester(weights: weights).smartReply("refunding twice", tenant: "acme").answers.first?.suggestion.id
+        == "refund")
+    weights.models = .standard
+    #expect(try engine.suggester(weights: weights).smartReply("refunding twice", tenant: "acme").answers.isEmpty)
+  }
+
+  @Test func typedTextAsksForTheUnfinishedWordsStemToo() async throws {
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let engine = try await folder.open(with: Self.items)
+    // Typed English is cut at a word as often as inside one: "refunding", still being typed, is refund's.
+    func typed(stem: Double) throws -> [String] {
+      var weights = RankingWeights()
+      (weights.fields.typedStem, weights.fields.typedTrigram) = (stem, 0)
+      return try engine.suggester(weights: weights).suggest("status refunding", tenant: "acme").map(\.id)
+    }
+    #expect(try typed(stem: 0).isEmpty)
+    #expect(try typed(stem: 1).first == "refund")
+  }
+
   @Test func trigramsFindWordsWrittenTogether() async throws {
     let folder = try TestDataFolder()
     defer { folder.remove() }

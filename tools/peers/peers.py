@@ -41,6 +41,7 @@ DATASETS = {
     # Training splits (tools/models/make-models.sh writes them), for comparing on data a setting may be chosen on.
     "afqmc_train": ("zh", []),
     "banking77_train": ("en", ["--similar-from-body"]),
+    "clinc150_train": ("en", ["--similar-from-body"]),
 }
 # Run when --datasets is not given: the tuning check and the two out-of-domain sets (Chinese), Banking77 (English).
 DEFAULT_DATASETS = ["afqmc_dev", "lcqmc_dev", "oppo_dev", "banking77"]
