@@ -114,16 +114,16 @@ extension Suggester {
   }
 
   /// What a plain n-gram engine would ask for beside the words: the Han characters (`fields.character`), the
-  /// Latin words' stems (`fields.stem`) and character trigrams (`fields.trigram`), or their typed or
-  /// lexical settings (`indexOrder`: the index's order is the ranking), each an OR scaled by its weight.
-  /// Characters and trigrams in more than `fields.commonCharacterShare` of the documents are left out: they
-  /// lift no candidate (their words are asked for anyway) and walk the longest posting lists.
+  /// Latin words' stems (`fields.stem`) and character trigrams (`fields.trigram`), or their typed settings,
+  /// or (`indexOrder`: the index's order is the ranking) those of `weights.indexOrder`, each an OR scaled by
+  /// its weight. Characters and trigrams in more than `fields.commonCharacterShare` of the documents are left
+  /// out: they lift no candidate (their words are asked for anyway) and walk the longest posting lists.
   private func characterQueries(_ tokens: [Token], partial: Bool, indexOrder: Bool) throws -> [IndexQuery] {
-    let fields = weights.fields
+    let (fields, order) = (weights.fields, weights.indexOrder)
     let (stem, trigram) =
       partial
       ? (fields.typedStem, fields.typedTrigram)
-      : indexOrder ? (fields.lexicalStem, fields.lexicalTrigram) : (fields.stem, fields.trigram)
+      : indexOrder ? (order.stem, order.trigram) : (fields.stem, fields.trigram)
     let asked: [(prefix: String, weight: Double, terms: [String], common: Bool)] = [
       (
         TermPrefix.character, partial ? fields.typedCharacter : fields.character,
@@ -222,8 +222,9 @@ extension Suggester {
     if bigramWeight > 0 && !bigrams.isEmpty {
       queries.append(.scaled(.or(bigrams.map { .term(TermPrefix.bigram + $0) }), by: bigramWeight))
     }
-    queries += try characterQueries(
-      tokens, partial: partial, indexOrder: trees == nil && pending == nil && model.keepsIndexOrder)
+    // The lexical base: the index's order is the ranking (its own settings, `weights.indexOrder`).
+    let indexOrder = trees == nil && pending == nil && model.keepsIndexOrder
+    queries += try characterQueries(tokens, partial: partial, indexOrder: indexOrder)
     var hits: [IndexHit] = []
     // Fewer than this many all-words hits, and the any-word query runs (`typedQuestionEnoughHits`).
     let enough =

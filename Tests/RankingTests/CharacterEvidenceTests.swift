@@ -37,14 +37,15 @@ import Testing
     #expect(try Self.candidates(engine, "refunding twice", stem: 1).first == "refund")
   }
 
-  @Test func theLexicalBaseWeighsStemsWithItsOwnWeight() async throws {
+  @Test func theLexicalBaseWeighsStemsWithItsOwnSetting() async throws {
     let folder = try TestDataFolder()
     defer { folder.remove() }
     let engine = try await folder.open(with: Self.items)
-    // Ranked by the index's order alone, the index's score is the whole ranking: `lexicalStem`, not `stem`.
+    // Ranked by the index's order alone, the index's score is the whole ranking: `indexOrder.stem`, not
+    // `fields.stem`.
     var weights = RankingWeights.lexical
-    (weights.fields.stem, weights.fields.trigram, weights.fields.lexicalTrigram) = (0, 0, 0)
-    weights.fields.lexicalStem = 1
+    (weights.fields.stem, weights.fields.trigram, weights.indexOrder.trigram) = (0, 0, 0)
+    weights.indexOrder.stem = 1
     #expect(
       try engine.suggester(weights: weights).smartReply("refunding twice", tenant: "acme").answers.first?.suggestion.id
         == "refund")
