@@ -72,23 +72,48 @@ public enum RankingSelection {
     return (a.count, mean(a), mean(b), PairedComparison.randomization(a, b))
   }
 
-  /// The verdicts for whole questions (smart reply) and typed text (suggest), and for the word evidence; nil
-  /// where nothing was compared.
+  /// Smart reply's confidence fitted on the judged whole questions' first answers, ranked as the tenant will
+  /// rank them (`whole`'s choice): nil `calibration` when they are too few to fit one
+  /// (`ConfidenceFit.minimumQuestions`, and `ConfidenceFit.minimumEach` right and wrong).
+  public struct ConfidenceVerdict: Codable, Hashable, Sendable {
+    public var questions: Int
+    public var right: Int
+    public var calibration: ConfidenceCalibration?
+
+    public var summary: String {
+      guard let calibration else {
+        return "not fitted (\(right) of \(questions) first answers right: too few questions or too few of either kind)"
+      }
+      let at = { (overlap: Double) in String(format: "%.2f", calibration.probability(overlap: overlap, margin: 0.1)) }
+      return "fitted on \(questions) questions, \(right) first answers right: word overlap 0.3, 0.5, 0.8 leading "
+        + "by 0.1 -> \(at(0.3)), \(at(0.5)), \(at(0.8))"
+    }
+  }
+
+  /// The verdicts for whole questions (smart reply) and typed text (suggest), for the word evidence, and the
+  /// confidence fitted; nil where nothing was compared.
   public struct Report: Codable, Hashable, Sendable {
     public var whole: Verdict?
     public var typed: Verdict?
     public var evidence: EvidenceVerdict?
+    public var confidence: ConfidenceVerdict?
 
-    public init(whole: Verdict? = nil, typed: Verdict? = nil, evidence: EvidenceVerdict? = nil) {
+    public init(
+      whole: Verdict? = nil, typed: Verdict? = nil, evidence: EvidenceVerdict? = nil,
+      confidence: ConfidenceVerdict? = nil
+    ) {
       self.whole = whole
       self.typed = typed
       self.evidence = evidence
+      self.confidence = confidence
     }
 
-    /// `settings` with the choices made.
+    /// `settings` with the choices made. Where whole questions were compared, the confidence fitted replaces
+    /// the tenant's, or (too few to fit) removes it: it was fitted for the knowledge and ranking of then.
     public func applied(to settings: inout TenantSettings) {
       if let whole { settings.wholeRanking = whole.choice }
       if let typed { settings.typedRanking = typed.choice }
+      if let confidence { settings.confidence = confidence.calibration }
     }
   }
 
@@ -103,16 +128,26 @@ public enum RankingSelection {
     sources: Set<KnowledgeSource>, alreadyTyped: Bool = false
   ) throws -> Report {
     typealias Asked = (text: String, answers: Set<String>, half: Int)
+    // Whole questions' first answers, by ranking: what the confidence is fitted on.
+    var firstAnswers: [RankingChoice: [ConfidenceFit.Example]] = [:]
     func reciprocalRanks(
       _ choice: RankingChoice, typed: Bool, _ asked: [Asked], evidence: [[String: WordEvidence]] = [[:], [:]]
     ) throws -> [Double] {
       try asked.map { text, answers, half in
         var options = SuggestOptions(limit: depth, sources: sources, ranking: choice)
         options.wordEvidence = evidence[half]
-        let ids =
-          typed
-          ? try engine.suggester.suggest(text, tenant: tenant, options: options).map(\.id)
-          : try engine.suggester.smartReply(text, tenant: tenant, options: options).answers.map(\.suggestion.id)
+        let ids: [String]
+        if typed {
+          ids = try engine.suggester.suggest(text, tenant: tenant, options: options).map(\.id)
+        } else {
+          let replies = try engine.suggester.smartReply(text, tenant: tenant, options: options).answers
+          ids = replies.map(\.suggestion.id)
+          // A question with no answer is never answered, whatever the confidence: it teaches nothing here.
+          if let first = replies.first {
+            firstAnswers[choice, default: []].append(
+              .init(overlap: first.overlap, margin: first.margin, right: answers.contains(first.suggestion.id)))
+          }
+        }
         return ids.prefix(depth).firstIndex(where: answers.contains).map { 1 / Double($0 + 1) } ?? 0
       }
     }
@@ -127,7 +162,14 @@ public enum RankingSelection {
     for (isTyped, asked) in alreadyTyped ? [(true, typed)] : [(false, whole), (true, typed)] where !asked.isEmpty {
       let standard = try reciprocalRanks(.standard, typed: isTyped, asked)
       let verdict = Verdict(standard: standard, lexical: try reciprocalRanks(.lexical, typed: isTyped, asked))
-      if isTyped { report.typed = verdict } else { report.whole = verdict }
+      if isTyped {
+        report.typed = verdict
+      } else {
+        report.whole = verdict
+        let examples = firstAnswers[verdict.choice] ?? []
+        report.confidence = ConfidenceVerdict(
+          questions: examples.count, right: examples.filter(\.right).count, calibration: ConfidenceFit.fit(examples))
+      }
       if verdict.choice == .standard {
         without += standard
         kinds.append((isTyped, asked))

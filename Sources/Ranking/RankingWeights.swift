@@ -160,6 +160,9 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     /// there is no good answer: 0.5, more likely wrong than right, chosen on no collection's scores.
     public var meaningConfidence = MeaningConfidence(bias: -2.204, cosine: 4.247, overlap: 1.665)
     public var minimumMeaningConfidence = 0.5
+    /// Below this a tenant's fitted confidence (`TenantSettings.confidence`, a probability) has no good answer:
+    /// more likely wrong than right.
+    public var minimumCalibratedConfidence = 0.5
   }
 
   public struct MeaningConfidence: Codable, Hashable, Sendable {

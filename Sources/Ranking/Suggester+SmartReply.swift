@@ -22,26 +22,41 @@ extension Suggester {
     // Only the answers shown are read from the store, highlighted and explained (the candidates are several
     // times more).
     let highlighter = highlighter(analyzer, plan, tenant: tenant)
+    // The word overlap of the first candidates, for each answer's lead over the best other one (what a
+    // tenant's fitted confidence reads).
+    let leaders = ranked.prefix(Self.confidenceRivals).map {
+      ($0.key.itemKey, QuestionSimilarity.confidence($0.features))
+    }
+    let calibration = byMeaning ? nil : context.settings.confidence
     let answers = try read(ranked, limit: options.limit).map { candidate, stored in
       var shown = suggestion(
         from: stored, matchedLanguage: candidate.key.language, score: candidate.score,
         highlighter: highlighter, options: options, context: context, explainSimilar: true)
       shown.score = candidate.score
-      // An article answers a question less directly than a bot entry written for it.
       let overlap = QuestionSimilarity.confidence(candidate.features)
+      let margin = overlap - (leaders.lazy.filter { $0.0 != candidate.key.itemKey }.map(\.1).max() ?? 0)
       let confidence =
         (byMeaning
           ? weights.smartReply.meaningConfidence.probability(
-            cosine: candidate.features[.itemCosine], overlap: overlap) : overlap)
+            cosine: candidate.features[.itemCosine], overlap: overlap)
+          : calibration?.probability(overlap: overlap, margin: margin) ?? overlap)
+        // An article answers a question less directly than a bot entry written for it.
         * (stored.item.source == .internal ? 0.8 : 1)
       let questions = StoredQuestions.questions(of: stored.item, learned: stored.learnedQuestions)
       let matched = questions.indices.contains(candidate.question) ? questions[candidate.question] : stored.item.title
-      return SmartReplyResult.Answer(suggestion: shown, confidence: confidence, matchedQuestion: matched)
+      return SmartReplyResult.Answer(
+        suggestion: shown, confidence: confidence, matchedQuestion: matched, overlap: overlap, margin: margin)
     }
     // Ranked by the learned question match; the confidence alone decides "no good answer".
-    let minimum = byMeaning ? weights.smartReply.minimumMeaningConfidence : weights.smartReply.minimumConfidence
+    let minimum =
+      byMeaning
+      ? weights.smartReply.minimumMeaningConfidence
+      : calibration != nil ? weights.smartReply.minimumCalibratedConfidence : weights.smartReply.minimumConfidence
     return SmartReplyResult(answers: answers, noGoodAnswer: (answers.first?.confidence ?? 0) < minimum)
   }
+
+  /// The candidates an answer's lead (`SmartReplyResult.Answer.margin`) is measured against: the first ten.
+  static let confidenceRivals = 10
 
   /// Every candidate smart reply considers, best first, with the question model's features of its best
   /// question: what `tools/eval/fit-question-model.py` learns the model's weights from.

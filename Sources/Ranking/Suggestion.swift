@@ -50,6 +50,31 @@ public struct SmartReplyResult: Codable, Hashable, Sendable {
     public var confidence: Double
     /// The stored question (standard or similar) closest to the message.
     public var matchedQuestion: String
+    /// The word overlap with that question (the mean of the word and character-pair Dice overlaps, 1 for the
+    /// same text), and its lead over the best of the first ten other candidates': what a tenant's fitted
+    /// confidence (`TenantSettings.confidence`) is a function of.
+    public var overlap: Double
+    public var margin: Double
+
+    public init(
+      suggestion: Suggestion, confidence: Double, matchedQuestion: String, overlap: Double = 0, margin: Double = 0
+    ) {
+      self.suggestion = suggestion
+      self.confidence = confidence
+      self.matchedQuestion = matchedQuestion
+      self.overlap = overlap
+      self.margin = margin
+    }
+
+    // Smart replies stored with a message before `overlap` and `margin` existed decode with 0 for them.
+    public init(from decoder: any Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      suggestion = try container.decode(Suggestion.self, forKey: .suggestion)
+      confidence = try container.decode(Double.self, forKey: .confidence)
+      matchedQuestion = try container.decode(String.self, forKey: .matchedQuestion)
+      overlap = try container.decodeIfPresent(Double.self, forKey: .overlap) ?? 0
+      margin = try container.decodeIfPresent(Double.self, forKey: .margin) ?? 0
+    }
   }
 
   public var answers: [Answer]

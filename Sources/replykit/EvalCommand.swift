@@ -57,6 +57,11 @@ struct EvalCommand: AsyncParsableCommand {
   var learnedQuestions: String?
   @Option(
     help:
+      "Smart reply's confidence fitted by `replykit learn --out-confidence` (JSON), kept for the tenant before the queries run."
+  )
+  var confidence: String?
+  @Option(
+    help:
       "Questions the knowledge does not answer (qid<TAB>text), run as well in full mode: the report adds how often the first answer is right and how many are refused at each confidence threshold."
   )
   var outOfScope: String?
@@ -154,6 +159,10 @@ struct EvalCommand: AsyncParsableCommand {
       judgments = try Qrels(path: qrels!)
     }
     if let path = wordEvidence { try engine.setWordEvidence(tenant: evaluationTenant, WordEvidenceFile.read(path)) }
+    if let path = confidence {
+      let calibration = try ConfidenceFile.read(path)
+      _ = try await engine.updateSettings(tenant: evaluationTenant) { $0.confidence = calibration }
+    }
     if let path = learnedQuestions {
       let phrasings = try LearnedQuestionFile.read(path)
       let kept = try await engine.setLearnedQuestions(tenant: evaluationTenant, phrasings)

@@ -21,9 +21,15 @@ struct LearnCommand: AsyncParsableCommand {
       --out-questions (source<TAB>id<TAB>count<TAB>text), which `replykit eval --learned-questions` reads. With \
       --corpus, the corpus is imported into a fresh data folder first, as `replykit eval` does.
 
-      First, before anything is learned, the judged questions are ranked by the shipped question models and by       the lexical base (the index's BM25 order), whole and cut as typed (30, 50, 70 %); where the lexical base       ranks the answers higher by a paired randomization test (p < 0.05), the tenant's ranking for that kind of       text becomes `lexical` (kept with --data unless --keep-ranking; --out-ranking writes the verdicts). Where \
+      First, before anything is learned, the judged questions are ranked by the shipped question models and by \
+      the lexical base (the index's BM25 order), whole and cut as typed (30, 50, 70 %); where the lexical base \
+      ranks the answers higher by a paired randomization test (p < 0.05), the tenant's ranking for that kind of \
+      text becomes `lexical` (kept with --data unless --keep-ranking; --out-ranking writes the verdicts). Where \
       the models keep ranking, word evidence learned from one half of the questions ranks the other half; the \
-      tenant keeps the evidence only if it ranks them higher beyond chance (--out writes it in any case).
+      tenant keeps the evidence only if it ranks them higher beyond chance (--out writes it in any case). \
+      Smart reply's confidence is then fitted on the whole questions' first answers (at least 50, 10 of them \
+      right and 10 wrong): a probability that the first answer is right on this tenant's questions, so that a \
+      bot threshold means the same in every tenant.
       """)
 
   @Option(help: "Corpus: {\"id\", \"title\", \"body\"} per line.") var corpus: String?
@@ -42,14 +48,20 @@ struct LearnCommand: AsyncParsableCommand {
   @Option(help: "Also write the learned phrasings: source<TAB>id<TAB>count<TAB>text per line.")
   var outQuestions: String?
   @Option(help: "Also write the rankings' comparison and the choices (JSON: whole, typed).") var outRanking: String?
-  @Flag(help: "Compare the rankings but leave the tenant's choice as it is.") var keepRanking = false
+  @Option(
+    help:
+      "Also write smart reply's confidence fitted on the judged questions (JSON), which `replykit eval --confidence` reads."
+  )
+  var outConfidence: String?
+  @Flag(help: "Compare the rankings but leave the tenant's choice (and its confidence) as it is.") var keepRanking =
+    false
   @Option(help: "The word evidence the tenant keeps: validated (only if it wins its cross-fitted check) or always.")
   var evidence: RankingSelection.EvidencePolicy = .validated
 
   func validate() throws {
-    guard data != nil || out != nil || outQuestions != nil || outRanking != nil else {
+    guard data != nil || out != nil || outQuestions != nil || outRanking != nil || outConfidence != nil else {
       throw ValidationError(
-        "give --data (to keep what is learned for the tenant), or --out, --out-questions and/or --out-ranking (to write it)"
+        "give --data (to keep what is learned for the tenant), or --out, --out-questions, --out-ranking and/or --out-confidence (to write it)"
       )
     }
     if picks {
@@ -98,6 +110,14 @@ struct LearnCommand: AsyncParsableCommand {
       if let verdict { print("ranking for \(kind): \(verdict.summary)") }
     }
     if let verdict = ranking.evidence { print("word evidence: \(verdict.summary)") }
+    if let verdict = ranking.confidence { print("confidence: \(verdict.summary)") }
+    if let outConfidence {
+      guard let calibration = ranking.confidence?.calibration else {
+        throw ValidationError(
+          "--out-confidence: no confidence was fitted (\(ranking.confidence?.summary ?? "typed text only"))")
+      }
+      try ConfidenceFile.write(calibration, to: outConfidence)
+    }
     if let outRanking {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -129,6 +149,33 @@ struct LearnCommand: AsyncParsableCommand {
     if let out { print("wrote \(out)") }
     if let outQuestions { print("wrote \(outQuestions)") }
     if let outRanking { print("wrote \(outRanking)") }
+    if let outConfidence { print("wrote \(outConfidence)") }
+  }
+}
+
+/// Confidence files: one `ConfidenceCalibration` as JSON (`bias`, `overlap`, `margin`, `questions`, `right`).
+enum ConfidenceFile {
+  static func read(_ path: String) throws -> ConfidenceCalibration {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw EvaluationInputError(file: path, line: 0, reason: "cannot read")
+    }
+    let calibration: ConfidenceCalibration
+    do {
+      calibration = try JSONDecoder().decode(ConfidenceCalibration.self, from: data)
+    } catch {
+      throw EvaluationInputError(
+        file: path, line: 0, reason: "want {\"bias\", \"overlap\", \"margin\", \"questions\", \"right\"} (\(error))")
+    }
+    guard [calibration.bias, calibration.overlap, calibration.margin].allSatisfy(\.isFinite) else {
+      throw EvaluationInputError(file: path, line: 0, reason: "bias, overlap and margin must be finite numbers")
+    }
+    return calibration
+  }
+
+  static func write(_ calibration: ConfidenceCalibration, to path: String) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(calibration).write(to: URL(fileURLWithPath: path))
   }
 }
 

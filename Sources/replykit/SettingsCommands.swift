@@ -16,6 +16,10 @@ struct SettingsCommand: AsyncParsableCommand {
       "default language: \(settings.defaultLanguage)", "pinyin keys: \(settings.pinyinEnabled ? "on" : "off")",
       "meaning: \(settings.meaning.rawValue)",
       "ranking: whole questions \(settings.wholeRanking.rawValue), typed text \(settings.typedRanking.rawValue)",
+      "confidence: "
+        + (settings.confidence.map {
+          "fitted on \($0.questions) judged questions (\($0.right) first answers right), a probability"
+        } ?? "word overlap (replykit learn fits a probability on judged questions)"),
     ]
     if let status {
       lines.append(

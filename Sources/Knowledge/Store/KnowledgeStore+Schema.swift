@@ -156,6 +156,10 @@ extension KnowledgeStore {
         t.column("expires_at", .datetime).notNull()
       }
     }
+    migrator.registerMigration("v11-confidence-calibration") { db in
+      // A tenant's fitted smart-reply confidence (`ConfidenceCalibration`, JSON), or none.
+      try db.alter(table: "tenant_settings") { t in t.add(column: "confidence", .jsonText) }
+    }
     return migrator
   }
 }
