@@ -112,6 +112,13 @@ import Workbench
     #expect(abs(answer.confidence - calibration.probability(overlap: answer.overlap, margin: answer.margin)) < 1e-12)
     // The lead is over the best other candidate among the first ten: the other products' reset questions.
     #expect(answer.margin > 0 && answer.margin < answer.overlap)
+    // Smart replies kept with a message before the two existed still decode.
+    var stored = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as? [String: Any])
+    stored["overlap"] = nil
+    stored["margin"] = nil
+    let old = try JSONDecoder().decode(
+      Ranking.SmartReplyResult.Answer.self, from: JSONSerialization.data(withJSONObject: stored))
+    #expect(old.suggestion == answer.suggestion && old.confidence == answer.confidence && old.overlap == 0)
 
     let few = Array(Self.judged.prefix(12))
     _ = try await RankingSelection.learn(
