@@ -84,9 +84,10 @@ public enum RankingSelection {
       guard let calibration else {
         return "not fitted (\(right) of \(questions) first answers right: too few questions or too few of either kind)"
       }
-      let at = { (overlap: Double) in String(format: "%.2f", calibration.probability(overlap: overlap, margin: 0.1)) }
-      return "fitted on \(questions) questions, \(right) first answers right: word overlap 0.3, 0.5, 0.8 leading "
-        + "by 0.1 -> \(at(0.3)), \(at(0.5)), \(at(0.8))"
+      return "fitted on \(questions) questions (\(right) first answers right) and as many without their answers: "
+        + String(
+          format: "logistic(%.3f %+.3f x overlap %+.3f x lead)", calibration.bias, calibration.overlap,
+          calibration.margin)
     }
   }
 
@@ -128,8 +129,10 @@ public enum RankingSelection {
     sources: Set<KnowledgeSource>, alreadyTyped: Bool = false
   ) throws -> Report {
     typealias Asked = (text: String, answers: Set<String>, half: Int)
-    // Whole questions' first answers, by ranking: what the confidence is fitted on.
+    // Whole questions' first answers, by ranking, and what would have come first without their answers (the
+    // stand-ins for questions the knowledge does not answer): what the confidence is fitted on.
     var firstAnswers: [RankingChoice: [ConfidenceFit.Example]] = [:]
+    var withoutAnswers: [RankingChoice: [ConfidenceFit.Example]] = [:]
     func reciprocalRanks(
       _ choice: RankingChoice, typed: Bool, _ asked: [Asked], evidence: [[String: WordEvidence]] = [[:], [:]]
     ) throws -> [Double] {
@@ -146,6 +149,11 @@ public enum RankingSelection {
           if let first = replies.first {
             firstAnswers[choice, default: []].append(
               .init(overlap: first.overlap, margin: first.margin, right: answers.contains(first.suggestion.id)))
+          }
+          let others = replies.filter { !answers.contains($0.suggestion.id) }
+          if let first = others.first {
+            let lead = first.overlap - (others.dropFirst().map(\.overlap).max() ?? 0)
+            withoutAnswers[choice, default: []].append(.init(overlap: first.overlap, margin: lead, right: false))
           }
         }
         return ids.prefix(depth).firstIndex(where: answers.contains).map { 1 / Double($0 + 1) } ?? 0
@@ -168,7 +176,8 @@ public enum RankingSelection {
         report.whole = verdict
         let examples = firstAnswers[verdict.choice] ?? []
         report.confidence = ConfidenceVerdict(
-          questions: examples.count, right: examples.filter(\.right).count, calibration: ConfidenceFit.fit(examples))
+          questions: examples.count, right: examples.filter(\.right).count,
+          calibration: ConfidenceFit.fit(examples, outOfScope: withoutAnswers[verdict.choice] ?? []))
       }
       if verdict.choice == .standard {
         without += standard

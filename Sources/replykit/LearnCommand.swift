@@ -111,13 +111,6 @@ struct LearnCommand: AsyncParsableCommand {
     }
     if let verdict = ranking.evidence { print("word evidence: \(verdict.summary)") }
     if let verdict = ranking.confidence { print("confidence: \(verdict.summary)") }
-    if let outConfidence {
-      guard let calibration = ranking.confidence?.calibration else {
-        throw ValidationError(
-          "--out-confidence: no confidence was fitted (\(ranking.confidence?.summary ?? "typed text only"))")
-      }
-      try ConfidenceFile.write(calibration, to: outConfidence)
-    }
     if let outRanking {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -131,6 +124,13 @@ struct LearnCommand: AsyncParsableCommand {
     }
     if let out { try WordEvidenceFile.write(learnedEvidence, to: out) }
     if let outQuestions { try LearnedQuestionFile.write(report.phrasings, to: outQuestions) }
+    if let outConfidence {
+      guard let calibration = ranking.confidence?.calibration else {
+        throw ValidationError(
+          "--out-confidence: no confidence was fitted (\(ranking.confidence?.summary ?? "typed text only"))")
+      }
+      try ConfidenceFile.write(calibration, to: outConfidence)
+    }
     let decisive = learnedEvidence.sorted { $0.value.differs > $1.value.differs }.prefix(8)
     print(
       "learned \(learnedEvidence.count) words from \(report.questions) judged questions"
