@@ -120,8 +120,8 @@ public enum RankingSelection {
 
   /// Compares both rankings on `judged` questions of `tenant` (a text and the ids of the items that answer it,
   /// among `sources`), without the tenant's learned word evidence; then, for the kinds of text the models
-  /// keep ranking, the ranking with and without word evidence learned from the other half of the questions.
-  /// `alreadyTyped`: the texts are what agents typed (a pick log), compared as typed text only; otherwise
+  /// keep ranking, the ranking with and without word evidence learned from the other half of the questions;
+  /// and fits the confidence on the whole questions' first answers under the ranking chosen. `alreadyTyped`: the texts are what agents typed (a pick log), compared as typed text only; otherwise
   /// each is compared whole and cut at `typedShares`. Run it before the questions become learned phrasings,
   /// which they would match exactly.
   public static func compare(
@@ -202,8 +202,8 @@ public enum RankingSelection {
   }
 
   /// `engine.learn` from `judged` questions, with the rankings and the word evidence compared on them first
-  /// (`compare`): the tenant's ranking is set to the verdicts unless `keepRanking`, and the evidence learned
-  /// is kept as `evidence` says. The choice is kept only when learning succeeds; `changed` says whether it
+  /// (`compare`): the tenant's ranking (and, from whole questions, its confidence) is set to the verdicts unless
+  /// `keepRanking`, and the evidence learned is kept as `evidence` says. The choice is kept only when learning succeeds; `changed` says whether it
   /// changed the tenant's settings.
   public static func learn(
     engine: SuggestionEngine, tenant: String, judged: [(text: String, answers: Set<String>)],
