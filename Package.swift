@@ -29,7 +29,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
   ],
@@ -118,6 +117,16 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
       ]
     ),
+    // An HTTP/1.1 client for a server on loopback, for the tests and the benchmarks' load generator: plain HTTP
+    // over NIO with no TLS stack to build.
+    .target(
+      name: "LoopbackHTTP",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+      ]
+    ),
     // Offline relevance evaluation: judgments, runs, metrics.
     .target(
       name: "Evaluation",
@@ -146,8 +155,7 @@ let package = Package(
         "TextAnalysis", "Knowledge", "Ranking", "Workbench", "ReplyServer", "Evaluation", "Sessions",
         "CommandLineSupport", "Embeddings", "QuestionVectors",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Histogram", package: "hdrhistogram-swift"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"), "LoopbackHTTP",
       ]
     ),
     // Test helpers shared by the test targets.
@@ -169,16 +177,16 @@ let package = Package(
       name: "ReplyServerTests",
       dependencies: [
         "ReplyServer", "Workbench", "Ranking", "Knowledge", "Sessions",
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"), "TestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LoopbackHTTP", "TestSupport",
       ]
     ),
     .testTarget(
       name: "ReplyKitCLITests",
       dependencies: [
         // The executables the tests run, so that they are built before them.
-        "replykit", "replykit-bench", "Workbench", "Ranking", "Knowledge", "TestSupport",
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "replykit", "replykit-bench", "Workbench", "Ranking", "Knowledge", "TestSupport", "LoopbackHTTP",
       ]
     ),
     .testTarget(

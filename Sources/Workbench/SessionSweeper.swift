@@ -17,7 +17,10 @@ public struct SessionSweeper: Service {
     await withGracefulShutdownHandler {
       var beats = 0
       while !Task.isCancelled && !Task.isShuttingDownGracefully {
-        try? await Task.sleep(for: .seconds(1))
+        // A stop ends the wait at once: it would otherwise hold the shutdown for up to a second, and the sweep
+        // after it would run on a workbench that is stopping.
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+        if Task.isCancelled || Task.isShuttingDownGracefully { break }
         do {
           let result = try workbench.sessions.sweep()
           for session in result.alarms {

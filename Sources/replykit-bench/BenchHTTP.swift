@@ -1,8 +1,9 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Histogram
 import Knowledge
+import LoopbackHTTP
 import Ranking
 import ReplyServer
 import Workbench
@@ -74,14 +75,11 @@ struct BenchHTTP: AsyncParsableCommand {
     let server = ServerProcess(folder: folder, port: port, options: ["--suggest-cache", String(suggestCache)])
     try await server.start()
     defer { server.stop() }
-    var clientConfiguration = HTTPClient.Configuration()
-    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    let client = LoopbackHTTPClient(port: port, timeout: .seconds(30))
     do {
-      let base = "http://127.0.0.1:\(port)"
       let pid = server.processIdentifier ?? 0
       print("server: replykit serve (pid \(pid)) on 127.0.0.1:\(port)")
-      let result = try await drive(client, base: base, key: key, paths: paths)
+      let result = try await drive(client, key: key, paths: paths)
       let seconds = result.seconds
       func ms(_ nanoseconds: UInt64) -> String { BenchFormat.fixed(Double(nanoseconds) / 1e6, 2) }
       let histogram = result.latencies
@@ -95,10 +93,10 @@ struct BenchHTTP: AsyncParsableCommand {
         print("server peak memory: \(BenchFormat.fixed(peak, 0)) MB")
       }
     } catch {
-      try? await client.shutdown()
+      await client.shutdown()
       throw error
     }
-    try await client.shutdown()
+    await client.shutdown()
   }
 
   /// Imports the corpus unless the folder holds it, and makes agent-7's key. The engine is gone when this
@@ -126,31 +124,27 @@ struct BenchHTTP: AsyncParsableCommand {
   }
 
   /// `connections` loops, each sending its next request when the last one is answered, until the time is up.
-  private func drive(_ client: HTTPClient, base: String, key: String, paths: [String]) async throws -> LoadResult {
+  /// Each connection's closed loop: a request, its whole response, the next request on the same connection.
+  private func drive(_ client: LoopbackHTTPClient, key: String, paths: [String]) async throws -> LoadResult {
     let connections = connections
     let nanoseconds = UInt64(duration * 1e9)
-    func request(_ path: String) -> HTTPClientRequest {
-      var request = HTTPClientRequest(url: base + path)
-      request.headers.add(name: "Authorization", value: "Bearer \(key)")
-      return request
-    }
-    @Sendable func send(_ request: HTTPClientRequest) async -> Bool {
-      guard let response = try? await client.execute(request, timeout: .seconds(30)) else { return false }
-      let body = try? await response.body.collect(upTo: 16 << 20)
-      return response.status == .ok && body != nil
+    let headers: HTTPFields = [.authorization: "Bearer \(key)"]
+    @Sendable func send(_ path: String) async -> Bool {
+      guard let response = try? await client.execute(.get, path, headers: headers) else { return false }
+      return response.status == .ok
     }
     // Warm-up: every connection opened, and the server's first requests (page cache, pools) not counted.
     await withTaskGroup(of: Void.self) { group in
       for worker in 0..<connections {
-        let first = request(paths[worker % paths.count])
-        let second = request(paths[(worker + connections) % paths.count])
+        let first = paths[worker % paths.count]
+        let second = paths[(worker + connections) % paths.count]
         group.addTask {
           _ = await send(first)
           _ = await send(second)
         }
       }
     }
-    let requests = paths.map(request)
+    let requests = paths
     let started = DispatchTime.now().uptimeNanoseconds
     let end = started + nanoseconds
     let results = await withTaskGroup(of: (Histogram<UInt64>, Int).self) { group in

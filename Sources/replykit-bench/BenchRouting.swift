@@ -1,10 +1,9 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Histogram
 import Knowledge
+import LoopbackHTTP
 import NIOCore
-import NIOHTTP1
 import ReplyServer
 import Sessions
 import Synchronization
@@ -66,11 +65,9 @@ struct BenchRouting: AsyncParsableCommand {
     let server = ServerProcess(folder: folder, port: port)
     try await server.start()
     defer { server.stop() }
-    var configuration = HTTPClient.Configuration()
-    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = agents + 64
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    let client = LoopbackHTTPClient(port: port, timeout: .seconds(30))
     let load = LoadRun(
-      client: client, base: "http://127.0.0.1:\(port)", admin: admin, agentKeys: keys, questions: [],
+      client: client, admin: admin, agentKeys: keys, questions: [],
       deadline: .now + .seconds(arrivalSeconds * 3 + 120))
     let progress = Progress()
     let started = ContinuousClock.now
@@ -88,7 +85,7 @@ struct BenchRouting: AsyncParsableCommand {
           if due > .now { try await Task.sleep(until: due) }
           let level = number % 10 == 0 ? "vip" : "normal"
           let answer = try await load.call(
-            "open", .POST, "/v1/sessions", key: admin,
+            "open", .post, "/v1/sessions", key: admin,
             body: ["customer": ["id": "r-\(number)", "level": level], "group": "g\(number % groups)"])
           if let id = answer.json["id"] as? Int { progress.opened.withLock { $0.append(Int64(id)) } }
         }
@@ -99,7 +96,7 @@ struct BenchRouting: AsyncParsableCommand {
     killer.cancel()
     _ = try? await killer.value
     let seconds = BenchFormat.seconds(ContinuousClock.now - started)
-    try await client.shutdown()
+    await client.shutdown()
     server.stop()
     print("ran \(BenchFormat.fixed(seconds, 1)) s, \(load.requests.load(ordering: .relaxed)) requests")
     print(load.report())
@@ -129,21 +126,21 @@ struct BenchRouting: AsyncParsableCommand {
   /// for a few seconds. Stops once the customers have all arrived and its sessions are done.
   func agentWork(index: Int, key: String, load: LoadRun, progress: Progress) async throws {
     var generator = SystemRandomNumberGenerator()
-    _ = try await load.call("status", .PUT, "/v1/agents/me/status", key: key, body: ["status": "online"])
+    _ = try await load.call("status", .put, "/v1/agents/me/status", key: key, body: ["status": "online"])
     var firstSeen: [Int: ContinuousClock.Instant] = [:]
     var hold: [Int: Duration] = [:]
     var pausedUntil: ContinuousClock.Instant?
     while true {
       try await Task.sleep(for: .milliseconds(Int.random(in: 200...400, using: &generator)))
       if let until = pausedUntil, .now >= until {
-        _ = try await load.call("status", .PUT, "/v1/agents/me/status", key: key, body: ["status": "online"])
+        _ = try await load.call("status", .put, "/v1/agents/me/status", key: key, body: ["status": "online"])
         pausedUntil = nil
       } else if pausedUntil == nil && progress.arriving.load(ordering: .acquiring) && Int.random(in: 0..<100) < 2 {
         let status = ["busy", "away", "offline"].randomElement(using: &generator)!
-        _ = try await load.call("status", .PUT, "/v1/agents/me/status", key: key, body: ["status": status])
+        _ = try await load.call("status", .put, "/v1/agents/me/status", key: key, body: ["status": status])
         pausedUntil = .now + .seconds(Double.random(in: 2...6))
       }
-      let mine = try await load.call("list", .GET, "/v1/sessions?view=active&per_page=100", key: key, body: nil)
+      let mine = try await load.call("list", .get, "/v1/sessions?view=active&per_page=100", key: key, body: nil)
       let ids = (mine.json["sessions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
       for id in ids where firstSeen[id] == nil {
         firstSeen[id] = .now
@@ -151,11 +148,11 @@ struct BenchRouting: AsyncParsableCommand {
       }
       for id in ids where .now - firstSeen[id]! >= hold[id]! {
         // A retry after a restart may find it ended by the first attempt.
-        _ = try await load.call("end", .POST, "/v1/sessions/\(id)/end", key: key, body: [:], accept: [409])
+        _ = try await load.call("end", .post, "/v1/sessions/\(id)/end", key: key, body: [:], accept: [409])
       }
       if !progress.arriving.load(ordering: .acquiring) && ids.isEmpty && pausedUntil == nil {
         // Nothing left to end; one more look lets sessions routed in the meantime arrive.
-        let queued = try await load.call("list", .GET, "/v1/sessions?view=queued&per_page=1", key: key, body: nil)
+        let queued = try await load.call("list", .get, "/v1/sessions?view=queued&per_page=1", key: key, body: nil)
         if (queued.json["total"] as? Int ?? 0) == 0 { return }
       }
     }

@@ -1,11 +1,11 @@
 import ArgumentParser
-import AsyncHTTPClient
 import CommandLineSupport
 import Foundation
+import HTTPTypes
 import Histogram
 import Knowledge
+import LoopbackHTTP
 import NIOCore
-import NIOHTTP1
 import Ranking
 import ReplyServer
 import Sessions
@@ -57,12 +57,9 @@ struct BenchSessions: AsyncParsableCommand {
     try await server.start()
     defer { server.stop() }
 
-    var configuration = HTTPClient.Configuration()
-    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = sessions + 16
-    configuration.timeout.connect = .seconds(2)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    let client = LoopbackHTTPClient(port: port, timeout: .seconds(30))
     let load = LoadRun(
-      client: client, base: "http://127.0.0.1:\(port)", admin: setup.admin, agentKeys: setup.agentKeys,
+      client: client, admin: setup.admin, agentKeys: setup.agentKeys,
       questions: setup.questions, deadline: .now + .seconds(timeLimit), think: .milliseconds(thinkMs))
 
     let started = ContinuousClock.now
@@ -82,7 +79,7 @@ struct BenchSessions: AsyncParsableCommand {
     killer.cancel()
     _ = try? await killer.value
     let seconds = BenchFormat.seconds(ContinuousClock.now - started)
-    try await client.shutdown()
+    await client.shutdown()
     server.stop()
 
     // Count what SQLite holds against what the server acknowledged.
@@ -139,8 +136,7 @@ struct BenchSessions: AsyncParsableCommand {
 
 /// The clients' side of a load run: requests with retries, latencies, acknowledged messages.
 final class LoadRun: Sendable {
-  let client: HTTPClient
-  let base: String
+  let client: LoopbackHTTPClient
   let admin: String
   let agentKeys: [String]
   let questions: [String]
@@ -156,12 +152,11 @@ final class LoadRun: Sendable {
   private let latencies = Mutex<[String: Histogram<UInt64>]>([:])
 
   init(
-    client: HTTPClient, base: String, admin: String, agentKeys: [String], questions: [String],
+    client: LoopbackHTTPClient, admin: String, agentKeys: [String], questions: [String],
     deadline: ContinuousClock.Instant, think: Duration = .zero
   ) {
     self.think = think
     self.client = client
-    self.base = base
     self.admin = admin
     self.agentKeys = agentKeys
     self.questions = questions
@@ -178,16 +173,16 @@ final class LoadRun: Sendable {
     let agentIndex = number % agentKeys.count
     let agentKey = agentKeys[agentIndex]
     let customer: [String: Any] = ["id": "load-\(number)", "name": "客户\(number)", "language": "zh-Hans"]
-    let opened = try await call("open", .POST, "/v1/sessions", key: admin, body: ["customer": customer])
+    let opened = try await call("open", .post, "/v1/sessions", key: admin, body: ["customer": customer])
     guard let session = opened.json["id"] as? Int else { throw BenchFailure("no session id: \(opened.json)") }
-    _ = try await call("assign", .POST, "/v1/sessions/\(session)/assign", key: agentKey, body: [:], accept: [409])
+    _ = try await call("assign", .post, "/v1/sessions/\(session)/assign", key: agentKey, body: [:], accept: [409])
     for round in 0..<rounds {
       let question = questions[(number * 31 + round * 7) % questions.count]
       try await post(session, key: admin, ["sender": "customer", "body": question, "clientId": "c-\(number)-\(round)"])
       let typed = String(question.prefix(1 + (number + round) % 4))
       let query = typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? typed
       let suggested = try await call(
-        "suggest", .GET, "/v1/suggest?q=\(query)&limit=5&conversation=\(session)", key: agentKey, body: nil)
+        "suggest", .get, "/v1/suggest?q=\(query)&limit=5&conversation=\(session)", key: agentKey, body: nil)
       let ids = (suggested.json["suggestions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
       var reply: [String: Any] = ["sender": "agent", "clientId": "a-\(number)-\(round)"]
       if let first = ids.first, round % 2 == 0 {
@@ -197,7 +192,7 @@ final class LoadRun: Sendable {
       }
       try await post(session, key: agentKey, reply)
     }
-    _ = try await call("end", .POST, "/v1/sessions/\(session)/end", key: agentKey, body: [:], accept: [409])
+    _ = try await call("end", .post, "/v1/sessions/\(session)/end", key: agentKey, body: [:], accept: [409])
   }
 
   private func post(_ session: Int, key: String, _ body: [String: Any]) async throws {
@@ -205,7 +200,7 @@ final class LoadRun: Sendable {
       // Sessions start out of step, as people do.
       try await Task.sleep(for: think * Double.random(in: 0.5...1.5))
     }
-    let answer = try await call("message", .POST, "/v1/sessions/\(session)/messages", key: key, body: body)
+    let answer = try await call("message", .post, "/v1/sessions/\(session)/messages", key: key, body: body)
     guard answer.status == 201 || answer.status == 200, let clientId = body["clientId"] as? String else {
       throw BenchFailure("message refused (\(answer.status)): \(answer.json)")
     }
@@ -215,14 +210,14 @@ final class LoadRun: Sendable {
   /// A request, retried (same body) while the server cannot answer; `accept` are statuses that count as done
   /// for a retried action the server had already applied before it died.
   func call(
-    _ name: String, _ method: HTTPMethod, _ path: String, key: String, body: [String: Any]?, accept: Set<Int> = []
+    _ name: String, _ method: HTTPRequest.Method, _ path: String, key: String, body: [String: Any]?,
+    accept: Set<Int> = []
   ) async throws -> Answer {
-    var request = HTTPClientRequest(url: base + path)
-    request.method = method
-    request.headers.add(name: "Authorization", value: "Bearer \(key)")
+    var headers: HTTPFields = [.authorization: "Bearer \(key)"]
+    var bytes: ByteBuffer?
     if let body {
-      request.headers.add(name: "Content-Type", value: "application/json")
-      request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+      headers[.contentType] = "application/json"
+      bytes = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
     }
     var attempt = 0
     while true {
@@ -230,12 +225,11 @@ final class LoadRun: Sendable {
       requests.add(1, ordering: .relaxed)
       let start = DispatchTime.now().uptimeNanoseconds
       do {
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 4 << 20)
-        let status = Int(response.status.code)
+        let response = try await client.execute(method, path, headers: headers, body: bytes)
+        let status = response.status.code
         if status >= 500 { throw BenchFailure("status \(status)") }
         record(name, DispatchTime.now().uptimeNanoseconds - start)
-        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:]
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
         if status >= 400 && !(attempt > 1 && accept.contains(status)) {
           throw BenchFailure("\(name) \(path): \(status) \(json)")
         }

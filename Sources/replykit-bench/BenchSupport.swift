@@ -1,7 +1,7 @@
 import ArgumentParser
-import AsyncHTTPClient
 import CommandLineSupport
 import Foundation
+import LoopbackHTTP
 import Synchronization
 
 /// Loads benchmark text: lines of the given files (the string fields of JSON Lines), repeated to a size.
@@ -121,10 +121,10 @@ final class ServerProcess: Sendable {
   }
 
   static func healthy(port: Int) async -> Bool {
-    let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
-    guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)) else { return false }
-    _ = try? await response.body.collect(upTo: 1 << 16)
-    return response.status == .ok
+    let client = LoopbackHTTPClient(port: port, timeout: .seconds(1))
+    let status = (try? await client.execute(.get, "/healthz"))?.status
+    await client.shutdown()
+    return status == .ok
   }
 
   /// A task that kills the server once with SIGKILL after `seconds` (nil: never) and starts it again,

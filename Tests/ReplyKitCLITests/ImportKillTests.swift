@@ -1,8 +1,8 @@
-import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Knowledge
+import LoopbackHTTP
 import NIOCore
-import NIOHTTP1
 import TestSupport
 import Testing
 
@@ -10,18 +10,15 @@ import Testing
 /// counts equal what the store holds, the index holds exactly the store's items, and a restart serves again.
 @Suite(.blocking, .serialized) struct ImportKillTests {
   /// Waits until the server answers `/healthz` (each try a real request; at most `seconds`).
-  static func waitForServer(_ client: HTTPClient, port: Int, seconds: Int = 60) async throws {
+  static func waitForServer(_ client: LoopbackHTTPClient, seconds: Int = 60) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
-      if let response = try? await client.execute(
-        HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(2)),
-        response.status == .ok
-      {
+      if let response = try? await client.execute(.get, "/healthz", timeout: .seconds(2)), response.status == .ok {
         return
       }
       try await Task.sleep(for: .milliseconds(50))  // between polls of a condition, not instead of one
     }
-    Issue.record("the server did not answer on port \(port) within \(seconds) s")
+    Issue.record("the server did not answer on port \(client.port) within \(seconds) s")
   }
 
   /// A new administrator key for the folder's default tenant (the last line `replykit keys create` prints).
@@ -30,27 +27,27 @@ import Testing
       .split(separator: "\n").last.map(String.init) ?? ""
   }
 
-  /// A JSON Lines import to the server on `port`, streamed: what is yielded to the continuation is sent, and
+  /// A JSON Lines import to the client's server, streamed: what is yielded to the continuation is sent, and
   /// the import ends when the continuation finishes.
-  static func streamingImport(port: Int, key: String, id: String) -> (
-    uploading: Task<HTTPClientResponse?, Never>, lines: AsyncStream<ByteBuffer>.Continuation
+  static func streamingImport(_ client: LoopbackHTTPClient, key: String, id: String) -> (
+    uploading: Task<HTTPResponse.Status?, Never>, lines: AsyncStream<ByteBuffer>.Continuation
   ) {
     let (lines, continuation) = AsyncStream<ByteBuffer>.makeStream()
-    var upload = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=\(id)")
-    upload.method = .POST
-    upload.headers.add(name: "Authorization", value: "Bearer \(key)")
-    upload.headers.add(name: "Content-Type", value: "application/x-ndjson")
-    upload.body = .stream(lines, length: .unknown)
-    let uploading = Task { try? await HTTPClient.shared.execute(upload, timeout: .seconds(120)) }
+    let headers: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/x-ndjson"]
+    let uploading = Task {
+      try? await client.stream(.post, "/v1/imports?id=\(id)", headers: headers, body: lines, timeout: .seconds(120)) {
+        head, body in
+        _ = try await body.collect()
+        return head.status
+      }
+    }
     return (uploading, continuation)
   }
 
-  static func json(_ client: HTTPClient, _ url: String, key: String) async throws -> [String: Any] {
-    var request = HTTPClientRequest(url: url)
-    request.headers.add(name: "Authorization", value: "Bearer \(key)")
-    let response = try await client.execute(request, timeout: .seconds(30))
-    let body = try await response.body.collect(upTo: 1 << 20)
-    return (try JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8))) as? [String: Any] ?? [:]
+  static func json(_ client: LoopbackHTTPClient, _ path: String, key: String) async throws -> [String: Any] {
+    let response = try await client.execute(
+      .get, path, headers: [.authorization: "Bearer \(key)"], timeout: .seconds(30))
+    return (try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:]
   }
 
   @Test func killingTheServerMidImportLeavesTheJobTellingWhatTheStoreHolds() async throws {
@@ -61,13 +58,13 @@ import Testing
     let arguments = ["serve", "--data", folder.data, "--port", String(port)]
     let server = try CLIProcess.start(arguments)
     defer { CLIProcess.reap(server) }
-    let client = HTTPClient.shared
-    try await Self.waitForServer(client, port: port)
+    let client = LoopbackHTTPClient(port: port)
+    try await Self.waitForServer(client)
 
     // Lines streamed without end; once the job shows progress, SIGKILL. A server slowed by the rest of the suite
     // may store its first batch only after the client has sent many: the stream goes on (up to a deadline) until
     // the job shows progress, so that the kill always lands mid-import.
-    let (uploading, continuation) = Self.streamingImport(port: port, key: key, id: "killed")
+    let (uploading, continuation) = Self.streamingImport(client, key: key, id: "killed")
     var sent = 0
     var killed = false
     let deadline = ContinuousClock.now + .seconds(120)
@@ -83,8 +80,7 @@ import Testing
         sent += 1_000
       }
       // A server too busy to answer in time is asked again, until the deadline.
-      if sent >= 10_000, let job = try? await Self.json(client, "http://127.0.0.1:\(port)/v1/imports/killed", key: key)
-      {
+      if sent >= 10_000, let job = try? await Self.json(client, "/v1/imports/killed", key: key) {
         if (job["added"] as? Int ?? 0) > 0 {
           kill(server.processIdentifier, SIGKILL)
           killed = true
@@ -103,13 +99,13 @@ import Testing
     #expect(items > 0 && items <= sent, "stored \(items) of the \(sent) lines sent")
     let restarted = try CLIProcess.start(arguments)
     defer { CLIProcess.reap(restarted) }
-    try await Self.waitForServer(client, port: port)
-    let job = try await Self.json(client, "http://127.0.0.1:\(port)/v1/imports/killed", key: key)
+    try await Self.waitForServer(client)
+    let job = try await Self.json(client, "/v1/imports/killed", key: key)
     #expect(job["state"] as? String == "failed")
     #expect(job["added"] as? Int == items, "job \(job), store \(items)")
     // The index holds every stored item: the last one stored is found by its token.
     let last = items - 1
-    let found = try await Self.json(client, "http://127.0.0.1:\(port)/v1/suggest?q=kx\(last)", key: key)
+    let found = try await Self.json(client, "/v1/suggest?q=kx\(last)", key: key)
     let ids = (found["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
     #expect(ids.contains("k\(last)"), "\(found)")
   }
@@ -127,16 +123,16 @@ import Testing
       "serve", "--data", folder.data, "--port", String(port), "--shutdown-timeout", "1",
     ])
     defer { CLIProcess.reap(server) }
-    let client = HTTPClient.shared
-    try await ImportKillTests.waitForServer(client, port: port)
+    let client = LoopbackHTTPClient(port: port)
+    try await ImportKillTests.waitForServer(client)
 
     // An import whose body never ends, and one line of it taken, so that the request is in flight.
-    let (uploading, continuation) = ImportKillTests.streamingImport(port: port, key: key, id: "endless")
+    let (uploading, continuation) = ImportKillTests.streamingImport(client, key: key, id: "endless")
     continuation.yield(ByteBuffer(string: #"{"id":"e1","source":"quick","title":"一","content":"一"}"# + "\n"))
     var started = false
     let deadline = ContinuousClock.now + .seconds(60)
     while !started && ContinuousClock.now < deadline {
-      let job = try? await ImportKillTests.json(client, "http://127.0.0.1:\(port)/v1/imports/endless", key: key)
+      let job = try? await ImportKillTests.json(client, "/v1/imports/endless", key: key)
       started = job?["id"] as? String == "endless"
       if !started { try await Task.sleep(for: .milliseconds(50)) }  // polls a condition
     }

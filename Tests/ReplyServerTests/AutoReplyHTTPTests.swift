@@ -1,12 +1,11 @@
 import Foundation
-import HummingbirdTesting
 import TestSupport
 import Testing
 
 /// The tenant's automatic messages on a real server: greeting, queue position, wait notice, idle reminder and
 /// closing, filled like replies and sent as `system` messages through the outbox.
 @Suite(.liveServers, .serialized) struct AutoReplyHTTPTests {
-  typealias Client = any TestClientProtocol
+  typealias Client = LiveClient
 
   static func messages(_ client: Client, _ fixture: ServerFixture, _ id: Int) async throws -> [String] {
     let response = try await client.call(.get, "/v1/sessions/\(id)/messages", key: fixture.admin)

@@ -1,12 +1,11 @@
 import Foundation
-import HummingbirdTesting
 import TestSupport
 import Testing
 
 /// The bot answering customers by itself on a real server: above the tenant's confidence, while queued or
 /// always, named by its knowledge and logged like a pick; a customer asking for a person stops it.
 @Suite(.liveServers, .serialized) struct BotAnswerHTTPTests {
-  typealias Client = any TestClientProtocol
+  typealias Client = LiveClient
 
   static func say(_ client: Client, _ fixture: ServerFixture, _ id: Int, _ text: String) async throws {
     let posted = try await client.call(

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Knowledge
 import Ranking
 import ReplyServer
@@ -58,12 +57,12 @@ struct SmallDisk {
 struct DiskFullHTTPTests {
   static let quickReply = #"{"id": "qr-%@", "title": "退款加急%@", "content": "已加急。"}"#
 
-  static func create(_ client: some TestClientProtocol, _ key: String, _ id: String) async throws -> JSONResponse {
+  static func create(_ client: LiveClient, _ key: String, _ id: String) async throws -> JSONResponse {
     try await client.call(
       .post, "/v1/quick-replies", key: key, json: String(format: quickReply, id, id))
   }
 
-  static func ids(_ client: some TestClientProtocol, _ key: String) async throws -> [String] {
+  static func ids(_ client: LiveClient, _ key: String) async throws -> [String] {
     let found = try await client.call(.get, "/v1/suggest?q=\(percentEncoded("退款加急"))&limit=20", key: key)
     return (found.body["suggestions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
   }
@@ -96,7 +95,7 @@ struct DiskFullHTTPTests {
     let disk = try SmallDisk(megabytes: 48)
     defer { disk.unmount() }
     let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: 8 << 20)
-    try await app.test(.live) { client in
+    try await app.live { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       try disk.fill(leaving: 4 << 20)
       let refused = try await Self.create(client, admin, "2")
@@ -119,7 +118,7 @@ struct DiskFullHTTPTests {
     defer { disk.unmount() }
     let reserve: Int64 = 8 << 20
     let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: reserve)
-    try await app.test(.live) { client in
+    try await app.live { client in
       #expect(try await Self.create(client, admin, "0").status == .created)
       try disk.fill(leaving: reserve + (3 << 20))
       let lines = (1...40_000).map {
@@ -153,7 +152,7 @@ struct DiskFullHTTPTests {
     let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: reserve)
     try engine.setAgent(Agent(tenant: "acme", id: "agent-1", groups: []))
     let agent = try APIKeys.create(for: .init(tenant: "acme", agent: "agent-1", isAdmin: false), in: engine.store)
-    try await app.test(.live) { client in
+    try await app.live { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       let opened = try await client.call(
         .post, "/v1/sessions", key: admin, json: #"{"customer":{"id":"c-1","name":"王女士"}}"#)
@@ -183,7 +182,7 @@ struct DiskFullHTTPTests {
     let disk = try SmallDisk(megabytes: 32)
     defer { disk.unmount() }
     let (_, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: 0)
-    try await app.test(.live) { client in
+    try await app.live { client in
       let opened = try await client.call(.post, "/v1/sessions", key: admin, json: #"{"customer":{"id":"c-1"}}"#)
       let session = try #require(opened.body["id"] as? Int, "\(opened.raw)")
       try disk.fill(leaving: 0)
@@ -211,7 +210,7 @@ struct DiskFullHTTPTests {
     let disk = try SmallDisk(megabytes: 48)
     defer { disk.unmount() }
     let (engine, admin, app) = try await Self.service(disk.url.path + "/data", reserveBytes: 0)
-    try await app.test(.live) { client in
+    try await app.live { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       try disk.fill(leaving: 0)
       var refused = 0
@@ -236,7 +235,7 @@ struct DiskFullHTTPTests {
     let disk = try SmallDisk(megabytes: 16, at: folder.appendingPathComponent("index"))
     defer { disk.unmount() }
     let (engine, admin, app) = try await Self.service(folder.path, reserveBytes: 0)
-    try await app.test(.live) { client in
+    try await app.live { client in
       #expect(try await Self.create(client, admin, "1").status == .created)
       try disk.fill(leaving: 0)
       let waiting = try await Self.create(client, admin, "2")

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
 import Knowledge
 import NIOCore
 import TestSupport

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Knowledge
 import NIOCore
@@ -20,32 +19,28 @@ import Testing
 
   /// `POST /v1/imports?id=ID` of `body` with a deadline of ten minutes: a guard against a hang, far beyond what
   /// an import of this size takes on a loaded machine.
-  static func upload(_ body: String, id: String, port: Int, key: String) async throws -> JSONResponse {
-    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/imports?id=\(id)")
-    request.method = .POST
-    request.headers.add(name: "Authorization", value: "Bearer \(key)")
-    request.headers.add(name: "Content-Type", value: "application/json")
-    request.body = .bytes(ByteBuffer(string: body))
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
-    let raw = String(buffer: try await response.body.collect(upTo: 1 << 20))
+  static func upload(_ body: String, id: String, client: LiveClient, key: String) async throws -> JSONResponse {
+    let response = try await client.http.execute(
+      .post, "/v1/imports?id=\(id)", headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
+      body: ByteBuffer(string: body), timeout: .seconds(600))
+    let raw = String(buffer: response.body)
     let parsed = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
-    return JSONResponse(status: .init(code: Int(response.status.code)), body: parsed, raw: raw)
+    return JSONResponse(status: response.status, body: parsed, raw: raw)
   }
 
   @Test func aLargeStreamedUploadImportsTwiceToTheSameStore() async throws {
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     // About 1 MB, streamed in many chunks. The import answers when it is done, which in a debug build beside
-    // the whole suite on two cores can take longer than the live test client waits for a byte (20 s): the two
-    // uploads go through AsyncHTTPClient with a deadline of their own. The 200 MB case is measured by hand
+    // the whole suite on two cores can take longer than the live test client waits for a response (20 s): the two
+    // uploads have a deadline of their own. The 200 MB case is measured by hand
     // with curl (README).
     let items = 5_000
     let body = Self.generated(items)
     // The server closes a connection whose request it has stopped reading for `idleTimeout`: an import slowed by
     // the rest of the suite must not meet that (ProtocolEdgeTests pins the timeout itself).
     try await fixture.withServer(idleTimeout: .seconds(300)) { client in
-      let port = try #require(client.port)
-      let first = try await Self.upload(body, id: "bulk-1", port: port, key: fixture.admin)
+      let first = try await Self.upload(body, id: "bulk-1", client: client, key: fixture.admin)
       #expect(first.status == .created, "\(first.raw.prefix(300))")
       #expect(first.body["state"] as? String == "succeeded")
       #expect(first.body["added"] as? Int == items)
@@ -55,7 +50,7 @@ import Testing
       #expect(job.body["finishedAt"] is String)
       let count = try fixture.engine.store.count(tenant: "acme")
       let seq = try fixture.engine.store.lastChangeSeq()
-      let second = try await Self.upload(body, id: "bulk-2", port: port, key: fixture.admin)
+      let second = try await Self.upload(body, id: "bulk-2", client: client, key: fixture.admin)
       #expect(second.body["unchanged"] as? Int == items)
       #expect(try fixture.engine.store.count(tenant: "acme") == count)
       #expect(try fixture.engine.store.lastChangeSeq() == seq)

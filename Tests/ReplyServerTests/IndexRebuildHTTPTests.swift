@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Knowledge
 import Ranking
 import ReplyServer
@@ -27,7 +26,7 @@ import Workbench
     let workbench = try Workbench(engine: engine, dataFolder: folder.path)
     let app = Application(
       router: buildRouter(workbench: workbench), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    try await app.test(.live) { client in
+    try await app.live { client in
       let health = try await client.call(.get, "/healthz")
       #expect(health.status == .ok && health.body["index"] as? String == "rebuilding")
 

@@ -61,7 +61,7 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     try await fixture.withServer { client in
-      let port = try #require(client.port)
+      let port = client.port
       // Raw bytes that are not UTF-8, and a NUL, in the request line.
       for line in [
         Array("GET /v1/suggest?q=".utf8) + [0xFF, 0xFE], Array("GET /v1/sug".utf8) + [0x00] + Array("gest".utf8),
@@ -85,7 +85,7 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     try await fixture.withServer { client in
-      let port = try #require(client.port)
+      let port = client.port
       // The whole body written before anything is read: the answer must still arrive, and the connection end.
       let body = "{\"words\": [\"" + String(repeating: "x", count: 3 << 20) + "\"]}"
       let request =
@@ -104,8 +104,8 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     let app = try await fixture.application(idleTimeout: .milliseconds(500))
-    try await app.test(.live) { client in
-      let port = try #require(client.port)
+    try await app.live { client in
+      let port = client.port
       let started = ContinuousClock.now
       let response = try Self.exchange(port: port, Array("GET /healthz HTTP/1.1\r\nHost: x\r\n".utf8), timeout: 20)
       #expect(response.isEmpty)

@@ -1,5 +1,4 @@
 import Foundation
-import HummingbirdTesting
 import Knowledge
 import ReplyServer
 import Sessions
@@ -10,7 +9,7 @@ import Workbench
 /// Agent status, capacity and routing on a real server: queued sessions reach online agents of their group
 /// with room, the least loaded first, then the one given a session longest ago.
 @Suite(.liveServers, .serialized) struct RoutingHTTPTests {
-  typealias Client = any TestClientProtocol
+  typealias Client = LiveClient
 
   static func open(
     _ client: Client, _ fixture: ServerFixture, _ customer: String, group: String? = nil, level: String? = nil

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import Knowledge
+import LoopbackHTTP
 import NIOCore
 import Ranking
 import ReplyServer
@@ -58,9 +58,9 @@ struct ServerFixture {
   /// Runs `body` against the service on 127.0.0.1 (a real server on a free port).
   func withServer(
     demo: Bool = false, idleTimeout: Duration = .seconds(30),
-    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    _ body: (LiveClient) async throws -> Void
   ) async throws {
-    try await application(idleTimeout: idleTimeout, demo: demo).test(.live) { client in try await body(client) }
+    try await application(idleTimeout: idleTimeout, demo: demo).live { client in try await body(client) }
   }
 
   /// The service as `replykit serve` builds it, on a free port of 127.0.0.1.
@@ -83,7 +83,7 @@ struct JSONResponse {
   var errorMessage: String? { (body["error"] as? [String: Any])?["message"] as? String }
 }
 
-extension TestClientProtocol {
+extension LiveClient {
   func call(
     _ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil, bytes: [UInt8]? = nil,
     headers extra: HTTPFields = [:]

@@ -1,7 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
 import Knowledge
 import NIOCore
 import TestSupport
@@ -17,7 +15,7 @@ import Testing
 
   /// Opens a session for a new customer (administrator key) and answers its id.
   static func openSession(
-    _ client: any TestClientProtocol, _ fixture: ServerFixture, customer: [String: Any], group: String? = nil
+    _ client: LiveClient, _ fixture: ServerFixture, customer: [String: Any], group: String? = nil
   ) async throws -> Int {
     var request: [String: Any] = ["customer": customer]
     if let group { request["group"] = group }
@@ -26,7 +24,7 @@ import Testing
     return try #require(response.body["id"] as? Int)
   }
 
-  static func assign(_ client: any TestClientProtocol, _ id: Int, key: String) async throws -> JSONResponse {
+  static func assign(_ client: LiveClient, _ id: Int, key: String) async throws -> JSONResponse {
     try await client.call(.post, "/v1/sessions/\(id)/assign", key: key)
   }
 
@@ -523,57 +521,56 @@ import Testing
     let fixture = try await ServerFixture()
     defer { fixture.remove() }
     try await fixture.withServer { client in
-      let port = try #require(client.port)
-      var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/events")
-      request.headers.add(name: "Authorization", value: "Bearer \(fixture.agentA)")
-      let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-      #expect(response.status == .ok)
-      #expect(response.headers.first(name: "content-type") == "text/event-stream")
-      var body = response.body.makeAsyncIterator()
-      var received = ""
-      /// Reads the stream until it has `marker`.
-      func waitFor(_ marker: String) async throws {
-        while !received.contains(marker) {
-          guard let chunk = try await body.next() else { break }
-          received += String(buffer: chunk)
+      // The stream is read as it arrives, on a connection of its own (closed after two minutes: a hang guard).
+      let events: HTTPFields = [.authorization: "Bearer \(fixture.agentA)"]
+      try await client.http.stream(.get, "/v1/events", headers: events, timeout: .seconds(120)) { head, body in
+        #expect(head.status == .ok)
+        #expect(head.headerFields[.contentType] == "text/event-stream")
+        var received = ""
+        /// Reads the stream until it has `marker`.
+        func waitFor(_ marker: String) async throws {
+          while !received.contains(marker) {
+            guard let chunk = try await body.next() else { break }
+            received += String(buffer: chunk)
+          }
         }
+        try await waitFor(": connected")
+        // Another tenant's session opens first: had its event reached this stream, it would come before ours.
+        let foreign = try await client.call(
+          .post, "/v1/sessions", key: fixture.otherAdmin, json: Self.body(["customer": ["id": "c-other-7"]]))
+        #expect(foreign.status == .created)
+        let id = try await Self.openSession(client, fixture, customer: ["id": "c-1"], group: "vip")
+        try await waitFor("event: session.queued\n")
+        // Events name their customer, so a leaked one would show its id.
+        try await waitFor(#""customerId":"c-1""#)
+        #expect(!received.contains("c-other-7"))
+        #expect(try await Self.assign(client, id, key: fixture.agentA).status == .ok)
+        let posted = try await client.call(
+          .post, "/v1/sessions/\(id)/messages", key: fixture.admin,
+          json: Self.body(["sender": "customer", "body": "怎么申请退款"]))
+        #expect(posted.status == .created)
+        try await waitFor("event: message\n")
+        try await waitFor("event: smart-replies\n")
+        #expect(received.contains("event: session.queued\n") && received.contains("event: smart-replies\n"))
+        #expect(received.contains("bot-refund"))
+        // The customer waits past the limit: an alarm arrives without polling.
+        _ = try await client.call(
+          .put, "/v1/session-settings", key: fixture.admin,
+          json: Self.body(["alarmAfterSeconds": 5, "idleTimeoutSeconds": 3600]))
+        fixture.clock.advance(by: 6)
+        try await waitFor("event: alarm\n")
+        #expect(received.contains("event: alarm\n"))
+        // A waiting customer of group vip leaves a message: agent-a, in vip, hears of it.
+        let waiting = try await Self.openSession(client, fixture, customer: ["id": "c-leaves"], group: "vip")
+        let left = try await client.call(
+          .post, "/v1/leave-messages", key: fixture.admin, json: #"{"session": \#(waiting), "text": "稍后回电"}"#)
+        #expect(left.status == .created)
+        try await waitFor("event: leave-message\n")
+        try await waitFor("稍后回电")
+        #expect(received.contains("event: leave-message\n") && received.contains("稍后回电"))
+        #expect(received.contains("\"id\":\(id)"))
+        #expect(!received.contains("c-other-7"))
       }
-      try await waitFor(": connected")
-      // Another tenant's session opens first: had its event reached this stream, it would come before ours.
-      let foreign = try await client.call(
-        .post, "/v1/sessions", key: fixture.otherAdmin, json: Self.body(["customer": ["id": "c-other-7"]]))
-      #expect(foreign.status == .created)
-      let id = try await Self.openSession(client, fixture, customer: ["id": "c-1"], group: "vip")
-      try await waitFor("event: session.queued\n")
-      // Events name their customer, so a leaked one would show its id.
-      try await waitFor(#""customerId":"c-1""#)
-      #expect(!received.contains("c-other-7"))
-      #expect(try await Self.assign(client, id, key: fixture.agentA).status == .ok)
-      let posted = try await client.call(
-        .post, "/v1/sessions/\(id)/messages", key: fixture.admin,
-        json: Self.body(["sender": "customer", "body": "怎么申请退款"]))
-      #expect(posted.status == .created)
-      try await waitFor("event: message\n")
-      try await waitFor("event: smart-replies\n")
-      #expect(received.contains("event: session.queued\n") && received.contains("event: smart-replies\n"))
-      #expect(received.contains("bot-refund"))
-      // The customer waits past the limit: an alarm arrives without polling.
-      _ = try await client.call(
-        .put, "/v1/session-settings", key: fixture.admin,
-        json: Self.body(["alarmAfterSeconds": 5, "idleTimeoutSeconds": 3600]))
-      fixture.clock.advance(by: 6)
-      try await waitFor("event: alarm\n")
-      #expect(received.contains("event: alarm\n"))
-      // A waiting customer of group vip leaves a message: agent-a, in vip, hears of it.
-      let waiting = try await Self.openSession(client, fixture, customer: ["id": "c-leaves"], group: "vip")
-      let left = try await client.call(
-        .post, "/v1/leave-messages", key: fixture.admin, json: #"{"session": \#(waiting), "text": "稍后回电"}"#)
-      #expect(left.status == .created)
-      try await waitFor("event: leave-message\n")
-      try await waitFor("稍后回电")
-      #expect(received.contains("event: leave-message\n") && received.contains("稍后回电"))
-      #expect(received.contains("\"id\":\(id)"))
-      #expect(!received.contains("c-other-7"))
     }
   }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
 import Knowledge
 import TestSupport
 import Testing
@@ -10,7 +9,7 @@ import Testing
 /// Signing a browser in: a password (scrypt) or a key gives an HttpOnly, SameSite=Strict cookie; cookie requests
 /// that change state need the CSRF token; signing out ends the cookie; Bearer keys keep working.
 @Suite(.liveServers, .serialized) struct SignInHTTPTests {
-  typealias Client = any TestClientProtocol
+  typealias Client = LiveClient
 
   /// The session cookie's `name=value` from a response's Set-Cookie.
   static func cookie(_ response: JSONResponse) throws -> String {

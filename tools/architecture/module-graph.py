@@ -38,7 +38,7 @@ DEFAULT_LAYERS = (
     " | Ranking Sessions RequestInput"
     " | QuestionVectors"
     " | Index"
-    " | Knowledge TextAnalysis CXapian RankingModels Embeddings WebAssets"
+    " | Knowledge TextAnalysis CXapian RankingModels Embeddings WebAssets LoopbackHTTP"
     " | CICU CStemmer CBLAS"
 )
 
