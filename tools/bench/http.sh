@@ -16,10 +16,11 @@ DATA=${1:-/tmp/replykit-bench-http}
 DURATION=${2:-30}
 PORT=${PORT:-18089}
 BIN=.build/release/replykit
+BENCH=.build/release/replykit-bench
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
 # The corpus (imported once; reused when the folder already holds it) and the typed prefixes.
-"$BIN" bench suggest --items 100000 --queries 5000 --data "$DATA" --write-queries "$DATA/queries.txt" >/dev/null
+"$BENCH" suggest --items 100000 --queries 5000 --data "$DATA" --write-queries "$DATA/queries.txt" >/dev/null
 "$BIN" agents set --data "$DATA" --tenant bench agent-7 --groups g1,g2 >/dev/null
 KEY=$("$BIN" keys create --data "$DATA" --tenant bench --agent agent-7 | tail -1)
 
