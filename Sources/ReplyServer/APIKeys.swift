@@ -16,8 +16,20 @@ public enum APIKeys {
     return "rk_" + encoded
   }
 
+  /// The key's SHA-256 in lowercase hex, as the store keeps it. Every request with a key computes it: the hex
+  /// is written from a table (`String(format:)` per byte was 3 % of the server's time under load).
   public static func hash(_ key: String) -> String {
-    SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    let digest = SHA256.hash(data: Array(key.utf8))
+    return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { text in
+      var written = 0
+      for byte in digest {
+        text[written] = digits[Int(byte >> 4)]
+        text[written + 1] = digits[Int(byte & 0x0f)]
+        written += 2
+      }
+      return written
+    }
   }
 
   /// Makes a key for an owner, stores its hash, and returns the key.

@@ -84,7 +84,7 @@ struct SuggestionRoutes {
     if !caller.isAdmin, let agent = caller.agent {
       for index in suggestions.indices { suggestions[index].id = PersonalID.shown(suggestions[index].id, to: agent) }
     }
-    let encoded = Array(try SuggestionCache.encoder.encode(suggestions))
+    let encoded = try SuggestionJSON.encode(suggestions)
     cache.store(encoded, for: key, version: version)
     return SuggestResponse(
       query: query, tookMs: (ContinuousClock.now - started).milliseconds, suggestions: encoded, cached: false)
