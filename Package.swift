@@ -180,7 +180,8 @@ let package = Package(
         "ReplyServer", "Workbench", "Ranking", "Knowledge", "Sessions",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LoopbackHTTP", "TestSupport",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LoopbackHTTP", "RequestInput",
+        "TestSupport",
       ]
     ),
     .testTarget(
