@@ -49,7 +49,9 @@ struct SuggestionRoutes {
       var buffer = ByteBuffer()
       buffer.reserveCapacity(suggestions.count + query.utf8.count + 64)
       buffer.writeString(cached ? #"{"cached":true,"query":"# : #"{"cached":false,"query":"#)
-      buffer.writeBytes(try SuggestionCache.encoder.encode(query))
+      var quoted: [UInt8] = []
+      SuggestionJSON.string(query, &quoted)
+      buffer.writeBytes(quoted)
       buffer.writeString(#","suggestions":"#)
       buffer.writeBytes(suggestions)
       buffer.writeString(#","tookMs":"#)

@@ -62,6 +62,16 @@ import Testing
     }
   }
 
+  @Test func theQueryIsQuotedAsTheEncoderQuotesIt() throws {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let query = Self.text(&generator)
+      var quoted: [UInt8] = []
+      SuggestionJSON.string(query, &quoted)
+      try #require(quoted == Array(try SuggestionCache.encoder.encode(query)), "\(query.unicodeScalars.map(\.value))")
+    }
+  }
+
   @Test func aScoreThatIsNotANumberIsRefusedAsTheEncoderRefusesIt() {
     var generator = SystemRandomNumberGenerator()
     var suggestion = Self.suggestion(&generator)
