@@ -14,7 +14,8 @@
 #     (afqmc-fit-split.py --parts 7), --mode prefix | full, each part's evidence learned from the other six's
 # The dumps are written with the models that ranked when the shipped ones were fitted (no trees; for the learned
 # typed trees, the lexical typed trees): a dump's rows come in the ranking model's order, which LightGBM sees.
-# One step at a time (a fit uses LGBM_THREADS threads, 2 by default). About 35 minutes on 2 cores.
+# One step at a time (a fit uses LGBM_THREADS threads, 2 by default). About three hours on 2 cores, most of it
+# the nine `replykit learn` steps (13 to 15 minutes each: learn ranks the judged questions under each ranking).
 #
 # Usage: tools/models/make-models.sh [--out DIR] [--write] [--check] [--work DIR] [--models DIR]
 #   --out DIR     where the regenerated files go (default: a new temporary folder, kept and named at the end)
