@@ -19,7 +19,7 @@ public enum APIKeys {
   /// The key's SHA-256 in lowercase hex, as the store keeps it. Every request with a key computes it: the hex
   /// is written from a table (`String(format:)` per byte was 3 % of the server's time under load).
   public static func hash(_ key: String) -> String {
-    let digits = Array("0123456789abcdef".utf8)
+    let digits = LowercaseHex.digits
     let digest = SHA256.hash(data: Array(key.utf8))
     return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { text in
       var written = 0
@@ -86,4 +86,9 @@ struct AuthMiddleware: RouterMiddleware {
 /// The owners of the keys seen so far (a class, so that the copyable middleware can share one lock).
 final class KeyCache: Sendable {
   let owners = Mutex<[String: Caller]>([:])
+}
+
+/// The sixteen hex digits, lowercase, as bytes: for the key hashes and the JSON escapes, made once.
+enum LowercaseHex {
+  static let digits = Array("0123456789abcdef".utf8)
 }

@@ -85,7 +85,7 @@ enum SuggestionJSON {
 
   /// A JSON string: quote and backslash escaped, control characters as the encoder writes them, the rest as UTF-8.
   static func string(_ text: String, _ out: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
+    let hex = LowercaseHex.digits
     out.append(UInt8(ascii: "\""))
     for byte in text.utf8 {
       switch byte {
