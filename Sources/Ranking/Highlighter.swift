@@ -8,6 +8,8 @@ struct Highlighter {
   let plan: QueryPlan
   /// Where the tokens of texts shown before are kept, for this tenant and index generation.
   var kept: (items: ShownItems, tenant: String, generation: Int)? = nil
+  /// Whether texts that cannot match are left unanalysed (`mayMatch`); off only to test that they are.
+  var skipsTextsThatCannotMatch = true
 
   func highlights(in text: String) -> [Highlight] { matches(in: text).highlights }
 
@@ -15,7 +17,16 @@ struct Highlighter {
   /// only field whose pinyin is indexed.
   func matches(in text: String, pinyin: Bool = true) -> (highlights: [Highlight], kinds: Set<MatchKind>) {
     let typedPinyin = pinyin ? plan.pinyinPrefix : nil
-    guard let tokens = try? tokens(of: text, pinyinKeys: typedPinyin != nil) else { return ([], []) }
+    let pinyinKeys = typedPinyin != nil
+    let tokens: [Token]
+    if let kept = keptTokens(of: text, pinyinKeys: pinyinKeys) {
+      tokens = kept
+    } else if !pinyinKeys && !mayMatch(text) {
+      return ([], [])
+    } else {
+      guard let analysed = try? self.tokens(of: text, pinyinKeys: pinyinKeys) else { return ([], []) }
+      tokens = analysed
+    }
     var marked = [Bool](repeating: false, count: tokens.count)
     var kinds = Set<MatchKind>()
     for (index, token) in tokens.enumerated() {
@@ -33,6 +44,47 @@ struct Highlighter {
       kinds.insert(kind)
     }
     return (merged(tokens.indices.filter { marked[$0] }.map { tokens[$0].range }), kinds)
+  }
+
+  /// Whether a matched term or the unfinished word occurs in the folded text. Tokens' terms and parts are cut
+  /// from that text, so a text holding none of them has no match and need not be analysed: most shown
+  /// contents, whose items matched by their titles. (Pinyin is matched on the tokens' keys, not on the text,
+  /// and is not checked here.)
+  func mayMatch(_ text: String) -> Bool {
+    guard skipsTextsThatCannotMatch, let folded = try? analyzer.fold(text) else { return true }
+    var haystack = folded
+    return haystack.withUTF8 { haystack in
+      if var unfinished = plan.unfinished, unfinished.withUTF8({ Self.occurs($0, in: haystack) }) { return true }
+      return plan.termKinds.keys.contains { term in
+        var term = term
+        return term.withUTF8 { Self.occurs($0, in: haystack) }
+      }
+    }
+  }
+
+  /// Whether `needle`'s bytes occur in `haystack` (an empty needle occurs everywhere). Both are UTF-8, so a
+  /// match of bytes is a match of whole characters.
+  static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = needle.first else { return true }
+    guard needle.count <= haystack.count else { return false }
+    var start = 0
+    let last = haystack.count - needle.count
+    while start <= last {
+      if haystack[start] == first {
+        var k = 1
+        while k < needle.count && haystack[start + k] == needle[k] { k += 1 }
+        if k == needle.count { return true }
+      }
+      start += 1
+    }
+    return false
+  }
+
+  private func keptTokens(of text: String, pinyinKeys: Bool) -> [Token]? {
+    guard let kept else { return nil }
+    return kept.items.keptTokens(
+      of: text, tenant: kept.tenant, dictionary: analyzer.userDictionary.digest, pinyinKeys: pinyinKeys,
+      generation: kept.generation)
   }
 
   private func tokens(of text: String, pinyinKeys: Bool) throws -> [Token] {

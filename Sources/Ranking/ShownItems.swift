@@ -64,6 +64,14 @@ final class ShownItems: Sendable {
     return found
   }
 
+  /// The tokens of a shown text kept for `generation`, if they are.
+  func keptTokens(of text: String, tenant: String, dictionary: UInt64, pinyinKeys: Bool, generation: Int)
+    -> [Token]?
+  {
+    let key = TextKey(tenant: tenant, dictionary: dictionary, text: text, pinyinKeys: pinyinKeys)
+    return state.withLock { $0.generation == generation ? $0.tokens[key] : nil }
+  }
+
   /// The tokens of a shown text, as `analyze` gives them.
   func tokens(
     of text: String, tenant: String, dictionary: UInt64, pinyinKeys: Bool, generation: Int,
