@@ -254,6 +254,14 @@ int rk_database_replace(rk_database *db, const char *id_term, const rk_document 
   });
 }
 
+int rk_database_add(rk_database *db, const rk_document *document, rk_error *error) {
+  return guard<int>(error, -1, [&] {
+    require(document, "document");
+    writer_of(db).add_document(document->document);
+    return 0;
+  });
+}
+
 int rk_database_delete(rk_database *db, const char *id_term, rk_error *error) {
   return guard<int>(error, -1, [&] {
     require(id_term, "id term");

@@ -13,19 +13,12 @@ package struct KnowledgeDocumentBuilder {
   /// The longest whole-title pinyin key kept (longer titles are matched on their start).
   package static let pinyinKeyLength = 40
 
-  /// The unique id term of one language version of an item.
-  package static func idTerm(tenant: String, source: KnowledgeSource, id: String, language: String?) -> String {
-    let term = TermPrefix.id + [tenant, source.rawValue, id, language ?? "-"].joined(separator: "\u{1F}")
-    return TermPrefix.fits(term) ? term : TermPrefix.id + "#" + StableHash.hex(term)
-  }
-
   /// The term all language versions of an item share.
   package static func itemTerm(tenant: String, source: KnowledgeSource, id: String) -> String {
     TermPrefix.item + StableHash.hex([tenant, source.rawValue, id].joined(separator: "\u{1F}"))
   }
 
   package struct Built: Sendable {
-    package var idTerm: String
     /// The term all versions of the item share; the first version's write removes the item's old documents.
     package var itemTerm: String
     package var isFirstVersion: Bool
@@ -58,7 +51,6 @@ package struct KnowledgeDocumentBuilder {
       document.data = IndexedKey(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language)
         .data(questions: encoded, ranking: ranking)
       return Built(
-        idTerm: Self.idTerm(tenant: stored.tenant, source: item.source, id: item.id, language: draft.language),
         itemTerm: Self.itemTerm(tenant: stored.tenant, source: item.source, id: item.id), isFirstVersion: index == 0,
         document: try PreparedDocument(document))
     }

@@ -1,10 +1,10 @@
-/// The term prefixes of the index (Xapian's convention: `Q` for the unique id, `X...` for filters).
+/// The term prefixes of the index (Xapian's convention: `X...` for filters). A document is found by its item
+/// term (`item`); its key is in its data (`IndexedKey`).
 ///
 /// Text fields carry analysed terms with positions; `A`, `H`, `P` and `I` carry prefixes of title words,
 /// precomputed at index time, so that the one- and two-character prefixes an agent types are single term
 /// look-ups rather than wildcard expansions (measured here: 17 ms median for a one-character wildcard).
 package enum TermPrefix {
-  package static let id = "Q"
   /// Title: the quick reply's shortcut, the bot's standard question, the article's title.
   package static let title = "T"
   /// Bot knowledge's similar questions.

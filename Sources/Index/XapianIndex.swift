@@ -100,6 +100,12 @@ package final class XapianIndex {
     if rk_database_replace(handle, idTerm, document.handle, &error) != 0 { throw IndexError(error) }
   }
 
+  /// Adds a document under a new document id.
+  package func add(_ document: PreparedDocument) throws(IndexError) {
+    var error = rk_error()
+    if rk_database_add(handle, document.handle, &error) != 0 { throw IndexError(error) }
+  }
+
   package func delete(idTerm: String) throws(IndexError) {
     var error = rk_error()
     if rk_database_delete(handle, idTerm, &error) != 0 { throw IndexError(error) }

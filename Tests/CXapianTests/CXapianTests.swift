@@ -66,6 +66,26 @@ import Testing
     #expect(rk_database_document_count(db, &error) == 1)
   }
 
+  @Test func addGivesEachDocumentANewIdAndRefusesNone() throws {
+    var error = rk_error()
+    let db = try #require(rk_database_open_in_memory(&error))
+    defer { rk_database_close(db) }
+    for _ in 0..<2 {
+      let document = try #require(rk_document_new(&error))
+      defer { rk_document_free(document) }
+      #expect(rk_document_add_posting(document, "退款", 1, 1, &error) == 0)
+      #expect(rk_document_add_boolean_term(document, "XIitem", &error) == 0)
+      #expect(rk_database_add(db, document, &error) == 0, "\(Self.message(error))")
+    }
+    #expect(rk_database_commit(db, &error) == 0)
+    // Adding never replaces: the same document twice is two documents, removed together by their shared term.
+    #expect(rk_database_document_count(db, &error) == 2)
+    #expect(rk_database_delete(db, "XIitem", &error) == 0)
+    #expect(rk_database_document_count(db, &error) == 0)
+    #expect(rk_database_add(db, nil, &error) == -1)
+    #expect(Self.message(error).contains("document"))
+  }
+
   @Test func prefixFilterAndMatchingTerms() throws {
     var error = rk_error()
     let db = try #require(rk_database_open_in_memory(&error))

@@ -74,6 +74,8 @@ char *rk_database_prefix_terms(rk_database *db, const char *prefix, size_t max_t
 
 /// Replaces the document whose unique id term is `id_term` (or adds it). Returns 0 or -1.
 int rk_database_replace(rk_database *db, const char *id_term, const struct rk_document *document, rk_error *error);
+/// Adds the document under a new document id. Returns 0 or -1.
+int rk_database_add(rk_database *db, const struct rk_document *document, rk_error *error);
 /// Deletes the documents holding `id_term`. Returns 0 or -1.
 int rk_database_delete(rk_database *db, const char *id_term, rk_error *error);
 
