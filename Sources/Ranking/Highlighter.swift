@@ -49,15 +49,32 @@ struct Highlighter {
   /// Whether a matched term or the unfinished word occurs in the folded text. Tokens' terms and parts are cut
   /// from that text, so a text holding none of them has no match and need not be analysed: most shown
   /// contents, whose items matched by their titles. (Pinyin is matched on the tokens' keys, not on the text,
-  /// and is not checked here.)
+  /// and is not checked here.) Terms match as Swift strings, up to canonical equivalence, and folding does not
+  /// compose every sequence (a Bengali two-part vowel, compatibility jamo), so bytes decide only for text made
+  /// of characters that never compose or decompose (`comparesByBytes`); any other text is analysed.
   func mayMatch(_ text: String) -> Bool {
     guard skipsTextsThatCannotMatch, let folded = try? analyzer.fold(text) else { return true }
+    let terms = plan.termKinds.keys + (plan.unfinished.map { [$0] } ?? [])
+    guard Self.comparesByBytes(folded), terms.allSatisfy(Self.comparesByBytes) else { return true }
     var haystack = folded
     return haystack.withUTF8 { haystack in
-      if var unfinished = plan.unfinished, unfinished.withUTF8({ Self.occurs($0, in: haystack) }) { return true }
-      return plan.termKinds.keys.contains { term in
+      terms.contains { term in
         var term = term
         return term.withUTF8 { Self.occurs($0, in: haystack) }
+      }
+    }
+  }
+
+  /// Whether every character of `text` is one whose strings are canonically equal only when their bytes are:
+  /// below U+0300 (no combining marks), CJK ideographs and their punctuation, emoji.
+  static func comparesByBytes(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { scalar in
+      switch scalar.value {
+      // (Not the compatibility ideographs, U+F900 and U+2F800 on, each canonically another ideograph.)
+      case 0..<0x300, 0x3000..<0x302A, 0x3030..<0x3040, 0x3400..<0x4DC0, 0x4E00..<0xA000, 0x1F000..<0x1FB00,
+        0x20000..<0x2F800, 0x30000..<0x32400:
+        true
+      default: false
       }
     }
   }

@@ -41,12 +41,17 @@ import Testing
     let texts =
       try Self.demoTexts() + [
         "申請退款要多久", "ＲＥＦＵＮＤ please", "Café au lait, déjà vu", "退款😀流程", "e\u{301}te\u{301} refund", "",
+        // Canonically equal to a query below with other bytes, which folding keeps apart: a Bengali two-part
+        // vowel, compatibility jamo.
+        "ক\u{09C7}\u{09BE}ন", "ㄱㅏ 안내",
       ]
     // The starts of some texts as typed (one to four characters), and words typed another way.
     var queries = stride(from: 0, to: texts.count, by: 23).flatMap { index in
       (1...4).map { String(texts[index].prefix($0)) }
     }
-    queries += ["申請", "退款 进度", "REFUND", "refu", "cafe", "Café", "tk", "tuikuan", "退宽", "运费 险", "😀"]
+    queries += [
+      "申請", "退款 进度", "REFUND", "refu", "cafe", "Café", "tk", "tuikuan", "退宽", "运费 险", "😀", "ক\u{09CB}", "가 ",
+    ]
     var skipped = 0
     var analysed = 0
     for query in queries {
@@ -68,6 +73,14 @@ import Testing
     }
     // Both ways were taken often: the comparison is not empty on either side.
     #expect(skipped > 1_000 && analysed > 100, "skipped \(skipped), analysed \(analysed)")
+  }
+
+  @Test func onlyTextThatNeverComposesIsComparedByBytes() {
+    #expect(Highlighter.comparesByBytes("退款流程, 请稍候。refund 😀"))  // folded text: the full-width comma is ","
+    #expect(!Highlighter.comparesByBytes("ক\u{09C7}\u{09BE}"))
+    #expect(!Highlighter.comparesByBytes("\u{1100}\u{1161}"))
+    #expect(!Highlighter.comparesByBytes("e\u{301}"))
+    #expect(!Highlighter.comparesByBytes("か\u{3099}"))
   }
 
   @Test func bytesOccurWhereTheyOccur() {
