@@ -42,6 +42,11 @@ struct CLIProcess {
   }
 
   /// Starts without waiting.
+  /// A port for a child server, below Linux's ephemeral range (32768 on): the suite's in-process servers
+  /// listen on ports the kernel picks from that range, and a child that could not bind one of theirs would
+  /// leave its test talking to another test's server.
+  static func freePortGuess() -> Int { Int.random(in: 20_000...32_000) }
+
   static func start(_ arguments: [String]) throws -> Process {
     let process = Process()
     process.executableURL = executable

@@ -54,7 +54,7 @@ import Testing
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let key = try ImportKillTests.adminKey(folder)
-    let port = Int.random(in: 20_000...40_000)
+    let port = CLIProcess.freePortGuess()
     let arguments = ["serve", "--data", folder.data, "--port", String(port)]
     let server = try CLIProcess.start(arguments)
     defer { CLIProcess.reap(server) }
@@ -118,7 +118,7 @@ import Testing
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let key = try ImportKillTests.adminKey(folder)
-    let port = Int.random(in: 20_000...40_000)
+    let port = CLIProcess.freePortGuess()
     let server = try CLIProcess.start([
       "serve", "--data", folder.data, "--port", String(port), "--shutdown-timeout", "1",
     ])

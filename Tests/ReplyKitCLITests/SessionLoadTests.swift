@@ -7,7 +7,7 @@ import Testing
 /// acknowledged message.
 @Suite(.blocking, .serialized) struct SessionLoadTests {
   @Test func killingTheServerMidRunLosesNoAcknowledgedMessage() throws {
-    let port = Int.random(in: 20_000...40_000)
+    let port = CLIProcess.freePortGuess()
     let output = try CLIProcess.bench([
       "sessions", "--sessions", "16", "--rounds", "12", "--agents", "4", "--items", "500",
       "--kill-after", "1.5", "--port", String(port), "--time-limit", "120",
@@ -22,7 +22,7 @@ import Testing
   /// sessions: the command reads the store back and fails if a session was assigned twice, an assigned one
   /// lost its assignment, or an agent ever held more sessions than its limit.
   @Test func killingTheServerWhileRoutingAssignsNothingTwiceAndKeepsTheLimits() throws {
-    let port = Int.random(in: 20_000...40_000)
+    let port = CLIProcess.freePortGuess()
     let output = try CLIProcess.bench([
       "routing", "--customers", "80", "--arrival-seconds", "4", "--agents", "6", "--groups", "2",
       "--max-sessions", "3", "--hold-seconds", "1", "--kill-after", "2", "--port", String(port),
