@@ -271,8 +271,8 @@ package actor IndexWriter {
 
   /// Writes a document as a new one. An item's first version removes its old documents first (versions may
   /// have gone since), and its versions are written together, so each is added: a replace by a term of its
-  /// own would only look for a document that cannot be there (about 6 % of Xapian's writing time,
-  /// tools/bench/xapian-replay.sh).
+  /// own would only look for a document that cannot be there (0.6 % of Xapian's writing instructions under
+  /// callgrind, tools/bench/xapian-replay.sh; not seen in wall time).
   private func write(_ built: KnowledgeDocumentBuilder.Built) throws {
     writtenSinceCompaction += 1
     if built.isFirstVersion { try index.delete(idTerm: built.itemTerm) }
