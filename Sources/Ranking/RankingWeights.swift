@@ -158,7 +158,7 @@ public struct RankingWeights: Codable, Hashable, Sendable {
     /// a logistic function of its best cosine and its word overlap, fitted on Banking77's training examples
     /// (`tools/eval/fit-confidence.py`, on whole-latin-semantic's dump). Below `minimumMeaningConfidence`
     /// there is no good answer: 0.5, more likely wrong than right, chosen on no collection's scores.
-    public var meaningConfidence = MeaningConfidence(bias: -2.204, cosine: 4.247, overlap: 1.665)
+    public var meaningConfidence = MeaningConfidence(bias: -2.052, cosine: 4.306, overlap: 1.321)
     public var minimumMeaningConfidence = 0.5
     /// Below this a tenant's fitted confidence (`TenantSettings.confidence`, a probability) has no good answer:
     /// more likely wrong than right.

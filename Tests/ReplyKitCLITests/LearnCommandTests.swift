@@ -84,8 +84,12 @@ import Workbench
     let standard = try Self.mrr(files)
     let empty = try folder.file("empty.json", "{}")
     #expect(try Self.mrr(files + ["--weights", empty]) == standard)
-    // The English model for Chinese text, without the trees: another ranking.
-    let other = try folder.file("other.json", #"{"models": {"wholeHan": "whole-latin", "wholeHanTrees": null}}"#)
+    // Chinese whole questions ranked by the index's score reversed, without the trees: another ranking.
+    let reversed =
+      #"{"model": "linear", "name": "reversed", "featureSchema": 1, "features": ["engine"], "#
+      + #""fitted": {"by": "hand", "on": "nothing", "settings": "the index's score reversed"}, "#
+      + #""bias": 0, "weights": [-1]}"#
+    let other = try folder.file("other.json", #"{"models": {"wholeHan": \#(reversed), "wholeHanTrees": null}}"#)
     #expect(try Self.mrr(files + ["--weights", other]) != standard)
     let misspelt = try folder.file("misspelt.json", #"{"smartReply": {"candidate": 1}}"#)
     let refused = try CLIProcess.run(["eval"] + files + ["--weights", misspelt])
