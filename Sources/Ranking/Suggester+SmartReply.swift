@@ -445,6 +445,13 @@ extension Suggester {
         (best.score, best.features, best.question) = (score, filled[index][question], compared[question])
         best.questionWords = candidate.questions.questions[compared[question]].words
       }
+      // A stored question the customer wrote exactly is the one the entry answers by, even where the model
+      // scores another phrasing of the entry a hair higher (trees are not monotone in `exact`): the matched
+      // question and the confidence follow the text; the entry's score stays its best question's.
+      if best.score > -.infinity, let exact = filled[index].indices.first(where: { filled[index][$0][.exact] == 1 }) {
+        (best.features, best.question) = (filled[index][exact], compared[exact])
+        best.questionWords = candidate.questions.questions[compared[exact]].words
+      }
       if candidate.key.source == .internal { best.score -= weights.smartReply.internalPenalty }
       ranked.append(best)
     }

@@ -32,6 +32,24 @@ import TextAnalysis
     #expect(paraphrase.answers.contains { $0.suggestion.id == "kb-refund" })
   }
 
+  /// A message that is exactly one of an entry's stored questions is answered by that question, confidence 1,
+  /// even under a model that scores the entry's other phrasings higher; the entry ranks by its best score.
+  @Test func anExactQuestionIsTheMatchedOneWhicheverPhrasingTheModelPrefers() async throws {
+    let (engine, folder) = try await SuggestTests.engine()
+    defer { folder.remove() }
+    var weights = RankingWeights()
+    // Prefers the stored question least like the message: 我要退钱 over the exact 怎么申请退款？.
+    weights.models.wholeHan = LinearModel(name: "unlike", features: [.exact, .pairDice], bias: 0, weights: [-1, -1])
+    weights.models.wholeHanTrees = nil
+    let answer = try engine.suggester(weights: weights).smartReply("怎么申请退款？", tenant: "acme")
+    let refund = try #require(answer.answers.first { $0.suggestion.id == "bot-refund" })
+    #expect(refund.matchedQuestion == "怎么申请退款？")
+    #expect(refund.confidence == 1)
+    // A message that is none of them keeps the model's choice.
+    let other = try engine.suggester(weights: weights).smartReply("申请退款", tenant: "acme")
+    #expect(other.answers.first { $0.suggestion.id == "bot-refund" }?.confidence ?? 1 < 1)
+  }
+
   @Test func englishQuestionsAndTypos() async throws {
     let (engine, folder) = try await SuggestTests.engine()
     defer { folder.remove() }
