@@ -114,10 +114,10 @@ package actor IndexWriter {
   /// there (a new empty database if nothing) and sends the readers to it.
   private func replacingFolder(_ change: () throws -> Void) throws {
     let closing = path + ".tmp-closing"
-    index = try XapianIndex.openWriter(path: closing)  // releases the old handle and its lock
+    index = try XapianIndex.reopenWriter(path: closing)  // releases the old handle and its lock
     defer { try? FileManager.default.removeItem(atPath: closing) }
     try change()
-    index = try XapianIndex.openWriter(path: path, synced: false)
+    index = try XapianIndex.reopenWriter(path: path, synced: false)
     readers.reset()
   }
 

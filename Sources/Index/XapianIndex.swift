@@ -23,6 +23,28 @@ package final class XapianIndex {
     return XapianIndex(handle: handle, isWriter: true)
   }
 
+  /// Opens the writer where this process has just closed one, waiting up to `patience` while the lock is
+  /// held. Xapian's lock is an open-file-description lock: a child process being spawned at that moment
+  /// shares the description until it runs its program, so the lock just released can stay held for an
+  /// instant. Only a lock error is waited out; a lock still held after `patience` is thrown.
+  package static func reopenWriter(
+    path: String, synced: Bool = true, patience: Duration = .seconds(2)
+  ) throws(IndexError) -> XapianIndex {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: patience)
+    var pause = Duration.milliseconds(2)
+    while true {
+      do {
+        return try openWriter(path: path, synced: synced)
+      } catch {
+        guard case .locked = error, clock.now < deadline else { throw error }
+        let (seconds, attoseconds) = pause.components
+        usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+        pause = min(pause * 2, .milliseconds(100))
+      }
+    }
+  }
+
   package static func openReader(path: String) throws(IndexError) -> XapianIndex {
     var error = rk_error()
     guard let handle = rk_database_open_reader(path, &error) else { throw IndexError(error) }

@@ -27,6 +27,28 @@ import Testing
     try engine.suggester.suggest(text, tenant: "acme").map(\.id)
   }
 
+  /// The writer reopened after a failure waits out a lock held for a moment (in the service: a child process
+  /// being spawned shares the lock until it runs its program); a lock held past its patience is an error.
+  @Test func aReopenedWriterWaitsOutAPassingLock() throws {
+    final class Holder: @unchecked Sendable {
+      var index: XapianIndex?
+      init(_ index: XapianIndex) { self.index = index }
+    }
+    let folder = try TestDataFolder()
+    defer { folder.remove() }
+    let path = folder.url.appendingPathComponent("index").path
+    let holder = Holder(try XapianIndex.openWriter(path: path))
+    do {
+      _ = try XapianIndex.reopenWriter(path: path, patience: .milliseconds(50))
+      Issue.record("opened a second writer while the first held the lock")
+    } catch {
+      #expect(error.code == .indexLocked)
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { holder.index = nil }
+    let reopened = try XapianIndex.reopenWriter(path: path, patience: .seconds(60))
+    #expect(try reopened.documentCount == 0)
+  }
+
   @Test func anIndexThatCannotBeOpenedIsSetAsideAndRebuilt() async throws {
     let folder = try await Self.indexedFolder()
     defer { folder.remove() }
