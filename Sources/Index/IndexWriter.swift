@@ -48,7 +48,9 @@ package actor IndexWriter {
     index: XapianIndex, analyzer: String?, format: String?, lastChange: String?, damage: String?
   ) {
     func read() throws -> (XapianIndex, String?, String?, String?) {
-      let index = try XapianIndex.openWriter(path: path, synced: false)
+      // (An engine opened again in the same process, as tests and the CLI do, meets the lock of its
+      // predecessor's handle for as long as a child process being spawned shares it: `reopenWriter`.)
+      let index = try XapianIndex.reopenWriter(path: path, synced: false)
       return (
         index, try index.metadata(Key.analyzer), try index.metadata(Key.format), try index.metadata(Key.lastChange)
       )

@@ -23,7 +23,7 @@ package final class XapianIndex {
     return XapianIndex(handle: handle, isWriter: true)
   }
 
-  /// Opens the writer where this process has just closed one, waiting up to `patience` while the lock is
+  /// Opens the writer where this process may just have closed one, waiting up to `patience` while the lock is
   /// held. Xapian's lock is an open-file-description lock: a child process being spawned at that moment
   /// shares the description until it runs its program, so the lock just released can stay held for an
   /// instant. Only a lock error is waited out; a lock still held after `patience` is thrown.
