@@ -7,9 +7,18 @@ struct Highlighter {
   let analyzer: Analyzer
   let plan: QueryPlan
   /// Where the tokens of texts shown before are kept, for this tenant and index generation.
-  var kept: (items: ShownItems, tenant: String, generation: Int)? = nil
+  var kept: (items: ShownItems, tenant: String, generation: Int)?
   /// Whether texts that cannot match are left unanalysed (`mayMatch`); off only to test that they are.
   var skipsTextsThatCannotMatch = true
+  /// The matched terms and the unfinished word when every one of them compares by bytes, else nil (then no
+  /// text is compared by bytes): the same for every text this highlighter is shown.
+  private let byteTerms: [String]?
+
+  init(analyzer: Analyzer, plan: QueryPlan, kept: (items: ShownItems, tenant: String, generation: Int)? = nil) {
+    (self.analyzer, self.plan, self.kept) = (analyzer, plan, kept)
+    let terms = plan.termKinds.keys + (plan.unfinished.map { [$0] } ?? [])
+    byteTerms = terms.allSatisfy(Self.comparesByBytes) ? terms : nil
+  }
 
   func highlights(in text: String) -> [Highlight] { matches(in: text).highlights }
 
@@ -53,9 +62,9 @@ struct Highlighter {
   /// compose every sequence (a Bengali two-part vowel, compatibility jamo), so bytes decide only for text made
   /// of characters that never compose or decompose (`comparesByBytes`); any other text is analysed.
   func mayMatch(_ text: String) -> Bool {
-    guard skipsTextsThatCannotMatch, let folded = try? analyzer.fold(text) else { return true }
-    let terms = plan.termKinds.keys + (plan.unfinished.map { [$0] } ?? [])
-    guard Self.comparesByBytes(folded), terms.allSatisfy(Self.comparesByBytes) else { return true }
+    guard skipsTextsThatCannotMatch, let terms = byteTerms, let folded = try? analyzer.fold(text),
+      Self.comparesByBytes(folded)
+    else { return true }
     var haystack = folded
     return haystack.withUTF8 { haystack in
       terms.contains { term in
