@@ -41,12 +41,12 @@ struct CLIProcess {
       stderr: String(decoding: stderr, as: UTF8.self))
   }
 
-  /// Starts without waiting.
   /// A port for a child server, below Linux's ephemeral range (32768 on): the suite's in-process servers
   /// listen on ports the kernel picks from that range, and a child that could not bind one of theirs would
   /// leave its test talking to another test's server.
   static func freePortGuess() -> Int { Int.random(in: 20_000...32_000) }
 
+  /// Starts without waiting.
   static func start(_ arguments: [String]) throws -> Process {
     let process = Process()
     process.executableURL = executable
