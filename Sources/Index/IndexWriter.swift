@@ -48,9 +48,9 @@ package actor IndexWriter {
     index: XapianIndex, analyzer: String?, format: String?, lastChange: String?, damage: String?
   ) {
     func read() throws -> (XapianIndex, String?, String?, String?) {
-      // (An engine opened again in the same process, as tests and the CLI do, meets the lock of its
-      // predecessor's handle for as long as a child process being spawned shares it: `reopenWriter`.)
-      let index = try XapianIndex.reopenWriter(path: path, synced: false)
+      // (An engine opened again in the same process, as tests and the CLI do, can meet its predecessor's lock
+      // for as long as a child process being spawned shares it: `openWriter` waits that out.)
+      let index = try XapianIndex.openWriter(path: path, synced: false)
       return (
         index, try index.metadata(Key.analyzer), try index.metadata(Key.format), try index.metadata(Key.lastChange)
       )
@@ -116,10 +116,10 @@ package actor IndexWriter {
   /// there (a new empty database if nothing) and sends the readers to it.
   private func replacingFolder(_ change: () throws -> Void) throws {
     let closing = path + ".tmp-closing"
-    index = try XapianIndex.reopenWriter(path: closing)  // releases the old handle and its lock
+    index = try XapianIndex.openWriter(path: closing)  // releases the old handle and its lock
     defer { try? FileManager.default.removeItem(atPath: closing) }
     try change()
-    index = try XapianIndex.reopenWriter(path: path, synced: false)
+    index = try XapianIndex.openWriter(path: path, synced: false)
     readers.reset()
   }
 

@@ -14,20 +14,21 @@ package final class XapianIndex {
 
   deinit { rk_database_close(handle) }
 
-  /// `synced: false` skips fsync at commit: the knowledge index is derived from the store, and opens at its
-  /// last durable commit (whose recorded change it then catches up from) or is rebuilt.
-  package static func openWriter(path: String, synced: Bool = true) throws(IndexError) -> XapianIndex {
+  /// One attempt at opening the writer (`openWriter` waits out a passing lock around it).
+  private static func openWriterOnce(path: String, synced: Bool) throws(IndexError) -> XapianIndex {
     var error = rk_error()
     let opened = synced ? rk_database_open_writable(path, &error) : rk_database_open_writable_unsynced(path, &error)
     guard let handle = opened else { throw IndexError(error) }
     return XapianIndex(handle: handle, isWriter: true)
   }
 
-  /// Opens the writer where this process may just have closed one, waiting up to `patience` while the lock is
-  /// held. Xapian's lock is an open-file-description lock: a child process being spawned at that moment
-  /// shares the description until it runs its program, so the lock just released can stay held for an
-  /// instant. Only a lock error is waited out; a lock still held after `patience` is thrown.
-  package static func reopenWriter(
+  /// Opens the writer, waiting up to `patience` while the lock is held. Xapian's lock is an
+  /// open-file-description lock: where this process has just closed a writer, a child process being spawned at
+  /// that moment shares the description until it runs its program, so the lock just released can stay held
+  /// for an instant. Only a lock error is waited out; a lock still held after `patience` is thrown.
+  /// `synced: false` skips fsync at commit: the knowledge index is derived from the store, and opens at its
+  /// last durable commit (whose recorded change it then catches up from) or is rebuilt.
+  package static func openWriter(
     path: String, synced: Bool = true, patience: Duration = .seconds(2)
   ) throws(IndexError) -> XapianIndex {
     let clock = ContinuousClock()
@@ -35,7 +36,7 @@ package final class XapianIndex {
     var pause = Duration.milliseconds(2)
     while true {
       do {
-        return try openWriter(path: path, synced: synced)
+        return try openWriterOnce(path: path, synced: synced)
       } catch {
         guard case .locked = error, clock.now < deadline else { throw error }
         let (seconds, attoseconds) = pause.components
