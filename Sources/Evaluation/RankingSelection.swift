@@ -203,18 +203,21 @@ public enum RankingSelection {
 
   /// `engine.learn` from `judged` questions, with the rankings and the word evidence compared on them first
   /// (`compare`): the tenant's ranking (and, from whole questions, its confidence) is set to the verdicts unless
-  /// `keepRanking`, and the evidence learned is kept as `evidence` says. The choice is kept only when learning succeeds; `changed` says whether it
-  /// changed the tenant's settings.
+  /// `keepRanking`, and the evidence learned is kept as `evidence` says. The choice is kept only when learning
+  /// succeeds; `changed` says whether it changed the tenant's settings. Without `comparing` nothing is compared
+  /// (the report is empty, the settings unchanged) and the evidence is kept only when `evidence` is `always`.
   public static func learn(
     engine: SuggestionEngine, tenant: String, judged: [(text: String, answers: Set<String>)],
     sources: Set<KnowledgeSource>, minimumCount: Int = 1, alreadyTyped: Bool = false, keepRanking: Bool = false,
-    evidence policy: EvidencePolicy = .validated, progress: @escaping @Sendable (Int) -> Void = { _ in }
+    evidence policy: EvidencePolicy = .validated, comparing: Bool = true,
+    progress: @escaping @Sendable (Int) -> Void = { _ in }
   ) async throws -> (learned: LearningReport, ranking: Report, changed: Bool) {
     final class Slot: Sendable { let report = Mutex<Report?>(nil) }
     let slot = Slot()
     let learned = try await engine.learn(
       tenant: tenant, from: judged, sources: sources, minimumCount: minimumCount,
       validating: {
+        guard comparing else { return policy == .always }
         let report = try compare(
           engine: engine, tenant: tenant, judged: judged, sources: sources, alreadyTyped: alreadyTyped)
         slot.report.withLock { $0 = report }

@@ -57,12 +57,22 @@ struct LearnCommand: AsyncParsableCommand {
     false
   @Option(help: "The word evidence the tenant keeps: validated (only if it wins its cross-fitted check) or always.")
   var evidence: RankingSelection.EvidencePolicy = .validated
+  @Flag(
+    help:
+      "Learn without comparing the rankings first: no verdicts, no confidence, and evidence the tenant keeps only with --evidence always (--out writes it in any case; several times faster)."
+  )
+  var noComparison = false
 
   func validate() throws {
     guard data != nil || out != nil || outQuestions != nil || outRanking != nil || outConfidence != nil else {
       throw ValidationError(
         "give --data (to keep what is learned for the tenant), or --out, --out-questions, --out-ranking and/or --out-confidence (to write it)"
       )
+    }
+    if noComparison {
+      guard outRanking == nil, outConfidence == nil else {
+        throw ValidationError("--no-comparison: nothing is compared, so there is no --out-ranking or --out-confidence")
+      }
     }
     if picks {
       guard data != nil, corpus == nil else { throw ValidationError("--picks learns from the pick log of --data") }
@@ -101,7 +111,7 @@ struct LearnCommand: AsyncParsableCommand {
     // A pick log's text becomes a phrasing once picked twice for the same item; a judged set's at once.
     let (report, ranking, _) = try await RankingSelection.learn(
       engine: engine, tenant: tenant, judged: judged, sources: sources, minimumCount: picks ? 2 : 1,
-      alreadyTyped: picks, keepRanking: keepRanking, evidence: evidence
+      alreadyTyped: picks, keepRanking: keepRanking, evidence: evidence, comparing: !noComparison
     ) { done in
       if done % 100 == 0 { progress.update(bytes: done, items: done) }
     }
@@ -131,7 +141,8 @@ struct LearnCommand: AsyncParsableCommand {
       }
       try ConfidenceFile.write(calibration, to: outConfidence)
     }
-    let decisive = learnedEvidence.sorted { $0.value.differs > $1.value.differs }.prefix(8)
+    // Equal weights by the word, so that the same evidence prints the same list.
+    let decisive = learnedEvidence.sorted { ($1.value.differs, $0.key) < ($0.value.differs, $1.key) }.prefix(8)
     print(
       "learned \(learnedEvidence.count) words from \(report.questions) judged questions"
         + " (answer among the \(WordEvidenceLearner.shown) compared candidates for \(report.answered))")

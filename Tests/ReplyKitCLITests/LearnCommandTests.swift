@@ -165,6 +165,27 @@ import Workbench
     #expect(learnedMRR > plain + 0.1, "\(plain) -> \(learnedMRR)")
   }
 
+  /// `make models` learns its evidence without the rankings' comparison: the same file, nothing compared.
+  @Test func learnsTheSameEvidenceWithoutComparingTheRankings() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let (corpus, queries, qrels) = try Self.collection(in: folder)
+    let files = ["--corpus", corpus, "--queries", queries, "--qrels", qrels]
+    let (compared, out) = (
+      folder.url.appendingPathComponent("a.tsv").path, folder.url.appendingPathComponent("b.tsv").path
+    )
+    let (withComparison, _) = try Self.learn(files + ["--out", compared], writing: compared)
+    let (without, _) = try Self.learn(files + ["--out", out, "--no-comparison"], writing: out)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: compared)) == Data(contentsOf: URL(fileURLWithPath: out)))
+    #expect(withComparison.contains("ranking for whole questions"))
+    #expect(!without.contains("ranking for") && !without.contains("confidence:"))
+    #expect(without.contains("from 32 judged questions"))
+
+    let refused = try CLIProcess.run(["learn"] + files + ["--no-comparison", "--out-ranking", out])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("--no-comparison"))
+  }
+
   @Test func learnsPhrasingsWritesThemAndEvalReadsThem() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
