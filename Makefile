@@ -176,7 +176,7 @@ $(MODELS_VENV)/bin/python:
 	$(MODELS_VENV)/bin/pip install --quiet --disable-pip-version-check lightgbm==4.7.0 numpy==2.4.6
 
 # Refits the 13 question models from the training data in ../shared/evaldata (tools/models/make-models.sh: the
-# recipes, about an hour and a half) into a temporary folder, and prints for each whether it reproduces the shipped file;
+# recipes, about 70 minutes on 2 cores) into a temporary folder, and prints for each whether it reproduces the shipped file;
 # WRITE=1 then puts them over the shipped files; MODELS_FLAGS passes more (--out DIR, --work DIR, --check).
 models: release model $(MODELS_VENV)/bin/python
 	tools/models/make-models.sh $(if $(WRITE),--write) $(MODELS_FLAGS)

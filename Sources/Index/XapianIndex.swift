@@ -33,15 +33,14 @@ package final class XapianIndex {
   ) throws(IndexError) -> XapianIndex {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: patience)
-    var pause = Duration.milliseconds(2)
+    var pause: TimeInterval = 0.002
     while true {
       do {
         return try openWriterOnce(path: path, synced: synced)
       } catch {
         guard case .locked = error, clock.now < deadline else { throw error }
-        let (seconds, attoseconds) = pause.components
-        usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
-        pause = min(pause * 2, .milliseconds(100))
+        Thread.sleep(forTimeInterval: pause)
+        pause = min(pause * 2, 0.1)
       }
     }
   }

@@ -441,16 +441,17 @@ extension Suggester {
       // loosely related phrasings an entry collected (Banking77's entries hold ten each); the entry-level
       // features add what all of them say together.
       var best = QuestionRanked(key: candidate.key, score: -.infinity, features: FeatureVector(), question: 0)
+      var top: Int?
       for (question, score) in scores[index].enumerated() where score > best.score {
-        (best.score, best.features, best.question) = (score, filled[index][question], compared[question])
-        best.questionWords = candidate.questions.questions[compared[question]].words
+        (best.score, top) = (score, question)
       }
-      // A stored question the customer wrote exactly is the one the entry answers by, even where the model
-      // scores another phrasing of the entry a hair higher (trees are not monotone in `exact`): the matched
-      // question and the confidence follow the text; the entry's score stays its best question's.
-      if best.score > -.infinity, let exact = filled[index].indices.first(where: { filled[index][$0][.exact] == 1 }) {
-        (best.features, best.question) = (filled[index][exact], compared[exact])
-        best.questionWords = candidate.questions.questions[compared[exact]].words
+      if let top {
+        // A stored question the customer wrote exactly is the one the entry answers by, even where the model
+        // scores another phrasing of the entry a hair higher (trees are not monotone in `exact`): the matched
+        // question and the confidence follow the text; the entry's score stays its best question's.
+        let matched = filled[index].indices.first { filled[index][$0][.exact] == 1 } ?? top
+        (best.features, best.question) = (filled[index][matched], compared[matched])
+        best.questionWords = candidate.questions.questions[compared[matched]].words
       }
       if candidate.key.source == .internal { best.score -= weights.smartReply.internalPenalty }
       ranked.append(best)

@@ -13,7 +13,9 @@
 #     typed-han-trees, whole-han-trees, and their -learned-trees: the 7 disjoint AFQMC train parts
 #     (afqmc-fit-split.py --parts 7), --mode prefix | full, each part's evidence learned from the other six's
 # The dumps are written with the models that ranked when the shipped ones were fitted (no trees; for the learned
-# typed trees, the lexical typed trees): a dump's rows come in the ranking model's order, which LightGBM sees.
+# typed trees, the lexical typed trees): a dump's rows come in the ranking model's order, which LightGBM sees, and
+# so does the linear fit (candidates its weights tie keep that order), so a model comes back only from dumps of a
+# build that ranks as the one it was fitted from did (docs/ranking.md, 2026-12-08: seven of the thirteen do not).
 # One step at a time (a fit uses LGBM_THREADS threads, 2 by default). The nine `replykit learn` steps run with
 # --no-comparison (the evidence does not depend on the rankings' comparison, which took 13 to 15 minutes a step):
 # about 5 minutes each on 2 cores (a part on 2026-12-08: 286 s, two side by side).
@@ -122,8 +124,8 @@ a=$work/afqmc
 step afqmc-split "$python" tools/eval/afqmc-fit-split.py "$a" --evaldata "$data"
 dump "$a/corpus.jsonl" "$a" whole full --weights "$no_trees"
 dump "$a/corpus.jsonl" "$a" typed prefix --weights "$no_trees"
-step afqmc-learn "$bin" learn --no-comparison --corpus "$data/afqmc_train/corpus.jsonl" --as bot --queries "$a/rest_queries.tsv" \
-  --qrels "$a/rest_qrels.txt" --out "$a/evidence.tsv"
+step afqmc-learn "$bin" learn --no-comparison --corpus "$data/afqmc_train/corpus.jsonl" --as bot \
+  --queries "$a/rest_queries.tsv" --qrels "$a/rest_qrels.txt" --out "$a/evidence.tsv"
 dump "$a/corpus.jsonl" "$a" whole-learned full --weights "$no_trees" --word-evidence "$a/evidence.tsv"
 dump "$a/corpus.jsonl" "$a" typed-learned prefix --weights "$no_trees" --word-evidence "$a/evidence.tsv"
 fit_linear whole-han 20 "$a/whole.tsv" \
@@ -140,8 +142,8 @@ b=$work/banking77
 step banking77-split "$python" tools/models/banking77-fit-split.py "$b" --evaldata "$data"
 dump "$data/banking77/corpus.jsonl" "$b" whole full --similar-from-body
 dump "$data/banking77/corpus.jsonl" "$b" typed prefix --similar-from-body
-step banking77-learn "$bin" learn --no-comparison --corpus "$data/banking77/corpus.jsonl" --as bot --similar-from-body \
-  --queries "$b/rest_queries.tsv" --qrels "$b/rest_qrels.txt" --out "$b/evidence.tsv"
+step banking77-learn "$bin" learn --no-comparison --corpus "$data/banking77/corpus.jsonl" --as bot \
+  --similar-from-body --queries "$b/rest_queries.tsv" --qrels "$b/rest_qrels.txt" --out "$b/evidence.tsv"
 dump "$data/banking77/corpus.jsonl" "$b" whole-learned full --similar-from-body --word-evidence "$b/evidence.tsv"
 dump "$data/banking77/corpus.jsonl" "$b" typed-learned prefix --similar-from-body --word-evidence "$b/evidence.tsv"
 fit_linear whole-latin 20 "$b/whole.tsv" \
